@@ -16,12 +16,13 @@ import ssl
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from core.config import ServerSettings
 from core.exchange import protocol as p
+
+if TYPE_CHECKING:  # httpx imports rich when it is installed: load it only when used
+    import httpx
 
 BACKOFF_BASE = 0.5  # seconds before the first retry (then doubled, jittered)
 BACKOFF_CAP = 30.0
@@ -90,6 +91,8 @@ class Client:
         self.retries = max(0, int(settings.retries))
         self.sleep = sleep
         self.backoff_base = backoff_base
+        import httpx
+
         verify: ssl.SSLContext | bool = tls_context(settings) if scheme == "https" else True
         self.http = httpx.Client(
             base_url=url,
@@ -127,6 +130,8 @@ class Client:
 
     def _call(self, attempt_fn: Callable[[], Any]) -> Any:
         """Run ``attempt_fn`` (one request) with retries; it returns or raises."""
+        import httpx
+
         attempt = 0
         while True:
             self.attempts += 1
