@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import waiting
+from core import wareki
 
 
-def parse(text: str) -> date | None:
-    """The date ``text`` means, or ``None`` if it is not one."""
-    return waiting.parse_date(text)
+def read(text: str) -> tuple[date | None, str]:
+    """The date ``text`` means, or ``None`` and the parser's reason."""
+    try:
+        return wareki.parse(text), ""
+    except ValueError as exc:
+        message = exc.message() if hasattr(exc, "message") else str(exc)
+        return None, message
 
 
 def echo(day: date) -> str:
     """``令和6年4月1日 (2024-04-01)``: both forms, for confirmation."""
     try:
-        from core import wareki
-    except ImportError:
+        return f"{wareki.to_wareki(day)} ({day.isoformat()})"
+    except ValueError:  # before 明治: Gregorian only
         return day.isoformat()
-    try:
-        era = wareki.to_wareki(day)
-    except Exception:  # a date before 明治: Gregorian only
-        return day.isoformat()
-    return f"{era} ({day.isoformat()})"

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 import themes
@@ -48,7 +48,7 @@ class RenkeiApp(App[int]):
 
     TITLE = "renkei"
     DEFAULT_MODE = "locked"
-    MODES = {
+    MODES: ClassVar[dict[str, Any]] = {
         "locked": UnlockScreen,
         "inbox": InboxScreen,
         "waiting": WaitingScreen,
@@ -59,7 +59,7 @@ class RenkeiApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "go('inbox')", tr("nav.inbox"), id="go.inbox"),
         Binding("f2", "go('waiting')", tr("nav.waiting"), id="go.waiting"),
         Binding("f3", "go('entry')", tr("nav.entry"), id="go.entry"),
@@ -218,8 +218,11 @@ class RenkeiApp(App[int]):
         stack = self._screen_stacks.get(mode)
         return stack[0] if stack else None
 
-    def start_fetch(self, progress: Callable[[Progress], None] | None = None,
-                    done: Callable[[Any], None] | None = None) -> None:
+    def start_fetch(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
         """Fetch now (F9 or the schedule); one at a time."""
         if self.terminal is None or "fetch" in self.busy:
             return
@@ -230,8 +233,12 @@ class RenkeiApp(App[int]):
         def finished(result: Any) -> None:
             self.busy.discard("fetch")
             self.notify(
-                tr("fetch.done", files=result.files, records=result.records,
-                   waiting=result.waiting_added),
+                tr(
+                    "fetch.done",
+                    files=result.files,
+                    records=result.records,
+                    waiting=result.waiting_added,
+                ),
                 markup=False,
             )
             self.refresh_waiting()
@@ -246,8 +253,11 @@ class RenkeiApp(App[int]):
 
         self.run_core(terminal.fetch, report, done=finished, error=failed, name="fetch")
 
-    def start_send(self, progress: Callable[[Progress], None] | None = None,
-                   done: Callable[[Any], None] | None = None) -> None:
+    def start_send(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
         """Send now (F10 or the schedule); one at a time."""
         if self.terminal is None or "send" in self.busy:
             return
@@ -258,8 +268,12 @@ class RenkeiApp(App[int]):
         def finished(result: Any) -> None:
             self.busy.discard("send")
             self.notify(
-                tr("send.done", files=result.files, accepted=result.accepted,
-                   rejected=result.rejected),
+                tr(
+                    "send.done",
+                    files=result.files,
+                    accepted=result.accepted,
+                    rejected=result.rejected,
+                ),
                 severity="warning" if result.rejected else "information",
                 markup=False,
             )
@@ -326,8 +340,11 @@ class RenkeiApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Any:
         if self.terminal is not None:
             for mode in DATA_MODES:
-                yield SystemCommand(tr(f"nav.{mode}"), tr(f"navhelp.{mode}"),
-                                    lambda m=mode: self.run_action(f"go('{m}')"))
+                yield SystemCommand(
+                    tr(f"nav.{mode}"),
+                    tr(f"navhelp.{mode}"),
+                    lambda m=mode: self.run_action(f"go('{m}')"),
+                )
             yield SystemCommand(tr("action.fetch"), tr("actionhelp.fetch"), self.action_fetch)
             yield SystemCommand(tr("action.send"), tr("actionhelp.send"), self.action_send)
             yield SystemCommand(tr("action.lock"), tr("actionhelp.lock"), self.action_lock)

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.text import tr
+from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from tui.shell import RenkeiApp
@@ -45,7 +46,7 @@ class BaseScreen(Screen[Any]):
     def compose(self) -> ComposeResult:
         yield TitleBar(tr(self.TITLE_KEY))
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

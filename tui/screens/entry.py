@@ -9,10 +9,10 @@ typed is cleared unless it was entered: a rejected entry keeps both fields.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
@@ -36,14 +36,14 @@ def log_row(result: EntryResult) -> tuple[str, ...]:
 class EntryScreen(BaseScreen):
     TITLE_KEY = "nav.entry"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", tr("entry.back"), id="entry.back"),
         Binding("ctrl+n", "new", tr("entry.new"), id="entry.new"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.log: list[EntryResult] = []
+        self.entered: list[EntryResult] = []
         self.return_to: str | None = None
         self._day: date | None = None
 
@@ -110,12 +110,12 @@ class EntryScreen(BaseScreen):
 
     def _show_echo(self, text: str) -> None:
         echo = self.query_one("#echo", Static)
-        self._day = dates.parse(text) if text.strip() else None
+        self._day, reason = dates.read(text) if text.strip() else (None, "")
         if not text.strip():
             echo.update("")
             echo.set_classes("message")
         elif self._day is None:
-            echo.update(tr("entry.not_a_date"))
+            echo.update(reason or tr("entry.not_a_date"))
             echo.set_classes("message -error")
         else:
             echo.update(tr("entry.echo", date=dates.echo(self._day)))
@@ -169,15 +169,18 @@ class EntryScreen(BaseScreen):
                 self._set_check("\n".join(p.reason() for p in problems))
                 self.query_one("#date", Input).focus()
                 return
-            self.renkei.run_core(terminal.enter, card, day, done=entered, error=failed,
-                                 name="enter")
+            self.renkei.run_core(
+                terminal.enter, card, day, done=entered, error=failed, name="enter"
+            )
 
         def entered(result: EntryResult) -> None:
-            self.log.insert(0, result)
+            self.entered.insert(0, result)
             log = self.query_one("#entry-log", VirtualTable)
-            log.set_source(list(self.log))
-            self._set_check(tr("entry.done", card=result.card_number,
-                               date=dates.echo(result.delivered)), error=False)
+            log.set_source(list(self.entered))
+            self._set_check(
+                tr("entry.done", card=result.card_number, date=dates.echo(result.delivered)),
+                error=False,
+            )
             # Clear only what was entered: a number typed meanwhile stays.
             card_in, date_in = self.query_one("#card", Input), self.query_one("#date", Input)
             if (card_in.value, date_in.value) == typed:
@@ -195,8 +198,9 @@ class EntryScreen(BaseScreen):
             self._set_check(exc.message() if hasattr(exc, "message") else str(exc))
             self.query_one("#date", Input).focus()
 
-        self.renkei.run_core(terminal.check_entry, card, day, done=checked, error=failed,
-                             name="check")
+        self.renkei.run_core(
+            terminal.check_entry, card, day, done=checked, error=failed, name="check"
+        )
 
     def data_changed(self) -> None:
         self._show_who(self.query_one("#card", Input).value)

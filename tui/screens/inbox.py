@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from core.terminal import InboxFile, Progress
 from tui.screens.base import BaseScreen, TitleBar
 from tui.text import tr
+from tui.widgets.keybar import KeyBar
 from tui.widgets.vtable import Column, VirtualTable
 
 
@@ -20,8 +21,9 @@ def status_word(status: str) -> str:
 
 
 def inbox_row(item: InboxFile) -> tuple[str, ...]:
-    check = tr("inbox.check.ok") if not item.problems else tr("inbox.check.problems",
-                                                               n=item.problems)
+    check = (
+        tr("inbox.check.ok") if not item.problems else tr("inbox.check.problems", n=item.problems)
+    )
     return (
         item.received_at.strftime("%Y-%m-%d %H:%M"),
         item.kind.upper(),
@@ -35,7 +37,7 @@ def inbox_row(item: InboxFile) -> tuple[str, ...]:
 class InboxScreen(BaseScreen):
     TITLE_KEY = "nav.inbox"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", tr("inbox.open"), id="inbox.open"),
         Binding("r", "reload", tr("action.reload"), id="inbox.reload"),
     ]
@@ -115,7 +117,9 @@ class InboxScreen(BaseScreen):
 class InboxFileScreen(Screen[None]):
     """One received file: its records and its data check report."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", tr("action.back"), id="inbox.back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", tr("action.back"), id="inbox.back")
+    ]
 
     def __init__(self, item: InboxFile, records: list[dict[str, str]], problems: list[Any]):
         super().__init__()
@@ -138,7 +142,7 @@ class InboxFileScreen(Screen[None]):
         lines = [p.render() for p in self.problems] or [tr("inbox.check.clean")]
         yield Static(tr("inbox.report_title"), classes="hint", markup=False)
         yield Static("\n".join(lines[:200]), id="report", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#records-table", VirtualTable)

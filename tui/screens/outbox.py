@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import ProgressBar, Static
 
 from core import i18n
@@ -64,7 +64,7 @@ def status_lines(status: Status) -> str:
 class OutboxScreen(BaseScreen):
     TITLE_KEY = "nav.outbox"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "toggle_history", tr("outbox.history"), id="outbox.history"),
         Binding("r", "reload", tr("action.reload"), id="outbox.reload"),
         Binding("tab", "app.focus_next", show=False),

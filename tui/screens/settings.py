@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
@@ -45,7 +45,7 @@ def _shown(value: Any, kind: str) -> str:
 class SettingsScreen(BaseScreen):
     TITLE_KEY = "nav.settings"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", tr("settings.save"), id="settings.save"),
         Binding("escape", "revert", tr("settings.revert"), id="settings.revert"),
     ]
@@ -55,8 +55,9 @@ class SettingsScreen(BaseScreen):
         with VerticalScroll(id="settings-form"):
             for section, name, _kind in FIELDS:
                 with Horizontal(classes="row"):
-                    yield Static(tr(f"settings.field.{section}.{name}"), classes="label",
-                                 markup=False)
+                    yield Static(
+                        tr(f"settings.field.{section}.{name}"), classes="label", markup=False
+                    )
                     yield Input(id=f"set-{section}-{name}")
         yield Static("", id="settings-message", classes="message", markup=False)
 

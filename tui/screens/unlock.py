@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.screens.base import TitleBar
 from tui.text import tr
+from tui.widgets.keybar import KeyBar
 
 
 class UnlockScreen(Screen[None]):
@@ -20,9 +21,8 @@ class UnlockScreen(Screen[None]):
             yield Static("", id="unlock-message", classes="message", markup=False)
             hint = getattr(self.app, "passphrase_hint", "")
             if hint:
-                yield Static(tr("unlock.demo_hint", passphrase=hint), classes="hint",
-                             markup=False)
-        yield Footer(compact=True)
+                yield Static(tr("unlock.demo_hint", passphrase=hint), classes="hint", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         field = self.query_one("#passphrase", Input)

@@ -7,10 +7,10 @@ table repaints only the visible rows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
@@ -47,7 +47,7 @@ def waiting_columns() -> list[Column]:
 class WaitingScreen(BaseScreen):
     TITLE_KEY = "nav.waiting"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter_date", tr("waiting.enter_date"), id="waiting.enter"),
         Binding("escape", "clear", tr("waiting.clear"), id="waiting.clear"),
         Binding("down", "table('cursor', 1)", show=False),
@@ -93,14 +93,14 @@ class WaitingScreen(BaseScreen):
         if event.input.id == "search":
             self.apply_search(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
             event.stop()
-            self.action_enter_date()
+            await self.action_enter_date()
 
-    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+    async def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()
-        self.action_enter_date()
+        await self.action_enter_date()
 
     def action_table(self, action: str, amount: int) -> None:
         getattr(self.table, f"action_{action}")(amount)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -40,7 +40,7 @@ def fit(text: str, width: int) -> str:
 class VirtualTable(ScrollView, can_focus=True):
     """Rows come from ``source[i]`` through ``render_row(item) -> cells``."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", show=False),
         Binding("down,j", "cursor(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
@@ -59,7 +59,7 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     """
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "vtable--header",
         "vtable--cursor",
         "vtable--cursor-blurred",
@@ -220,4 +220,3 @@ class VirtualTable(ScrollView, can_focus=True):
         else:
             name = "vtable--row"
         return self._line(cells, width, self.get_component_rich_style(name))
-
