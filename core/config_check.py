@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from core.config import Config
+from core.formats.fields import lasdec_check_digit
 from core.report import Problem
 
 THEMES = ("auto", "default", "ansi16", "mono", "contrast")  # see themes/__init__.py
@@ -20,10 +21,7 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 def lasdec_ok(code: str) -> bool:
     """A 6-digit 全国地方公共団体コード whose last digit is the check digit."""
-    if not re.fullmatch(r"\d{6}", code):
-        return False
-    total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2), strict=True))
-    return (11 - total % 11) % 10 == int(code[5])
+    return bool(re.fullmatch(r"\d{6}", code)) and lasdec_check_digit(code[:5]) == code[5]
 
 
 def check(config: Config) -> list[Problem]:
