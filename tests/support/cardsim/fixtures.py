@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cardsim.card import SimCard
-from tests.support.cardsim.holders import test_ca
+from tests.support.cardsim.holders import sim_ca
 from tests.support.cardsim.stack import PcscStack, stack
 
 
@@ -43,5 +43,5 @@ def place_card(pcsc: PcscStack) -> Callable[[SimCard], SimCard]:
 def card_data(tmp_path: Path) -> Path:
     """A data directory whose trust directory holds the test MOJ CA."""
     data = tmp_path / "data"
-    test_ca().install(data / "moj-ca")
+    sim_ca().install(data / "moj-ca")
     return data

@@ -46,7 +46,7 @@ def _cert(subject: str, issuer: str, public_key, signing_key, ca: bool) -> x509.
 
 
 @dataclass
-class TestCA:
+class SimCA:
     """A stand-in for an MOJ CA, with one signer per generation."""
 
     name: str = "TEST MOJ CA"
@@ -70,8 +70,8 @@ class TestCA:
 
 
 @cache
-def test_ca() -> TestCA:
-    return TestCA()
+def sim_ca() -> SimCA:
+    return SimCA()
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _image(kind: bytes, size: int) -> bytes:
 
 def gen1_card(holder: Holder, kind: str = "residence", bad_signature: bool = False) -> SimCard:
     lay = {f["name"]: f for f in _layout_files(1)}
-    ca = test_ca()
+    ca = sim_ca()
     front = _image(b"II*\x00", 4100)
     photo = _image(b"\x00\x00\x00\x0cjP  ", 2200)
     target = front + bytes(7000 - len(front)) + photo + bytes(3000 - len(photo))
@@ -137,7 +137,7 @@ def _layout_files(generation: int) -> list[dict]:
 
 
 def gen2_card(holder: Holder, kind: str = "residence", bad_signature: bool = False) -> SimCard:
-    ca = test_ca()
+    ca = sim_ca()
     entries = [
         (0xC5, b"20330331"), (0xC6, holder.birth.encode()), (0xC7, holder.sex.encode()),
         (0xC8, holder.nationality.encode()), (0xC9, holder.status.encode()),

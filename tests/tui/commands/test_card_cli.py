@@ -8,9 +8,15 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.support.cardsim import fixtures
 from tests.support.cardsim.card import Faults, SimCard
 from tests.support.cardsim.holders import HOLDERS, gen1_card, gen2_card
 from tests.support.cardsim.stack import READER, PcscStack
+
+# the simulator's fixtures, used here by name
+pcsc = fixtures.pcsc
+place_card = fixtures.place_card
+card_data = fixtures.card_data
 
 
 def _run(cmd: list[str], env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
