@@ -42,6 +42,9 @@ class EntryRefused(RenkeiError):
         first = problems[0]
         super().__init__(first.key, **first.params)
 
+    def message(self, lang: str | None = None) -> str:
+        return "; ".join(problem.reason(lang) for problem in self.problems)
+
 
 def normalise_card(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
