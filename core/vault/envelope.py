@@ -311,15 +311,17 @@ def read_all(path: Path | str, keys: KeyLookup) -> bytes:
     return b"".join(iter_decrypt(path, keys))
 
 
-def encrypt_bytes_to(path: Path | str, data: bytes, key: DataKey,
-                     chunk_size: int = DEFAULT_CHUNK) -> None:
+def encrypt_bytes_to(
+    path: Path | str, data: bytes, key: DataKey, chunk_size: int = DEFAULT_CHUNK
+) -> None:
     """Write ``data`` encrypted to ``path`` atomically."""
     with EnvelopeWriter(path, key, chunk_size) as writer:
         writer.write(data)
 
 
-def encrypt_file(src: Path | str, dst: Path | str, key: DataKey,
-                 chunk_size: int = DEFAULT_CHUNK) -> int:
+def encrypt_file(
+    src: Path | str, dst: Path | str, key: DataKey, chunk_size: int = DEFAULT_CHUNK
+) -> int:
     """Encrypt the file ``src`` into ``dst`` (atomic); returns plaintext bytes."""
     with open(src, "rb") as source, EnvelopeWriter(dst, key, chunk_size) as writer:
         while piece := source.read(chunk_size):
