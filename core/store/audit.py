@@ -90,20 +90,39 @@ class Audit:
             if not self._head_matches(seq, prev):
                 # Entries were cut off the end (or the head edited): say so in the
                 # chain itself, so appending cannot hide it and verify reports it.
-                seq, prev = self._insert(conn, seq, prev, BREAK_ACTION, "", "", "failed",
-                                         f"head did not match entry {seq}")
+                seq, prev = self._insert(
+                    conn,
+                    seq,
+                    prev,
+                    BREAK_ACTION,
+                    "",
+                    "",
+                    "failed",
+                    f"head did not match entry {seq}",
+                )
             seq, _ = self._insert(conn, seq, prev, action, actor, record, result, detail)
         return seq
 
-    def _insert(self, conn: sqlite3.Connection, seq: int, prev: bytes, action: str,
-                actor: str, record: str, result: str, detail: str) -> tuple[int, bytes]:
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        seq: int,
+        prev: bytes,
+        action: str,
+        actor: str,
+        record: str,
+        result: str,
+        detail: str,
+    ) -> tuple[int, bytes]:
         key = self.store._keys().current
         at = datetime.now(UTC).isoformat(timespec="microseconds")
         fields = (at, actor or default_actor(), action, record, result, detail)
         seq += 1
         mac = _mac(key, prev, seq, fields)
-        conn.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (seq, *fields, key.hex_id, mac))
+        conn.execute(
+            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, *fields, key.hex_id, mac),
+        )
         self._set_head(key, seq, mac)
         return seq, mac
 
@@ -113,8 +132,11 @@ class Audit:
             return seq == 0
         seq_text, key_id, head_mac = head.split(":")
         key = self.store._keys().key_for(bytes.fromhex(key_id))
-        return (key is not None and int(seq_text) == seq
-                and hmac.compare_digest(_head_mac(key, seq, mac), head_mac))
+        return (
+            key is not None
+            and int(seq_text) == seq
+            and hmac.compare_digest(_head_mac(key, seq, mac), head_mac)
+        )
 
     def _set_head(self, key: DataKey, seq: int, mac: bytes) -> None:
         self.store.set_meta("audit_head", f"{seq}:{key.hex_id}:{_head_mac(key, seq, mac)}")
@@ -124,8 +146,17 @@ class Audit:
         if limit is not None:
             sql = f"SELECT * FROM ({sql} DESC LIMIT {int(limit)}) ORDER BY seq"
         return [
-            AuditEntry(r["seq"], r["at"], r["actor"], r["action"], r["record"], r["result"],
-                       r["detail"], r["key_id"], bytes(r["mac"]))
+            AuditEntry(
+                r["seq"],
+                r["at"],
+                r["actor"],
+                r["action"],
+                r["record"],
+                r["result"],
+                r["detail"],
+                r["key_id"],
+                bytes(r["mac"]),
+            )
             for r in self.store.query(sql)
         ]
 
@@ -141,8 +172,7 @@ class Audit:
         for entry in self.entries():
             if entry.seq != expected:
                 raise AuditBroken(expected, "missing")
-            fields = (entry.at, entry.actor, entry.action, entry.record, entry.result,
-                      entry.detail)
+            fields = (entry.at, entry.actor, entry.action, entry.record, entry.result, entry.detail)
             key = self._key(entry.key_id, entry.seq)
             if not hmac.compare_digest(_mac(key, prev, entry.seq, fields), entry.mac):
                 raise AuditBroken(entry.seq, "altered")
@@ -157,9 +187,7 @@ class Audit:
             return 0
         seq_text, key_id, head_mac = head.split(":")
         key = self._key(key_id, int(seq_text))
-        if int(seq_text) != count or not hmac.compare_digest(
-            _head_mac(key, count, prev), head_mac
-        ):
+        if int(seq_text) != count or not hmac.compare_digest(_head_mac(key, count, prev), head_mac):
             raise AuditBroken(count + 1 if int(seq_text) > count else count, "truncated")
         return count
 
@@ -170,11 +198,19 @@ class Audit:
         prev = _ZERO
         with self.store.transaction() as conn:
             for entry in self.entries():
-                fields = (entry.at, entry.actor, entry.action, entry.record, entry.result,
-                          entry.detail)
+                fields = (
+                    entry.at,
+                    entry.actor,
+                    entry.action,
+                    entry.record,
+                    entry.result,
+                    entry.detail,
+                )
                 mac = _mac(key, prev, entry.seq, fields)
-                conn.execute("UPDATE audit_log SET key_id = ?, mac = ? WHERE seq = ?",
-                             (key.hex_id, mac, entry.seq))
+                conn.execute(
+                    "UPDATE audit_log SET key_id = ?, mac = ? WHERE seq = ?",
+                    (key.hex_id, mac, entry.seq),
+                )
                 prev = mac
             if count:
                 self._set_head(key, count, prev)

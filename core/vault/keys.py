@@ -74,8 +74,12 @@ class DataKey:
 
     def derive(self, purpose: str) -> bytes:
         """A 32-byte subkey for one purpose (sealing, blind index, audit MAC)."""
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                    info=b"renkei subkey v1|" + purpose.encode("utf-8"))
+        hkdf = HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=None,
+            info=b"renkei subkey v1|" + purpose.encode("utf-8"),
+        )
         return hkdf.derive(self.secret)
 
     @cached_property
@@ -137,15 +141,26 @@ class KdfParams:
         return AESGCM(kdf.derive(passphrase.encode("utf-8")))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"algorithm": "scrypt", "n": self.n, "r": self.r, "p": self.p,
-                "salt": _b64(self.salt), "cost": self.cost}
+        return {
+            "algorithm": "scrypt",
+            "n": self.n,
+            "r": self.r,
+            "p": self.p,
+            "salt": _b64(self.salt),
+            "cost": self.cost,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> KdfParams:
         if raw.get("algorithm") != "scrypt":
             raise ValueError("unknown key derivation")
-        return cls(salt=_unb64(raw["salt"]), n=int(raw["n"]), r=int(raw["r"]),
-                   p=int(raw["p"]), cost=str(raw.get("cost", "standard")))
+        return cls(
+            salt=_unb64(raw["salt"]),
+            n=int(raw["n"]),
+            r=int(raw["r"]),
+            p=int(raw["p"]),
+            cost=str(raw.get("cost", "standard")),
+        )
 
 
 @dataclass
@@ -169,9 +184,14 @@ class KeyFile:
         raw = tomllib.loads(cls.path(data_dir).read_text(encoding="utf-8"))
         if raw.get("format") != FORMAT or raw.get("version") != FORMAT_VERSION:
             raise ValueError("not a renkei key file of a known version")
-        wrapped = {bytes.fromhex(k["id"]): {"nonce": k["nonce"], "wrapped": k["wrapped"],
-                                             "created": k.get("created", "")}
-                   for k in raw["keys"]}
+        wrapped = {
+            bytes.fromhex(k["id"]): {
+                "nonce": k["nonce"],
+                "wrapped": k["wrapped"],
+                "created": k.get("created", ""),
+            }
+            for k in raw["keys"]
+        }
         return cls(KdfParams.from_dict(raw["kdf"]), wrapped, bytes.fromhex(raw["current"]))
 
     def save(self, data_dir: Path) -> None:
@@ -208,8 +228,9 @@ class KeyFile:
         keys = []
         for kid, entry in self.wrapped.items():
             try:
-                secret = kek.decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped"]),
-                                     _WRAP_AAD + kid)
+                secret = kek.decrypt(
+                    _unb64(entry["nonce"]), _unb64(entry["wrapped"]), _WRAP_AAD + kid
+                )
             except InvalidTag:
                 raise BadPassphrase() from None
             keys.append(DataKey(kid, secret))

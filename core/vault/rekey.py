@@ -150,13 +150,17 @@ def rekey(
             vault.store.keyring = vault.keyring
         old = [k for k in vault.keyring.keys if k.key_id != new.key_id]
         with vault.store.transaction() as conn:
-            if not conn.execute("SELECT 1 FROM vault_rekey WHERE new_key = ?",
-                                (new.hex_id,)).fetchone():
+            if not conn.execute(
+                "SELECT 1 FROM vault_rekey WHERE new_key = ?", (new.hex_id,)
+            ).fetchone():
                 conn.execute(
                     "INSERT INTO vault_rekey (old_key, new_key, state, started_at)"
                     " VALUES (?, ?, 'files', ?)",
-                    (",".join(k.hex_id for k in old), new.hex_id,
-                     datetime.now(UTC).isoformat(timespec="seconds")),
+                    (
+                        ",".join(k.hex_id for k in old),
+                        new.hex_id,
+                        datetime.now(UTC).isoformat(timespec="seconds"),
+                    ),
                 )
         todo = [p for p in envelope_files(data_dir) if envelope.read_key_id(p) != new.key_id]
         for done, path in enumerate(todo, 1):
@@ -174,8 +178,10 @@ def rekey(
         keyfile.save(data_dir)
         vault.keyring = Keyring([new], new.key_id)
         vault.store.keyring = vault.keyring
-        vault.audit.append("vault.rekey", detail=f"files={len(todo)} fields={fields}"
-                           + (" resumed" if resumed else ""))
+        vault.audit.append(
+            "vault.rekey",
+            detail=f"files={len(todo)} fields={fields}" + (" resumed" if resumed else ""),
+        )
         return RekeyResult(tuple(k.hex_id for k in old), new.hex_id, len(todo), fields, resumed)
     finally:
         vault.close()

@@ -82,8 +82,9 @@ class Vault:
         p = Path(path)
         return p if p.is_absolute() else self.data_dir / p
 
-    def writer(self, path: Path | str, chunk_size: int = envelope.DEFAULT_CHUNK
-               ) -> envelope.EnvelopeWriter:
+    def writer(
+        self, path: Path | str, chunk_size: int = envelope.DEFAULT_CHUNK
+    ) -> envelope.EnvelopeWriter:
         """An encrypting writer to ``path`` (relative paths are in the data dir)."""
         return envelope.EnvelopeWriter(self._path(path), self.keyring.current, chunk_size)
 
@@ -164,8 +165,15 @@ def init_vault(
     store = Store.open(data_dir, keyring)
     store.set_meta("blind_key_id", keyring.current.hex_id)
     keyfile.save(data_dir)  # last: its presence means "initialised"
-    vault = Vault(data_dir, config_mod.load(data_dir), keyring, store, Audit(store),
-                  keyfile.kdf.cost, _lock(data_dir, exclusive=False))
+    vault = Vault(
+        data_dir,
+        config_mod.load(data_dir),
+        keyring,
+        store,
+        Audit(store),
+        keyfile.kdf.cost,
+        _lock(data_dir, exclusive=False),
+    )
     vault.audit.append("vault.init", actor="", detail=f"kdf={cost}")
     return vault
 
@@ -200,8 +208,9 @@ def open_vault(
     except BaseException:
         os.close(lock_fd)
         raise
-    vault = Vault(data_dir, config_mod.load(data_dir), keyring, store, Audit(store),
-                  keyfile.kdf.cost, lock_fd)
+    vault = Vault(
+        data_dir, config_mod.load(data_dir), keyring, store, Audit(store), keyfile.kdf.cost, lock_fd
+    )
     try:
         vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
     except BaseException:
@@ -210,8 +219,13 @@ def open_vault(
     return vault
 
 
-def _unwrap(store: Store, keyfile: KeyFile, passphrase: str,
-            sleep: Callable[[float], None], delay_base: float | None) -> Keyring:
+def _unwrap(
+    store: Store,
+    keyfile: KeyFile,
+    passphrase: str,
+    sleep: Callable[[float], None],
+    delay_base: float | None,
+) -> Keyring:
     row = store.query("SELECT count, last_at FROM vault_unlock_failures WHERE id = 1")
     failures, last_at = (row[0][0], row[0][1]) if row else (0, 0.0)
     wait = last_at + unlock_delay(failures, delay_base) - time.time()
@@ -230,8 +244,11 @@ def _unwrap(store: Store, keyfile: KeyFile, passphrase: str,
     store.keyring = keyring
     with store.transaction():
         if failures:
-            Audit(store).append("vault.unlock_failures", result="failed",
-                                detail=f"{failures} wrong passphrase attempt(s) before this unlock")
+            Audit(store).append(
+                "vault.unlock_failures",
+                result="failed",
+                detail=f"{failures} wrong passphrase attempt(s) before this unlock",
+            )
             store.execute("DELETE FROM vault_unlock_failures")
     return keyring
 

@@ -41,10 +41,23 @@ def run_show(args: argparse.Namespace) -> int:
         entries = vault.audit.entries(args.limit)
     for e in entries:
         if args.json:
-            print(json.dumps({"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
-                              "record": e.record, "result": e.result, "detail": e.detail},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "seq": e.seq,
+                        "at": e.at,
+                        "actor": e.actor,
+                        "action": e.action,
+                        "record": e.record,
+                        "result": e.result,
+                        "detail": e.detail,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
-            print(f"{e.seq:6d}  {e.at}  {e.actor:<12} {e.action:<28} {e.result:<8} "
-                  f"{e.record}  {e.detail}".rstrip())
+            print(
+                f"{e.seq:6d}  {e.at}  {e.actor:<12} {e.action:<28} {e.result:<8} "
+                f"{e.record}  {e.detail}".rstrip()
+            )
     return 0
