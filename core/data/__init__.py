@@ -1,0 +1,1 @@
+"""Tables the product reads (era table, …): data, not code."""
