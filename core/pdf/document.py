@@ -35,6 +35,7 @@ from core.i18n import t
 from core.pdf import fonts as fontfiles
 from core.pdf.coverage import MISSING, Checked, Coverage, Flag
 from core.terminal import Progress, ProgressFn, WaitingEntry
+from core.wareki import to_wareki
 
 PROGRESS_EVERY = 250  # rows between two progress reports
 
@@ -114,7 +115,9 @@ class Unprintable:
             if self.row
             else t("pdf.unprintable.header", lang)
         )
-        key = "pdf.unprintable.missing" if self.flag.kind == MISSING else "pdf.unprintable.variation"
+        key = (
+            "pdf.unprintable.missing" if self.flag.kind == MISSING else "pdf.unprintable.variation"
+        )
         column = t(f"pdf.column.{self.column}", lang)
         reason = t(key, lang, codes=self.flag.codes, printed=self.flag.printed)
         return f"{where}: {column}: {reason}"
@@ -131,10 +134,6 @@ class Rendered:
 def _wareki(moment: datetime) -> str:
     """The era form of ``moment``'s date (core.wareki), "" where it has none."""
     try:
-        from core.wareki import to_wareki
-    except ImportError:  # era dates land with the formats part
-        return ""
-    try:
         return to_wareki(moment.date())
     except ValueError:
         return ""
@@ -143,8 +142,9 @@ def _wareki(moment: datetime) -> str:
 class _ListPdf(FPDF):
     """fpdf2 with the list's header, text fitting and fallback switching."""
 
-    def __init__(self, coverage_fonts: tuple[fontfiles.FontFile, ...], header: ListHeader,
-                 total_rows: int) -> None:
+    def __init__(
+        self, coverage_fonts: tuple[fontfiles.FontFile, ...], header: ListHeader, total_rows: int
+    ) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.lay = layout()
         page = self.lay.page
@@ -157,13 +157,15 @@ class _ListPdf(FPDF):
         self.set_auto_page_break(False)
         self.c_margin = 1.0
         for font in coverage_fonts:
-            self.add_font(font.spec.family, "", str(font.path),
-                          collection_font_number=font.index)
+            self.add_font(font.spec.family, "", str(font.path), collection_font_number=font.index)
         self.primary = coverage_fonts[0].spec.family
         self.fallbacks = [f.spec.family for f in coverage_fonts[1:]]
-        self.coverage = Coverage([(self.fonts[f.spec.family.lower()].cmap,
-                                   self.fonts[f.spec.family.lower()].cw)
-                                  for f in coverage_fonts])
+        self.coverage = Coverage(
+            [
+                (self.fonts[f.spec.family.lower()].cmap, self.fonts[f.spec.family.lower()].cw)
+                for f in coverage_fonts
+            ]
+        )
         self._fallback_on = False
         self.list_header = header
         self.total_rows = total_rows
@@ -187,8 +189,16 @@ class _ListPdf(FPDF):
     def width_mm(self, units: float, size: float) -> float:
         return units * size * 0.001 / self.k
 
-    def put(self, w: float, h: float, found: Checked, align: str = "L", size: float | None = None,
-             border: int | str = 0, fill: bool = False) -> None:
+    def put(
+        self,
+        w: float,
+        h: float,
+        found: Checked,
+        align: str = "L",
+        size: float | None = None,
+        border: int | str = 0,
+        fill: bool = False,
+    ) -> None:
         """One line of checked text in a cell (the caller made sure it fits)."""
         self._fallback(found.fallback)
         if size is not None and size != self.font_size_pt:
@@ -240,7 +250,9 @@ class _ListPdf(FPDF):
         stamp = f"{moment:%Y-%m-%d %H:%M}"
         made = f"{era} {moment:%H:%M}（{stamp}）" if era else stamp
         place = head.municipality or "—"
-        self.h_place = self.checked(f"{place}（LASDEC {head.lasdec or '—'}）", column="municipality")
+        self.h_place = self.checked(
+            f"{place}（LASDEC {head.lasdec or '—'}）", column="municipality"
+        )
         self.h_made = self.checked(f"作成日時 {made}")
         self.h_title = self.checked(str(page["title"]))
         self.h_caution = self.checked(str(page["caution"]))
@@ -355,16 +367,26 @@ class _ListPdf(FPDF):
                 self.put(column.width, height, found, align="R", size=size)
                 self.set_text_color(0)
             elif len(lines) == 1:
-                self.put(column.width, height, found if lines[0] == found.text
-                          else self.coverage.check(lines[0]), align=column.align, size=size,
-                          border=1)
+                self.put(
+                    column.width,
+                    height,
+                    found if lines[0] == found.text else self.coverage.check(lines[0]),
+                    align=column.align,
+                    size=size,
+                    border=1,
+                )
             else:
                 self.rect(x, y, column.width, height)
                 top = y + (height - len(lines) * self.line_h) / 2
                 for n, line in enumerate(lines):
                     self.set_xy(x, top + n * self.line_h)
-                    self.put(column.width, self.line_h, self.coverage.check(line),
-                              align=column.align, size=size)
+                    self.put(
+                        column.width,
+                        self.line_h,
+                        self.coverage.check(line),
+                        align=column.align,
+                        size=size,
+                    )
             x += column.width
         self.set_xy(self.margin, y + height)
 

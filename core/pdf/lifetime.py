@@ -125,15 +125,15 @@ def _record(row: Any) -> PdfRecord:
     )
 
 
-def begin(store: StoreLike, path: Path, now: datetime, expires_at: datetime, *,
-          held: bool = False) -> int:
+def begin(
+    store: StoreLike, path: Path, now: datetime, expires_at: datetime, *, held: bool = False
+) -> int:
     """Record a PDF about to be written at ``path``; returns its id."""
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO pdf_exports (path, created_at, expires_at, state, pid, pid_started,"
             " held) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (str(path), _iso(now), _iso(expires_at), WRITING, os.getpid(), _own_start(),
-             int(held)),
+            (str(path), _iso(now), _iso(expires_at), WRITING, os.getpid(), _own_start(), int(held)),
         )
         return int(cursor.lastrowid)
 
@@ -177,7 +177,9 @@ def _is_ours(row: Any, path: Path) -> bool | None:
     if row["file_ino"] is None:  # crashed before it was recorded as written
         return True
     return (st.st_dev, st.st_ino, st.st_size) == (
-        row["file_dev"], row["file_ino"], row["file_size"]
+        row["file_dev"],
+        row["file_ino"],
+        row["file_size"],
     )
 
 
@@ -204,22 +206,29 @@ def _close(store: StoreLike, rows: Iterable[Any], now: datetime, reason: str) ->
 
 
 def _open_rows(store: StoreLike) -> list[Any]:
-    return store.query("SELECT * FROM pdf_exports WHERE state IN (?, ?) ORDER BY id",
-                       (WRITING, PRESENT))
+    return store.query(
+        "SELECT * FROM pdf_exports WHERE state IN (?, ?) ORDER BY id", (WRITING, PRESENT)
+    )
 
 
 def sweep(store: StoreLike, now: datetime) -> list[PdfRecord]:
     """Delete every PDF whose time has come; returns what was closed."""
-    due = [r for r in _open_rows(store)
-           if datetime.fromisoformat(r["expires_at"]) <= utc(now)
-           and (r["state"] == PRESENT or not _alive(r["pid"], r["pid_started"]))]
+    due = [
+        r
+        for r in _open_rows(store)
+        if datetime.fromisoformat(r["expires_at"]) <= utc(now)
+        and (r["state"] == PRESENT or not _alive(r["pid"], r["pid_started"]))
+    ]
     return _close(store, due, now, EXPIRED)
 
 
 def end_of_business(store: StoreLike, now: datetime) -> list[PdfRecord]:
     """Delete every PDF still there (the day is over)."""
-    rows = [r for r in _open_rows(store)
-            if r["state"] == PRESENT or not _alive(r["pid"], r["pid_started"])]
+    rows = [
+        r
+        for r in _open_rows(store)
+        if r["state"] == PRESENT or not _alive(r["pid"], r["pid_started"])
+    ]
     return _close(store, rows, now, END_OF_BUSINESS)
 
 
