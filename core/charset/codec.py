@@ -1,0 +1,186 @@
+"""Unicode ⇄ the municipality's encoding: ``utf-8`` or ``juki-sjis``.
+
+``juki-sjis`` is the cp932 byte structure plus the municipality's 外字 in the
+user-defined area 0xF040–0xF9FC. Python's cp932 codec already maps that area to
+private-use characters U+E000–U+E757, so the codec rewrites each 外字 to its
+private-use character and lets the C codec do the work: the common case (no
+外字, everything in cp932) is one ``str.encode('cp932')`` call.
+
+Nothing is ever replaced by ``?`` or dropped: every character that has no
+place in the target is returned as a ``Bad`` (offset and text) so the caller
+can report record, column, character and U+ code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.charset.gaiji import Gaiji, is_variation_selector
+
+UTF8 = "utf-8"
+JUKI_SJIS = "juki-sjis"
+ENCODINGS = (UTF8, JUKI_SJIS)
+
+# Characters that must never pass silently: private use (cp932 would write them
+# into the 外字 area with no meaning, or read 0xA0/0xFD–0xFF as U+F8F0–F8F3) and
+# C1 controls (cp932 passes 0x80 through as U+0080).
+_SUSPECT = re.compile("[\x80-\x9f\ue000-\uf8ff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One character (or base + selector, or undecodable bytes) with no mapping."""
+
+    offset: int  # in the text; in the bytes for undecodable bytes (``in_text`` False)
+    text: str  # the character(s); for bytes, their hex
+    key: str  # catalogue key of the reason
+    in_text: bool = True
+
+
+class Codec:
+    """Base: ``encode``/``decode`` return the result and every ``Bad`` found."""
+
+    name = ""
+
+    def encode(self, text: str) -> tuple[bytes, list[Bad]]:
+        raise NotImplementedError
+
+    def decode(self, data: bytes) -> tuple[str, list[Bad]]:
+        raise NotImplementedError
+
+
+class Utf8Codec(Codec):
+    name = UTF8
+
+    def encode(self, text: str) -> tuple[bytes, list[Bad]]:
+        try:
+            return text.encode("utf-8"), []
+        except UnicodeEncodeError:
+            bad = [
+                Bad(m.start(), m.group(), "charset.unmappable") for m in _SURROGATE.finditer(text)
+            ]
+            return b"", bad
+
+    def decode(self, data: bytes) -> tuple[str, list[Bad]]:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            return data.decode("utf-8"), []
+        except UnicodeDecodeError:
+            return "", _bad_bytes(data, "utf-8")
+
+
+class JukiSjisCodec(Codec):
+    """cp932 plus a 外字 table."""
+
+    name = JUKI_SJIS
+
+    def __init__(self, gaiji: Iterable[Gaiji] = ()) -> None:
+        self.gaiji = list(gaiji)
+        self._to_pua = {g.text: g.pua for g in self.gaiji}
+        self._from_pua = {g.pua: g.text for g in self.gaiji}
+        keys = sorted(self._to_pua, key=len, reverse=True)  # base+IVS before base
+        self._gaiji_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+
+    def encode(self, text: str) -> tuple[bytes, list[Bad]]:
+        if not _SUSPECT.search(text):
+            try:
+                return text.encode("cp932"), []  # the fast path: no 外字 at all
+            except UnicodeEncodeError:
+                pass
+            try:
+                return self._rewrite(text).encode("cp932"), []
+            except UnicodeEncodeError:
+                pass
+        return b"", self._find_bad(text)
+
+    def _rewrite(self, text: str) -> str:
+        """外字 (base+IVS sequences first) → the private-use characters cp932 writes."""
+        if self._gaiji_re is None:
+            return text
+        return self._gaiji_re.sub(lambda m: self._to_pua[m.group()], text)
+
+    def _find_bad(self, text: str) -> list[Bad]:
+        """Every character without a place, with its offset (the slow path: only
+        lines that fail are walked character by character)."""
+        bad: list[Bad] = []
+        offset = 0
+        for line in text.splitlines(keepends=True):
+            if _SUSPECT.search(line) or not self._encodes(line):
+                bad.extend(self._walk(line, offset))
+            offset += len(line)
+        return bad
+
+    def _encodes(self, line: str) -> bool:
+        try:
+            self._rewrite(line).encode("cp932")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    def _walk(self, line: str, offset: int) -> list[Bad]:
+        bad: list[Bad] = []
+        i = 0
+        while i < len(line):
+            pair = line[i : i + 2]
+            if len(pair) == 2 and is_variation_selector(pair[1]):
+                if pair not in self._to_pua:
+                    bad.append(Bad(offset + i, pair, "charset.unmappable"))
+                i += 2
+                continue
+            char = line[i]
+            if char not in self._to_pua and (_SUSPECT.match(char) or not _cp932(char)):
+                bad.append(Bad(offset + i, char, "charset.unmappable"))
+            i += 1
+        return bad
+
+    def decode(self, data: bytes) -> tuple[str, list[Bad]]:
+        bad: list[Bad] = []
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            return "", _bad_bytes(data, "cp932")
+        if not _SUSPECT.search(text):
+            return text, []
+        out: list[str] = []
+        pos = 0
+        for match in _SUSPECT.finditer(text):
+            out.append(text[pos : match.start()])
+            mapped = self._from_pua.get(match.group())
+            if mapped is None:
+                raw = match.group().encode("cp932")
+                key = "charset.gaiji_unknown" if len(raw) == 2 else "charset.bad_bytes"
+                bad.append(Bad(match.start(), raw.hex(" ").upper(), key, in_text=True))
+            else:
+                out.append(mapped)
+            pos = match.end()
+        out.append(text[pos:])
+        if bad:
+            return "", bad
+        return "".join(out), []
+
+
+def _cp932(char: str) -> bool:
+    try:
+        char.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _bad_bytes(data: bytes, encoding: str) -> list[Bad]:
+    """Every undecodable byte sequence, by byte offset."""
+    bad: list[Bad] = []
+    pos = 0
+    while pos < len(data):
+        try:
+            data[pos:].decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            start, end = pos + exc.start, pos + exc.end
+            bad.append(Bad(start, data[start:end].hex(" ").upper(), "charset.bad_bytes", False))
+            pos = end
+    return bad

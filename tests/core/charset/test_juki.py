@@ -1,0 +1,124 @@
+"""The 住基統一文字 table: imported from an MJ文字情報一覧表 export, kept with its
+attribution, and J+ numbers never taken for Unicode code points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core import charset
+from core.charset.gaiji import CharsetTableError
+from core.charset.juki import ATTRIBUTION_NAME, TABLE_NAME, import_mj, load_juki, parse_mj
+
+# The MJ table's real header (the first 19 columns and a few after), so the
+# import is tested against the shape of the public data. Values are synthetic
+# but follow the published forms: U+XXXX, XXXX_XXXXX, J+XXXX.
+HEADER = [
+    "図形", "font", "MJ文字図形名", "対応するUCS", "実装したUCS",
+    "実装したMoji_JohoコレクションIVS", "実装したSVS", "戸籍統一文字番号",
+    "住基ネット統一文字コード", "入管正字コード", "入管外字コード", "漢字施策",
+    "対応する互換漢字", "X0213", "X0213 包摂連番", "X0213 包摂区分", "X0212",
+    "MJ文字図形バージョン", "登記統一文字番号(参考)", "総画数(参考)", "読み(参考)",
+]  # fmt: skip
+ROWS = [
+    # (MJ name, 対応するUCS, 実装したUCS, IVS, 住基コード)
+    ("MJ000001", "U+4E00", "U+4E00", "4E00_E0100", "J+4E00"),  # plain: J+ = U+
+    ("MJ006830", "U+845B", "U+845B", "845B_E0100", "J+845B"),  # 葛, default glyph
+    ("MJ006831", "U+845B", "U+845B", "845B_E0102", "J+AD01"),  # 葛 variant in the Hangul range
+    ("MJ029500", "U+9AD9", "U+9AD9", "9AD9_E0100", "J+B0A5"),  # 髙: J+ ≠ U+
+    ("MJ030000", "U+20BB7", "U+20BB7", "20BB7_E0100", "J+D6FF"),  # 𠮷, last of the range
+    ("MJ040000", "U+2000B", "U+2000B", "2000B_E0100", "J+AD02"),  # 𠀋
+    ("MJ050000", "U+4E01", "U+4E01", "4E01_E0100", ""),  # no 住基 code: skipped
+    ("MJ060000", "", "", "", "J+AD03"),  # no Unicode form: cannot be text, skipped
+]
+
+
+def _export(delimiter: str = "\t") -> str:
+    lines = [delimiter.join(HEADER)]
+    for mj, ucs, impl, ivs, juki in ROWS:
+        cells = ["", "", mj, ucs, impl, ivs, "", "", juki] + [""] * (len(HEADER) - 9)
+        lines.append(delimiter.join(cells))
+    return "\r\n".join(lines) + "\r\n"
+
+
+EXPECTED = {
+    "J+4E00": "一",
+    "J+845B": "葛\U000e0100",  # two J+ codes share 葛: each keeps its IVS
+    "J+AD01": "葛\U000e0102",
+    "J+B0A5": "髙",
+    "J+D6FF": "𠮷",
+    "J+AD02": "𠀋",
+}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _export("\t").encode("utf-8"),
+        _export(",").encode("utf-8-sig"),
+        _export("\t").encode("utf-16"),  # Excel's "Unicode text"
+        ("MJ文字情報一覧表 Ver.006.01\n\n" + _export(",")).encode("utf-8"),  # title lines
+    ],
+)
+def test_mj_export_forms_read_the_same(data: bytes) -> None:
+    rows = parse_mj(data, "mji.tsv")
+    assert {code: text for code, text, _mj in rows} == EXPECTED
+    assert ("J+AD01", "葛\U000e0102", "MJ006831") in rows
+
+
+def test_j_plus_numbers_are_never_code_points() -> None:
+    table = charset.JukiTable.build(parse_mj(_export().encode(), "mji.tsv"))
+    for code, text in table.to_unicode.items():
+        number = int(code[2:], 16)
+        if 0xAC00 <= number <= 0xD7A3:
+            assert chr(number) not in text  # a Hangul syllable would be the naive reading
+    assert table.to_unicode["J+AD01"] == "葛\U000e0102"
+    assert table.from_unicode["髙"] == "J+B0A5"
+
+
+def test_import_writes_table_and_attribution_durably(tmp_path: Path) -> None:
+    source = tmp_path / "mji.00601.tsv"
+    source.write_text(_export(), encoding="utf-8")
+    data_dir = tmp_path / "data"
+    table = import_mj(source, data_dir)
+    assert len(table) == len(EXPECTED)
+    folder = data_dir / "charset"
+    notice = (folder / ATTRIBUTION_NAME).read_text(encoding="utf-8")
+    assert "CC BY-SA 2.1 JP" in notice and "mji.00601.tsv" in notice
+    assert "Information-technology Promotion Agency" in notice
+    assert (folder / TABLE_NAME).stat().st_mode & 0o777 == 0o600
+    assert not list(folder.glob(".tmp-*"))
+    loaded = load_juki(data_dir)
+    assert loaded is not None and loaded.to_unicode == EXPECTED
+
+
+def test_gaiji_table_by_juki_code_only_takes_unicode_from_the_mj_table(tmp_path: Path) -> None:
+    source = tmp_path / "mji.tsv"
+    source.write_text(_export(), encoding="utf-8")
+    import_mj(source, tmp_path)
+    gaiji = tmp_path / "gaiji.csv"
+    gaiji.write_text("sjis,juki_code,unicode\nF040,J+AD01,\nF041,J+AD02,\nF042,J+D6FF,\n")
+    tables = charset.load_tables(tmp_path, "juki-sjis", gaiji)
+    codec = tables.codec
+    sample = "葛\U000e0102城 𠀋田 𠮷野"
+    data, bad = codec.encode(sample)
+    assert bad == [] and data[:2] == b"\xf0\x40"
+    assert codec.decode(data) == (sample, [])
+    assert not any(0xAC00 <= ord(c) <= 0xD7A3 for c in codec.decode(data)[0])
+    # Unmappable characters name the 住基統一文字 code when the MJ table knows one.
+    _data, report = charset.check_encode("id,name\n1,葛\U000e0100\n", codec, tables.hints)
+    assert [p.params["juki"] for p in report] == ["J+845B"]
+
+
+def test_mj_file_without_the_juki_column_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CharsetTableError) as caught:
+        parse_mj("MJ文字図形名\t対応するUCS\nMJ000001\tU+4E00\n".encode(), "x.tsv")
+    assert caught.value.key == "charset.mj.no_header"
+
+
+def test_malformed_j_code_is_refused_with_its_line() -> None:
+    data = _export().replace("J+4E00", "4E00").encode()
+    with pytest.raises(CharsetTableError) as caught:
+        parse_mj(data, "x.tsv")
+    assert caught.value.key == "charset.gaiji.bad_juki" and caught.value.params["line"] == 2
