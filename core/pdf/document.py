@@ -49,7 +49,6 @@ class Column:
     width: float
     align: str
     fit: str
-    guide: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,7 @@ def layout() -> Layout:
     """The page, columns and sort keys of ``layout.toml``."""
     raw = tomllib.loads((resources.files(__package__) / "layout.toml").read_text("utf-8"))
     columns = tuple(
-        Column(c["id"], c["label"], float(c["width"]), c["align"], c["fit"], c.get("guide", ""))
-        for c in raw["column"]
+        Column(c["id"], c["label"], float(c["width"]), c["align"], c["fit"]) for c in raw["column"]
     )
     return Layout(raw["page"], columns, dict(raw["sort"]))
 
@@ -338,7 +336,7 @@ class _ListPdf(FPDF):
         height = self.row_h
         for column in self.lay.columns:
             if column.fit == "box":
-                cells.append((column, self.coverage.check(column.guide), 7.0, []))
+                cells.append((column, self.coverage.check(""), self.size, []))
                 continue
             found = self.checked(values[column.id], number, card, column.id)
             if column.fit == "fixed":
@@ -361,11 +359,8 @@ class _ListPdf(FPDF):
         x, y = self.margin, self.get_y()
         for column, found, size, lines in cells:
             self.set_xy(x, y)
-            if column.fit == "box":
+            if column.fit == "box":  # left empty for the pen
                 self.rect(x, y, column.width, height)
-                self.set_text_color(170)
-                self.put(column.width, height, found, align="R", size=size)
-                self.set_text_color(0)
             elif len(lines) == 1:
                 self.put(
                     column.width,
