@@ -101,3 +101,44 @@ def export_list(
         encrypted=bool(password),
         unprintable=rendered.unprintable,
     )
+
+
+def export_in(
+    data_dir: Path,
+    entries: Sequence[WaitingEntry],
+    *,
+    now: datetime,
+    out: Path | None = None,
+    config: Config | None = None,
+    filter_text: str = "",
+    sort_key: str | None = None,
+    password: str | None = None,
+    progress: ProgressFn | None = None,
+    held: bool = True,
+) -> PdfExport:
+    """``export_list`` for the terminal in ``data_dir``: the call behind the TUI key.
+
+    Sweeps what is due first; ``out`` defaults to ``default_path``; ``config``
+    to the terminal's settings. The TUI passes its current search's rows and
+    query (or the whole list and ""), and shows ``PdfExport.path``,
+    ``expires_at`` and ``unprintable`` to the operator.
+    """
+    from core import config as configuration
+    from core.store import Store
+
+    settings = config or configuration.load(data_dir)
+    target = out or default_path(data_dir, now)
+    with Store.open(data_dir) as store:
+        lifetime.sweep(store, now)
+        return export_list(
+            entries,
+            target,
+            store=store,
+            config=settings,
+            now=now,
+            filter_text=filter_text,
+            sort_key=sort_key,
+            password=password,
+            progress=progress,
+            held=held,
+        )

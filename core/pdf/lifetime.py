@@ -246,3 +246,31 @@ def sweep_at_startup(store: StoreLike, now: datetime) -> list[PdfRecord]:
     closed += _close(store, crashed, now, CRASHED)
     closed += _close(store, orphaned, now, OWNER_GONE)
     return closed
+
+
+DUE = "due"
+STARTUP = "startup"
+CLOSE = "end_of_business"
+_SWEEPS = {DUE: sweep, STARTUP: sweep_at_startup, CLOSE: end_of_business}
+
+
+def sweep_in(data_dir: Path, now: datetime, when: str = DUE) -> list[PdfRecord]:
+    """The sweep ``when`` (``DUE``, ``STARTUP``, ``CLOSE``) over the PDFs of the
+    terminal in ``data_dir``: what the TUI timer, the scheduler and cron call.
+    Nothing to do (and no database made) when the terminal has none yet."""
+    from core.store import DB_NAME, Store
+
+    if not (data_dir / DB_NAME).exists():
+        return []
+    with Store.open(data_dir) as store:
+        return _SWEEPS[when](store, now)
+
+
+def active_in(data_dir: Path) -> list[PdfRecord]:
+    """The PDFs of the terminal in ``data_dir`` still on disk, soonest to go first."""
+    from core.store import DB_NAME, Store
+
+    if not (data_dir / DB_NAME).exists():
+        return []
+    with Store.open(data_dir) as store:
+        return active(store)

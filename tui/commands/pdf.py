@@ -83,19 +83,16 @@ def run(args: argparse.Namespace) -> int:
 
     data_dir = configuration.resolve_data_dir(getattr(args, "data", None))
     now = datetime.now().astimezone()
-    if args.sweep or args.list:
-        if not (data_dir / "renkei.db").exists():
-            print(t("pdf.swept.none"))
-            return 0
-        from core.store import Store
-
-        with Store.open(data_dir) as store:
-            if args.list:
-                for record in lifetime.active(store):
-                    print(t("pdf.active", path=record.path, at=_local(record.expires_at)))
-                return 0
-            sweep = lifetime.end_of_business if args.end_of_business else lifetime.sweep
-            closed = sweep(store, now)
+    if args.list:
+        records = lifetime.active_in(data_dir)
+        for record in records:
+            print(t("pdf.active", path=record.path, at=_local(record.expires_at)))
+        if not records:
+            print(t("pdf.active.none"))
+        return 0
+    if args.sweep:
+        when = lifetime.CLOSE if args.end_of_business else lifetime.DUE
+        closed = lifetime.sweep_in(data_dir, now, when)
         for record in closed:
             print(t("pdf.swept", path=record.path))
         if not closed:
@@ -103,26 +100,24 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     from core.pdf.document import sort_keys
-    from core.pdf.export import export_list
-    from core.store import Store
+    from core.pdf.export import export_in
 
     if args.sort and args.sort not in sort_keys():
         raise RenkeiError("pdf.sort.unknown", key=args.sort, keys=", ".join(sort_keys()))
     password = read_password(args.password_file) if args.password_file else None
     config = configuration.load(data_dir)
     entries = _entries(args, data_dir, args.filter)
-    with Store.open(data_dir) as store:
-        lifetime.sweep(store, now)
-        done = export_list(
-            entries,
-            Path(args.out),
-            store=store,
-            config=config,
-            now=now,
-            filter_text=args.filter,
-            sort_key=args.sort,
-            password=password,
-        )
+    done = export_in(
+        data_dir,
+        entries,
+        now=now,
+        out=Path(args.out),
+        config=config,
+        filter_text=args.filter,
+        sort_key=args.sort,
+        password=password,
+        held=False,
+    )
     print(t("pdf.written", path=done.path, rows=done.rows, pages=done.pages))
     print(t("pdf.expires", at=_local(done.expires_at), minutes=config.pdf.expiry_minutes))
     if done.encrypted:
