@@ -109,6 +109,7 @@ class FetchResult:
     records: int
     waiting_added: int
     problems: int = 0
+    errors: tuple[str, ...] = ()  # files not taken (e.g. wrong hash), clock skew warning
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ class Status:
     last_error: str = ""
     server_url: str = ""
     plain_http: bool = False  # shown as a warning when the config allows plain HTTP
+    clock_skew: float | None = None  # server minus local clock, seconds, at the last fetch
+    pending_batches: int = 0  # uploaded files not yet acknowledged (resumed by send)
 
 
 class Terminal(Protocol):
@@ -172,3 +175,9 @@ class Terminal(Protocol):
 
     def status(self) -> Status: ...
     def history(self, limit: int = 200) -> Sequence[HistoryEvent]: ...
+
+    # 起動時間監視: the TUI calls ``tick`` every few seconds (in a worker); it
+    # runs the automatic fetch/send that are due and returns what it ran.
+    def tick(
+        self, now: datetime | None = None
+    ) -> list[tuple[str, FetchResult | SendResult | str]]: ...

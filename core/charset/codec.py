@@ -13,7 +13,10 @@ can report record, column, character and U+ code.
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -28,6 +31,8 @@ ENCODINGS = (UTF8, JUKI_SJIS)
 # C1 controls (cp932 passes 0x80 through as U+0080).
 _SUSPECT = re.compile("[\x80-\x9f\ue000-\uf8ff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_VS = re.compile("[\U000e0100-\U000e01ef\ufe00-\ufe0f]")
+_HANDLERS = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -82,20 +87,66 @@ class JukiSjisCodec(Codec):
         self.gaiji = list(gaiji)
         self._to_pua = {g.text: g.pua for g in self.gaiji}
         self._from_pua = {g.pua: g.text for g in self.gaiji}
+        self._bytes = {g.text: g.sjis.to_bytes(2, "big") for g in self.gaiji}
         keys = sorted(self._to_pua, key=len, reverse=True)  # base+IVS before base
         self._gaiji_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        # The C encoder calls this handler for each character cp932 lacks; it
+        # writes the 外字 code in place, so a file with 外字 stays one encode call.
+        self._state = threading.local()
+        self._errors = f"renkei-juki-sjis-{next(_HANDLERS)}"
+        codecs.register_error(self._errors, self._on_error)
 
     def encode(self, text: str) -> tuple[bytes, list[Bad]]:
-        if not _SUSPECT.search(text):
-            try:
-                return text.encode("cp932"), []  # the fast path: no 外字 at all
-            except UnicodeEncodeError:
-                pass
-            try:
-                return self._rewrite(text).encode("cp932"), []
-            except UnicodeEncodeError:
-                pass
-        return b"", self._find_bad(text)
+        if _SUSPECT.search(text):
+            return b"", self._find_bad(text)
+        try:
+            return text.encode("cp932"), []  # the fast path: no 外字 at all
+        except UnicodeEncodeError:
+            pass
+        data = self._encode_gaiji(text)
+        if data is None and _VS.search(text):
+            # A base character cp932 has, followed by a selector: the base was
+            # already written when the selector failed. Join such pairs first.
+            data = self._encode_gaiji(self._join_ivs(text))
+        if data is None:
+            return b"", self._find_bad(text)
+        return data, []
+
+    def _encode_gaiji(self, text: str) -> bytes | None:
+        self._state.failed = False
+        data = text.encode("cp932", self._errors)
+        return None if self._state.failed else data
+
+    def _on_error(self, exc: UnicodeError) -> tuple[bytes, int]:
+        if not isinstance(exc, UnicodeEncodeError):
+            raise exc
+        text, i = exc.object, exc.start
+        pair = text[i : i + 2]
+        if len(pair) == 2 and is_variation_selector(pair[1]):
+            code = self._bytes.get(pair)
+            if code is not None:
+                return code, i + 2
+        elif not is_variation_selector(text[i]):
+            code = self._bytes.get(text[i])
+            if code is not None:
+                return code, i + 1
+        self._state.failed = True  # reported by the slow path; nothing is kept
+        return b"", i + 1
+
+    def _join_ivs(self, text: str) -> str:
+        """Known base+selector 外字 → their private-use characters (cp932 writes
+        those as the 外字 code; the input was checked to hold none of its own)."""
+        pieces: list[str] = []
+        pos = 0
+        for match in _VS.finditer(text):
+            start = match.start()
+            pua = self._to_pua.get(text[start - 1 : start + 1]) if start else None
+            if pua is not None and start - 1 >= pos:
+                pieces.append(text[pos : start - 1])
+                pieces.append(pua)
+                pos = start + 1
+        pieces.append(text[pos:])
+        return "".join(pieces)
 
     def _rewrite(self, text: str) -> str:
         """外字 (base+IVS sequences first) → the private-use characters cp932 writes."""

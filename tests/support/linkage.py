@@ -111,3 +111,76 @@ def linkage_server(tmp_path: Path) -> Iterator[LinkageServer]:
         yield server
     finally:
         server.stop()
+
+
+# -- a terminal pointed at the server ---------------------------------------------
+
+PASSPHRASE = "correct horse battery"
+SEI = ["YAMADA", "KIM", "PARK", "LEE", "CHOI", "TANAKA", "WANG", "CHEN"]
+MEI = ["TARO", "MINJUN", "SEOYEON", "JIHO", "HANA", "YUNA", "WEI", "LING"]
+KANJI = ["山田", "金", "朴", "李", "崔", "田中", "王", "陳"]
+
+SPR_COLUMNS = (
+    "notice_id", "card_number", "card_made_date", "card_delivered_date", "application_text",
+    "name_alpha", "name_kanji", "name_class_code", "birth_date", "sex_code", "nationality",
+    "nationality_code", "address", "lasdec_code",
+)  # fmt: skip
+
+
+def spr_records(count: int, start: int = 0, lasdec: str = LASDEC) -> list[dict[str, str]]:
+    """Synthetic certificate notices (no real people): card AB{n:08d}CD."""
+    out = []
+    for n in range(start, start + count):
+        i = n % len(SEI)
+        out.append(
+            {
+                "notice_id": f"SPR{n:010d}",
+                "card_number": f"AB{n:08d}CD",
+                "card_made_date": "20240401",
+                "card_delivered_date": "",
+                "application_text": "切替交付",
+                "name_alpha": f"{SEI[i]} {MEI[(n // 8) % len(MEI)]}",
+                "name_kanji": f"{KANJI[i]} 花子",
+                "name_class_code": "2",
+                "birth_date": f"19{50 + n % 50:02d}0{1 + n % 9}1{n % 10}",
+                "sex_code": str(1 + n % 2),
+                "nationality": "韓国",
+                "nationality_code": "410",
+                "address": f"東京都新宿区西新宿{1 + n % 9}丁目{n % 30 + 1}番",
+                "lasdec_code": lasdec,
+            }
+        )
+    return out
+
+
+def spr_file(recs: list[dict[str, str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=SPR_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(recs)
+    return out.getvalue().encode("utf-8")
+
+
+def make_terminal(data_dir: Path, server: LinkageServer, **server_overrides: Any) -> Path:
+    """``renkei init`` done in-process with the low scrypt cost."""
+    from core.config import Config, TerminalSettings
+    from core.vault.unlock import init_vault
+
+    settings = server.settings(**server_overrides)
+    config = Config(
+        terminal=TerminalSettings(lasdec=server.lasdec, terminal_id="t1"), server=settings
+    )
+    init_vault(data_dir, PASSPHRASE, cost="low", config=config).close()
+    return data_dir
+
+
+class Sleeps(list[float]):
+    """A recorded ``sleep`` so retries in tests do not wait."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def terminal_dir(tmp_path: Path, linkage_server: LinkageServer) -> Path:
+    return make_terminal(tmp_path / "terminal", linkage_server)

@@ -1,3 +1,3 @@
-from tests.support.linkage import linkage_server
+from tests.support.linkage import linkage_server, terminal_dir
 
-__all__ = ["linkage_server"]
+__all__ = ["linkage_server", "terminal_dir"]

@@ -1,0 +1,133 @@
+"""Characters/s through the juki-sjis codec, next to Python's own cp932 codec.
+
+A synthetic 100,000-record MOJ-notice-like CSV (names and addresses drawn from
+JIS X 0208 kanji and kana, Latin names, dates, codes) is encoded and decoded
+whole (``core.charset.encode_file`` / ``decode_file``) and, as the baseline in
+the same run, with ``str.encode('cp932')`` / ``bytes.decode('cp932')`` on the
+same JIS X 0208 text. A second file where 5% of the records carry a 外字
+(non-BMP characters and IVS sequences from a 200-entry table) shows the cost
+of the 外字 path. Run: ``python benchmarks/codec.py [records]``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.charset import JukiSjisCodec, decode_file, encode_file, parse_gaiji
+
+RECORDS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+HEADER = "notice_id,pattern,fact_code,name_alpha,name_kanji,birth_date,sex_code,address,card_number"
+
+
+def _jis_kanji() -> list[str]:
+    """The JIS X 0208 level-1 kanji (rows 16–47), decoded from their codes."""
+    out = []
+    for lead in range(0x88, 0x99):
+        for trail in [*range(0x40, 0x7F), *range(0x80, 0xFD)]:
+            try:
+                char = bytes([lead, trail]).decode("cp932")
+            except UnicodeDecodeError:
+                continue
+            if "\u4e00" <= char <= "\u9fff":
+                out.append(char)
+    return out
+
+
+def _gaiji_table(size: int = 200) -> tuple[str, list[str]]:
+    """A 外字 table of ``size`` entries: half CJK extension B characters, half
+    JIS kanji with an ideographic variation selector."""
+    chars: list[str] = []
+    cp = 0x20000
+    while len(chars) < size // 2:
+        char = chr(cp)
+        cp += 7
+        try:
+            char.encode("cp932")
+        except UnicodeEncodeError:
+            chars.append(char)
+    kanji = _jis_kanji()
+    chars += [k + "\U000e0101" for k in kanji[: size - len(chars)]]
+    lines = ["sjis,juki_code,unicode"]
+    codes = [(lead << 8) | trail for lead in range(0xF0, 0xFA)
+             for trail in [*range(0x40, 0x7F), *range(0x80, 0xFD)]]  # fmt: skip
+    for code, char in zip(codes, chars, strict=False):
+        lines.append(f"{code:04X},,{' '.join(f'U+{ord(c):04X}' for c in char)}")
+    return "\n".join(lines) + "\n", chars
+
+
+def make_file(records: int, gaiji: list[str], share: float, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    kanji = _jis_kanji()
+    kana = [chr(c) for c in range(0x30A2, 0x30F3)]
+    latin = ["SMITH", "NGUYEN", "KIM", "LI", "GARCIA", "SILVA", "ANNA", "JOHN", "MARIA"]
+    prefs = [
+        "東京都新宿区西新宿",
+        "大阪府大阪市北区梅田",
+        "愛知県名古屋市中区栄",
+        "福岡県福岡市博多区",
+    ]
+    rows = [HEADER]
+    for i in range(records):
+        name = "".join(rng.choices(kanji, k=rng.randint(2, 4)))
+        if gaiji and rng.random() < share:
+            name = rng.choice(gaiji) + name
+        address = f"{rng.choice(prefs)}{rng.randint(1, 9)}丁目{rng.randint(1, 30)}番"
+        address += "".join(rng.choices(kana, k=rng.randint(3, 8))) + "マンション"
+        rows.append(
+            f"M{i:09d},A,1,{rng.choice(latin)} {rng.choice(latin)},{name},"
+            f"{rng.randint(1930, 2020)}0{rng.randint(1, 9)}1{rng.randint(0, 9)},"
+            f"{rng.randint(1, 2)},{address},AB{rng.randint(0, 99_999_999):08d}CD"
+        )
+    return "\r\n".join(rows) + "\r\n"
+
+
+def best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    table_text, gaiji = _gaiji_table()
+    codec = JukiSjisCodec(parse_gaiji(table_text, "bench-gaiji.csv"))
+    plain = make_file(RECORDS, [], 0.0)
+    mixed = make_file(RECORDS, gaiji, 0.05, seed=2)
+    plain_bytes = encode_file(plain, codec, "plain.csv")
+    mixed_bytes = encode_file(mixed, codec, "mixed.csv")
+    assert plain_bytes == plain.encode("cp932")
+    assert decode_file(mixed_bytes, codec, "mixed.csv") == mixed
+
+    n_plain, n_mixed = len(plain), len(mixed)
+    base_enc = best(lambda: plain.encode("cp932"))
+    base_dec = best(lambda: plain_bytes.decode("cp932"))
+    our_enc = best(lambda: encode_file(plain, codec, "plain.csv"))
+    our_dec = best(lambda: decode_file(plain_bytes, codec, "plain.csv"))
+    mix_enc = best(lambda: encode_file(mixed, codec, "mixed.csv"))
+    mix_dec = best(lambda: decode_file(mixed_bytes, codec, "mixed.csv"))
+
+    print(f"records: {RECORDS:,}; JIS X 0208 file {n_plain:,} chars; "
+          f"外字 file {n_mixed:,} chars (5% of records, table of {len(gaiji)})")  # fmt: skip
+    print(f"{'':34}{'chars/s':>14}{'vs cp932':>10}")
+
+    def row(label: str, chars: int, seconds: float, baseline: float) -> None:
+        print(f"{label:34}{chars / seconds:>14,.0f}{baseline / seconds:>9.2f}x")
+
+    row("cp932 encode (baseline, JIS)", n_plain, base_enc, base_enc)
+    row("juki-sjis encode_file (JIS)", n_plain, our_enc, base_enc)
+    row("juki-sjis encode_file (外字 5%)", n_mixed, mix_enc, base_enc * n_mixed / n_plain)
+    row("cp932 decode (baseline, JIS)", n_plain, base_dec, base_dec)
+    row("juki-sjis decode_file (JIS)", n_plain, our_dec, base_dec)
+    row("juki-sjis decode_file (外字 5%)", n_mixed, mix_dec, base_dec * n_mixed / n_plain)
+    print("(ratio = speed relative to the cp932 codec on the JIS X 0208 file; 1.00x = as fast)")
+
+
+if __name__ == "__main__":
+    main()

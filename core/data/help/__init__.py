@@ -1,0 +1,1 @@
+"""Operating sheets (renkei help TOPIC), one text file per topic and language."""

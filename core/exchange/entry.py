@@ -1,0 +1,207 @@
+"""The 未入力 list and date entry (②④⑤).
+
+An entry is checked (certificate on the list, a real date, not after today,
+not before ``card_made_date``), then queued as a pattern-AF municipal notice
+record. Re-entering before sending replaces the queued record; after sending
+it queues a correction. Every entry is audited (by reference, no personal data).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from core.errors import EXIT_PROBLEMS, RenkeiError
+from core.exchange import fetch, ledger, records
+from core.exchange.ledger import checkpoint
+from core.report import Problem
+from core.terminal import EntryResult, WaitingEntry
+
+if TYPE_CHECKING:
+    from core.store.db import Store
+    from core.vault.unlock import Vault
+
+OUTBOX_AAD_CARD = "exchange_outbox.card_sealed"
+
+
+def outbox_aad(notice_id: str, column: str) -> str:
+    return f"exchange_outbox.{column}:{notice_id}"
+
+
+class EntryRefused(RenkeiError):
+    """The data check refused an entry; nothing was changed."""
+
+    exit_code = EXIT_PROBLEMS
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.key, **first.params)
+
+    def message(self, lang: str | None = None) -> str:
+        return "; ".join(problem.reason(lang) for problem in self.problems)
+
+
+def normalise_card(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
+
+
+def _d(text: str) -> date:
+    parsed = records.parse_ymd(text)
+    if parsed is None:
+        raise ValueError(text)
+    return parsed
+
+
+def certificate(store: Store, card_number: str) -> tuple[str, dict[str, str], str] | None:
+    """(state, notice record, received_at) of a certificate, or None."""
+    rows = store.query(
+        "SELECT state, record_sealed, received_at FROM exchange_certificates WHERE card_blind = ?",
+        (store.blind(card_number, "card"),),
+    )
+    if not rows:
+        return None
+    record = json.loads(store.unseal_text(rows[0]["record_sealed"], fetch.CERT_AAD_RECORD))
+    return rows[0]["state"], record, rows[0]["received_at"]
+
+
+def check(store: Store, card_number: str, delivered: date, today: date) -> list[Problem]:
+    """The data check of an entry (FORMATS.md); empty when it may be made."""
+    card = normalise_card(card_number)
+    if not records.CARD_RE.match(card):
+        return [Problem(0, "card_number", "exchange.entry.bad_card", {"value": card_number})]
+    found = certificate(store, card)
+    if found is None:
+        return [Problem(0, "card_number", "exchange.entry.not_on_list", {"card": card})]
+    state, notice, _ = found
+    if state == "reported":
+        return [Problem(0, "card_number", "exchange.entry.already_reported", {"card": card})]
+    problems = []
+    if delivered > today:
+        problems.append(
+            Problem(
+                0,
+                "card_delivered_date",
+                "exchange.entry.future",
+                {"value": delivered.isoformat(), "today": today.isoformat()},
+            )
+        )
+    made = records.parse_ymd(notice.get("card_made_date", ""))
+    if made is not None and delivered < made:
+        problems.append(
+            Problem(
+                0,
+                "card_delivered_date",
+                "exchange.entry.before_made",
+                {"value": delivered.isoformat(), "made": made.isoformat()},
+            )
+        )
+    return problems
+
+
+def enter(
+    vault: Vault, card_number: str, delivered: date, operator: str = "", today: date | None = None
+) -> EntryResult:
+    store = vault.store
+    today = today or date.today()
+    problems = check(store, card_number, delivered, today)
+    if problems:
+        raise EntryRefused(problems)
+    card = normalise_card(card_number)
+    blind = store.blind(card, "card")
+    with store.transaction() as conn:
+        found = certificate(store, card)
+        assert found is not None
+        _, notice, _ = found
+        replaced: date | None = None
+        for row in conn.execute(
+            "SELECT notice_id, delivered_sealed FROM exchange_outbox"
+            " WHERE card_blind = ? AND state = 'queued'",
+            (blind,),
+        ).fetchall():
+            replaced = date.fromisoformat(
+                store.unseal_text(row[1], outbox_aad(row[0], "delivered_sealed"))
+            )
+            conn.execute(
+                "UPDATE exchange_outbox SET state = 'replaced' WHERE notice_id = ?", (row[0],)
+            )
+        correction = (
+            conn.execute(
+                "SELECT 1 FROM exchange_outbox"
+                " WHERE card_blind = ? AND state IN ('sent', 'sending')",
+                (blind,),
+            ).fetchone()
+            is not None
+        )
+        notice_id = str(uuid.uuid4())
+        record = records.af_record(notice, delivered, today, notice_id, correction)
+        conn.execute(
+            "INSERT INTO exchange_outbox (notice_id, card_blind, card_sealed, record_sealed,"
+            " delivered_sealed, state, correction, operator, created_at)"
+            " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+            (
+                notice_id,
+                blind,
+                store.seal(card, OUTBOX_AAD_CARD),
+                store.seal(
+                    json.dumps(record, ensure_ascii=False), outbox_aad(notice_id, "record_sealed")
+                ),
+                store.seal(delivered.isoformat(), outbox_aad(notice_id, "delivered_sealed")),
+                int(correction),
+                operator,
+                ledger.stamp(),
+            ),
+        )
+        what = "correction" if correction else ("replaced" if replaced else "new")
+        vault.audit.append("exchange.entry", actor=operator, record=store.ref(card), detail=what)
+        ledger.history(store, "exchange.history.entry", f"{store.ref(card)[:12]} {what}")
+    checkpoint("entry.recorded")
+    return EntryResult(
+        card_number=card, delivered=delivered, replaced=replaced, correction=correction
+    )
+
+
+def waiting_entries(store: Store) -> list[WaitingEntry]:
+    """The 未入力 list, decrypted in memory: waiting certificates, each with the
+    date entered here if one is queued but not yet sent."""
+    entered: dict[bytes, date] = {}
+    for row in store.query(
+        "SELECT notice_id, card_blind, delivered_sealed FROM exchange_outbox"
+        " WHERE state IN ('queued', 'sending') ORDER BY created_at"
+    ):
+        entered[bytes(row["card_blind"])] = date.fromisoformat(
+            store.unseal_text(
+                row["delivered_sealed"], outbox_aad(row["notice_id"], "delivered_sealed")
+            )
+        )
+    out = []
+    for row in store.query(
+        "SELECT card_blind, record_sealed, received_at FROM exchange_certificates"
+        " WHERE state = 'waiting'"
+    ):
+        rec = json.loads(store.unseal_text(row["record_sealed"], fetch.CERT_AAD_RECORD))
+        out.append(
+            WaitingEntry(
+                card_number=rec.get("card_number", ""),
+                notice_id=rec.get("notice_id", ""),
+                card_made_date=_d(rec.get("card_made_date", "")),
+                application_text=rec.get("application_text", ""),
+                name_alpha=rec.get("name_alpha", ""),
+                name_kanji=rec.get("name_kanji", ""),
+                name_class_code=rec.get("name_class_code", ""),
+                birth_date=_d(rec.get("birth_date", "")) if rec.get("birth_date") else date.min,
+                sex_code=rec.get("sex_code", ""),
+                nationality=rec.get("nationality", ""),
+                nationality_code=rec.get("nationality_code", ""),
+                address=rec.get("address", ""),
+                lasdec_code=rec.get("lasdec_code", ""),
+                received_at=datetime.fromisoformat(row["received_at"]),
+                entered_date=entered.get(bytes(row["card_blind"])),
+            )
+        )
+    out.sort(key=lambda e: e.card_number)
+    return out

@@ -1,0 +1,259 @@
+"""Fetch (①): list → download (encrypted as it streams) → verify SHA-256 →
+store atomically → record → receipt (取得通知) → history.
+
+Each file's state lives in ``exchange_inbox``: ``listed`` → ``stored`` →
+``receipted``. A crash before ``stored`` is committed means a re-download
+(the encrypted file is replaced whole, the records are ingested in the same
+transaction that marks it stored, so never twice); a crash after it means the
+receipt is sent again (the server takes it idempotently).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from core.exchange import ledger, records
+from core.exchange import protocol as p
+from core.exchange.ledger import checkpoint
+from core.terminal import FetchResult, Progress, ProgressFn
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from core.exchange.client import Client
+    from core.store.db import Store
+    from core.vault.unlock import Vault
+
+INBOX_DIR = "files/inbox"
+CERT_AAD_CARD = "exchange_certificates.card_sealed"
+CERT_AAD_RECORD = "exchange_certificates.record_sealed"
+
+
+@dataclass
+class _Tally:
+    files: int = 0
+    records: int = 0
+    added: int = 0
+    problems: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def inbox_path(file_id: str) -> str:
+    return f"{INBOX_DIR}/{file_id}.rke"
+
+
+def check_skew(vault: Vault, client: Client) -> float:
+    """Seconds the server's clock is ahead (negative: behind); kept for status."""
+    before = ledger.now_utc()
+    server = client.server_time()
+    after = ledger.now_utc()
+    skew = (server - (before + (after - before) / 2)).total_seconds()
+    ledger.set_state(vault.store, "clock_skew", f"{skew:.1f}")
+    return skew
+
+
+def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> FetchResult:
+    """One complete fetch; resumes whatever an earlier run left half done."""
+    store = vault.store
+    tally = _Tally()
+    report = progress or (lambda _p: None)
+    (vault.data_dir / INBOX_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        skew = check_skew(vault, client)
+        if abs(skew) > vault.config.schedule.skew_warn_seconds:
+            tally.errors.append(_skew_message(skew))
+        report(Progress("exchange.step.list"))
+        listing = client.list_notices()
+        with store.transaction() as conn:
+            for item in listing:
+                conn.execute(
+                    "INSERT OR IGNORE INTO exchange_inbox (file_id, kind, name, size, sha256,"
+                    " records, state, listed_at) VALUES (?, ?, ?, ?, ?, ?, 'listed', ?)",
+                    (
+                        item.file_id,
+                        item.kind,
+                        item.name,
+                        item.size,
+                        item.sha256,
+                        item.records,
+                        ledger.stamp(),
+                    ),
+                )
+                # a file listed again after a failed download may have been fixed
+                conn.execute(
+                    "UPDATE exchange_inbox SET size = ?, sha256 = ?, records = ?"
+                    " WHERE file_id = ? AND state = 'listed'",
+                    (item.size, item.sha256, item.records, item.file_id),
+                )
+        checkpoint("fetch.listed")
+        offered = {item.file_id: item for item in listing}
+        pending = store.query(
+            "SELECT file_id FROM exchange_inbox WHERE state = 'listed' ORDER BY file_id"
+        )
+        for n, row in enumerate(pending):
+            item = offered.get(row["file_id"])
+            if item is None:
+                continue  # no longer offered; it stays listed and is shown
+            report(Progress("exchange.step.download", n, len(pending), item.name))
+            _download_and_store(vault, client, item, tally)
+        _send_receipts(vault, client, tally, report)
+    except p.ExchangeError as exc:
+        ledger.record_error(store, exc.message("en"))
+        ledger.history(store, "exchange.history.fetch", exc.message("en"), "failed")
+        raise
+    ledger.set_state(store, "last_fetch", ledger.stamp())
+    if tally.errors:
+        ledger.record_error(store, "; ".join(tally.errors))
+    ledger.history(
+        store,
+        "exchange.history.fetch",
+        f"files={tally.files} records={tally.records}",
+        "ok" if not tally.errors else "problems",
+    )
+    return FetchResult(
+        files=tally.files,
+        records=tally.records,
+        waiting_added=tally.added,
+        problems=tally.problems,
+        errors=tuple(tally.errors),
+    )
+
+
+def _skew_message(skew: float) -> str:
+    from core.i18n import t
+
+    return t("exchange.fetch.skew", seconds=f"{skew:+.0f}")
+
+
+def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally: _Tally) -> None:
+    rel = inbox_path(item.file_id)
+    plain = bytearray()
+    digest = ""
+    for _attempt in range(2):  # a corrupt transfer is tried once more
+        plain = bytearray()
+        writer = vault.writer(rel)
+        try:
+
+            def sink(chunk: bytes, writer=writer, plain=plain) -> None:
+                writer.write(chunk)
+                plain.extend(chunk)
+
+            digest = client.download(item, sink)
+            if digest == item.sha256 and len(plain) == item.size:
+                checkpoint("fetch.downloaded")
+                writer.close()  # atomic rename + fsync: the encrypted file is in place
+                break
+            writer.abort()
+        except BaseException:
+            writer.abort()
+            raise
+    else:
+        error = p.ExchangeError(
+            "exchange.error.hash_mismatch", file=item.name, expected=item.sha256, actual=digest
+        )
+        vault.store.execute(
+            "UPDATE exchange_inbox SET error = ? WHERE file_id = ?",
+            (error.message("en"), item.file_id),
+        )
+        ledger.history(vault.store, "exchange.history.download", item.name, "hash-mismatch")
+        tally.errors.append(error.message())
+        return
+    checkpoint("fetch.stored")
+    rows, problems = records.read_csv(bytes(plain))
+    if item.kind == "spr":
+        problems += records.check_spr(rows)
+    errors = [q for q in problems if records.problem_is_error(q)]
+    with vault.store.transaction() as conn:
+        added = 0
+        if item.kind == "spr" and not errors:
+            added = _ingest(vault.store, conn, item.file_id, rows)
+        conn.execute(
+            "UPDATE exchange_inbox SET state = 'stored', path = ?, records = ?, status = ?,"
+            " problems = ?, error = '', stored_at = ? WHERE file_id = ? AND state = 'listed'",
+            (
+                rel,
+                len(rows),
+                "invalid" if errors else "ok",
+                len(problems),
+                ledger.stamp(),
+                item.file_id,
+            ),
+        )
+        ledger.history(
+            vault.store,
+            "exchange.history.store",
+            f"{item.name} records={len(rows)}",
+            "invalid" if errors else "ok",
+        )
+    checkpoint("fetch.recorded")
+    tally.files += 1
+    tally.records += len(rows)
+    tally.added += added
+    tally.problems += len(problems)
+
+
+def _ingest(
+    store: Store, conn: sqlite3.Connection, file_id: str, rows: list[dict[str, str]]
+) -> int:
+    """Certificate notices into the 未入力 list: one entry per card number."""
+    added = 0
+    at = ledger.stamp()
+    for rec in rows:
+        card = rec["card_number"]
+        blind = store.blind(card, "card")
+        notice = {k: v for k, v in rec.items() if not k.startswith("_")}
+        sealed = store.seal(json.dumps(notice, ensure_ascii=False), CERT_AAD_RECORD)
+        reported = bool(rec.get("card_delivered_date"))
+        old = conn.execute(
+            "SELECT state FROM exchange_certificates WHERE card_blind = ?", (blind,)
+        ).fetchone()
+        if old is None:
+            conn.execute(
+                "INSERT INTO exchange_certificates (card_blind, card_sealed, record_sealed,"
+                " file_id, state, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    blind,
+                    store.seal(card, CERT_AAD_CARD),
+                    sealed,
+                    file_id,
+                    "reported" if reported else "waiting",
+                    at,
+                    at,
+                ),
+            )
+            added += 0 if reported else 1
+            continue
+        state = old[0]
+        if reported:
+            state = "reported"
+        conn.execute(
+            "UPDATE exchange_certificates SET record_sealed = ?, file_id = ?, state = ?,"
+            " updated_at = ? WHERE card_blind = ?",
+            (sealed, file_id, state, at, blind),
+        )
+    return added
+
+
+def _send_receipts(vault: Vault, client: Client, tally: _Tally, report: ProgressFn) -> None:
+    store = vault.store
+    for row in store.query(
+        "SELECT file_id, name, sha256 FROM exchange_inbox WHERE state = 'stored' ORDER BY file_id"
+    ):
+        report(Progress("exchange.step.receipt", detail=row["name"]))
+        client.receipt(row["file_id"], row["sha256"])
+        checkpoint("fetch.receipted")
+        with store.transaction():
+            store.execute(
+                "UPDATE exchange_inbox SET state = 'receipted', receipted_at = ?"
+                " WHERE file_id = ? AND state = 'stored'",
+                (ledger.stamp(), row["file_id"]),
+            )
+            ledger.history(store, "exchange.history.receipt", row["name"])
+
+
+def last_time(store: Store, name: str) -> datetime | None:
+    value = ledger.get_state(store, name)
+    return datetime.fromisoformat(value) if value else None

@@ -1,0 +1,209 @@
+"""Send (⑥): build the municipal notice file from the queue → mark it sending
+with its idempotency key → POST → record the 送信通知 → delete the local file.
+
+A batch (``exchange_batches``) is one uploaded file; its id is the
+``Idempotency-Key``. A crash before the batch is committed leaves the records
+queued (a stray encrypted file is removed later); after it, the same file is
+POSTed again with the same key and the server answers the same result without
+storing anything twice. Records the server rejects go back to the operator
+(state ``rejected``, with the server's reason) and may be entered again.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from core.exchange import entry, ledger, records
+from core.exchange import protocol as p
+from core.exchange.ledger import checkpoint
+from core.terminal import Progress, ProgressFn, SendResult
+from core.vault.atomic import remove_durably
+
+if TYPE_CHECKING:
+    from core.exchange.client import Client
+    from core.vault.unlock import Vault
+
+OUTBOX_DIR = "files/outbox"
+
+
+@dataclass
+class _Totals:
+    files: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    receipts: list[str] = field(default_factory=list)
+
+
+def batch_path(batch_id: str) -> str:
+    return f"{OUTBOX_DIR}/{batch_id}.rke"
+
+
+def pending(vault: Vault) -> int:
+    """Records waiting to go: queued, or in a batch not yet acknowledged."""
+    rows = vault.store.query(
+        "SELECT count(*) FROM exchange_outbox WHERE state IN ('queued', 'sending')"
+    )
+    return int(rows[0][0])
+
+
+def build_batch(vault: Vault) -> str | None:
+    """Put every queued record into one new batch; its id, or None if nothing is queued."""
+    store = vault.store
+    lasdec = vault.config.terminal.lasdec or "000000"
+    (vault.data_dir / OUTBOX_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
+    with store.transaction() as conn:
+        rows = conn.execute(
+            "SELECT notice_id, record_sealed FROM exchange_outbox WHERE state = 'queued'"
+            " ORDER BY created_at, notice_id"
+        ).fetchall()
+        if not rows:
+            return None
+        batch_id = str(uuid.uuid4())
+        at = ledger.now_utc()
+        name = f"muni-{lasdec}-{at.strftime('%Y%m%d%H%M%S')}-{batch_id[:8]}.csv"
+        recs = [
+            json.loads(store.unseal_text(r[1], entry.outbox_aad(r[0], "record_sealed")))
+            for r in rows
+        ]
+        body = records.write_muni(recs)
+        vault.write_bytes(batch_path(batch_id), body)  # encrypted, atomic, durable
+        checkpoint("send.built")
+        conn.execute(
+            "INSERT INTO exchange_batches (batch_id, name, path, sha256, records, state,"
+            " created_at) VALUES (?, ?, ?, ?, ?, 'sending', ?)",
+            (batch_id, name, batch_path(batch_id), p.sha256_hex(body), len(recs), ledger.stamp(at)),
+        )
+        for line, r in enumerate(rows, start=2):
+            conn.execute(
+                "UPDATE exchange_outbox SET state = 'sending', batch_id = ?, line = ?"
+                " WHERE notice_id = ?",
+                (batch_id, line, r[0]),
+            )
+    checkpoint("send.marked")
+    return batch_id
+
+
+def _post(vault: Vault, client: Client, batch_id: str, result: _Totals) -> None:
+    store = vault.store
+    row = store.query("SELECT * FROM exchange_batches WHERE batch_id = ?", (batch_id,))[0]
+    body = vault.read_bytes(row["path"])
+    try:
+        status, answer = client.send_municipal(body, batch_id, row["name"])
+    except p.ServerProblem as exc:
+        if exc.status not in (400, 409, 422) or exc.slug == "digest-mismatch":
+            raise
+        _refuse(vault, batch_id, row["name"], exc)
+        result.rejected += int(row["records"])
+        return
+    checkpoint("send.posted")
+    rejected = {r.line: r.reason for r in answer.rejected}
+    at = ledger.stamp()
+    with store.transaction() as conn:
+        for item in conn.execute(
+            "SELECT notice_id, card_blind, line FROM exchange_outbox WHERE batch_id = ?"
+            " AND state = 'sending'",
+            (batch_id,),
+        ).fetchall():
+            if item[2] in rejected:
+                conn.execute(
+                    "UPDATE exchange_outbox SET state = 'rejected', reason = ?, receipt_id = ?"
+                    " WHERE notice_id = ?",
+                    (rejected[item[2]], answer.receipt_id, item[0]),
+                )
+            else:
+                conn.execute(
+                    "UPDATE exchange_outbox SET state = 'sent', sent_at = ?, receipt_id = ?"
+                    " WHERE notice_id = ?",
+                    (at, answer.receipt_id, item[0]),
+                )
+                conn.execute(
+                    "UPDATE exchange_certificates SET state = 'sent', updated_at = ?"
+                    " WHERE card_blind = ? AND state = 'waiting'",
+                    (at, item[1]),
+                )
+        conn.execute(
+            "UPDATE exchange_batches SET state = 'done', sent_at = ?, receipt_id = ?,"
+            " accepted = ?, rejected = ? WHERE batch_id = ?",
+            (at, answer.receipt_id, answer.accepted, len(answer.rejected), batch_id),
+        )
+        ledger.history(
+            store,
+            "exchange.history.send",
+            f"{row['name']} receipt={answer.receipt_id} accepted={answer.accepted}"
+            f" rejected={len(answer.rejected)} (HTTP {status})",
+            "ok" if not answer.rejected else "rejected",
+        )
+        vault.audit.append(
+            "exchange.send",
+            record=answer.receipt_id,
+            detail=f"accepted={answer.accepted} rejected={len(answer.rejected)}",
+        )
+    checkpoint("send.recorded")
+    remove_durably(vault.data_dir / row["path"])
+    result.files += 1
+    result.accepted += answer.accepted
+    result.rejected += len(answer.rejected)
+    result.receipts.append(answer.receipt_id)
+
+
+def _refuse(vault: Vault, batch_id: str, name: str, exc: p.ServerProblem) -> None:
+    """The server refused the whole file: every record back to the operator."""
+    store = vault.store
+    reason = exc.detail or exc.title
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE exchange_outbox SET state = 'rejected', reason = ? WHERE batch_id = ?"
+            " AND state = 'sending'",
+            (reason, batch_id),
+        )
+        conn.execute(
+            "UPDATE exchange_batches SET state = 'refused', reason = ?, sent_at = ?"
+            " WHERE batch_id = ?",
+            (reason, ledger.stamp(), batch_id),
+        )
+        ledger.history(store, "exchange.history.send", f"{name}: {reason}", "refused")
+    row = store.query("SELECT path FROM exchange_batches WHERE batch_id = ?", (batch_id,))[0]
+    remove_durably(vault.data_dir / row["path"])
+
+
+def sweep(vault: Vault) -> int:
+    """Remove local files of acknowledged batches and of batches never committed."""
+    folder = vault.data_dir / OUTBOX_DIR
+    if not folder.is_dir():
+        return 0
+    live = {
+        r[0] for r in vault.store.query("SELECT path FROM exchange_batches WHERE state = 'sending'")
+    }
+    removed = 0
+    for path in folder.glob("*.rke"):
+        if f"{OUTBOX_DIR}/{path.name}" not in live:
+            removed += remove_durably(path)
+    return removed
+
+
+def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> SendResult:
+    """Send everything queued (and finish any batch an earlier run left sending)."""
+    store = vault.store
+    report = progress or (lambda _p: None)
+    result = _Totals()
+    try:
+        sweep(vault)
+        build_batch(vault)
+        batches = [
+            r[0]
+            for r in store.query(
+                "SELECT batch_id FROM exchange_batches WHERE state = 'sending' ORDER BY created_at"
+            )
+        ]
+        for n, batch_id in enumerate(batches):
+            report(Progress("exchange.step.send", n, len(batches)))
+            _post(vault, client, batch_id, result)
+    except p.ExchangeError as exc:
+        ledger.record_error(store, exc.message("en"))
+        ledger.history(store, "exchange.history.send", exc.message("en"), "failed")
+        raise
+    ledger.set_state(store, "last_send", ledger.stamp())
+    return SendResult(result.files, result.accepted, result.rejected, tuple(result.receipts))

@@ -1,0 +1,173 @@
+"""CSV in and out, per FORMATS.md: RFC 4180, a header row of column ids, CRLF
+out (LF accepted in), UTF-8 without BOM.
+
+Reading never raises on bad content: a file that is not CSV, not UTF-8 or
+lacks a required column comes back with one file-level problem (``fatal``)
+and no records, so a caller can keep the file and show the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from core.formats import tables
+from core.formats.check import checker_for
+from core.report import WARNING, Problem, Report
+
+BOM = "\ufeff"
+
+
+@dataclass
+class ParsedFile:
+    """A read file: header, records (column id -> value, extra columns included),
+    the 1-based file line where each record starts, and the data check's report."""
+
+    kind: str
+    header: list[str] = field(default_factory=list)
+    records: list[dict[str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+    fatal: Problem | None = None  # the file as a whole could not be read
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and self.report.ok
+
+    @property
+    def extra_columns(self) -> list[str]:
+        known = {c.id for c in tables.layout(self.kind)}
+        return [c for c in self.header if c not in known]
+
+    def raise_if_fatal(self) -> None:
+        """Raise ``FormatError`` when the file could not be read at all."""
+        if self.fatal is not None:
+            from core.formats.errors import FormatError
+
+            raise FormatError(self.fatal.key, **self.fatal.params)
+
+
+def _fatal(parsed: ParsedFile, key: str, **params: str) -> ParsedFile:
+    problem = Problem(0, "", key, {k: str(v) for k, v in params.items()})
+    parsed.fatal = problem
+    parsed.report.add(problem)
+    parsed.records, parsed.lines = [], []
+    return parsed
+
+
+def _decode(data: bytes, parsed: ParsedFile) -> str | None:
+    if b"\x00" in data:
+        _fatal(parsed, "validate.file.binary")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        _fatal(parsed, "validate.file.not_utf8", line=str(line), offset=str(exc.start))
+        return None
+    if text.startswith(BOM):
+        parsed.report.add(Problem(0, "", "validate.file.bom", {}, WARNING))
+        text = text[1:]
+    return text
+
+
+def read(kind: str, data: bytes, *, check: bool = True) -> ParsedFile:
+    """Parse ``data`` as a file of ``kind`` and (unless ``check=False``) run the data
+    check on every record. See ``ParsedFile``; ``report`` holds every problem."""
+    columns = tables.layout(kind)
+    parsed = ParsedFile(kind)
+    text = _decode(data, parsed)
+    if text is None:
+        return parsed
+    if not text.strip():
+        return _fatal(parsed, "validate.file.empty")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    previous = 0
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as exc:
+        return _fatal(parsed, "validate.file.csv", line=str(reader.line_num), detail=str(exc))
+    header, body = rows[0], rows[1:]
+    parsed.header = header
+    known = {c.id for c in columns}
+    if not known & set(header):
+        return _fatal(parsed, "validate.file.no_header", kind=kind)
+    seen: set[str] = set()
+    for position, name in enumerate(header, 1):
+        if not name:
+            return _fatal(parsed, "validate.file.empty_column", position=str(position))
+        if name in seen:
+            return _fatal(parsed, "validate.file.duplicate_column", column=name)
+        seen.add(name)
+    missing = [c.id for c in columns if c.id not in seen]
+    if missing:
+        return _fatal(parsed, "validate.file.missing_columns", columns=", ".join(missing))
+    width = len(header)
+    report = parsed.report
+    records = parsed.records
+    for row, start in zip(body, starts[1:], strict=True):
+        if len(row) != width:
+            params = {"expected": str(width), "got": str(len(row))}
+            report.add(Problem(start, "", "validate.record.field_count", params))
+            row = (row + [""] * width)[:width]
+        records.append(dict(zip(header, row, strict=True)))
+    parsed.lines = starts[1:]
+    report.records = len(records)
+    if check:
+        check_records(kind, records, parsed.lines, report)
+    return parsed
+
+
+def check_records(
+    kind: str, records: list[dict[str, str]], lines: list[int], report: Report
+) -> Report:
+    """Run the data check over ``records`` (at file ``lines``) into ``report``."""
+    checker = checker_for(kind)
+    check = checker.check
+    first_line: dict[str, int] = {}
+    for record, line in zip(records, lines, strict=True):
+        problems = check(record, line)
+        if problems:
+            report.extend(problems)
+        notice = record.get("notice_id")
+        if notice:
+            first = first_line.setdefault(notice, line)
+            if first != line:
+                params = {"value": notice, "first": str(first)}
+                report.add(Problem(line, "notice_id", "validate.record.duplicate_notice", params))
+    return report
+
+
+def write(
+    kind: str, records: Iterable[Mapping[str, str | None]], *, extra_columns: Iterable[str] = ()
+) -> bytes:
+    """The CSV bytes of ``records``: header of the layout's columns (then any extra
+    columns, in ``extra_columns`` order, then as first met in the records), CRLF,
+    UTF-8 without BOM. Missing values are written empty. No check is made here:
+    call ``check_record`` (or ``read`` the result) for that."""
+    records = list(records)
+    header = [c.id for c in tables.layout(kind)]
+    known = set(header)
+    for name in extra_columns:
+        if name not in known:
+            header.append(name)
+            known.add(name)
+    for record in records:
+        for name in record:
+            if name not in known:
+                header.append(name)
+                known.add(name)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    for record in records:
+        writer.writerow([record.get(name) or "" for name in header])
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,1 @@
+"""Layout tables (one CSV per file kind): data, read by core.formats.tables."""

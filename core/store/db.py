@@ -1,0 +1,295 @@
+"""The SQLite store: WAL, migrations, transactions, sealed fields, blind indexes.
+
+Personal data never goes into the database in the clear: a part stores it as
+``store.seal(value, aad)`` (AES-256-GCM under a subkey of the data key) and
+finds it again through ``store.blind(value, purpose)`` (an HMAC that reveals
+nothing without the key). ``aad`` names the place a sealed value belongs to
+(table, column, row key — never personal data itself); a value moved to
+another place does not open. Each sealed value carries the id of its key, so
+``renkei rekey`` can find and re-seal every one without knowing the schema.
+
+Sealed value layout: ``b"RKS1" | key id (8) | nonce (12) | aad digest (16) |
+ciphertext+tag``; the digest is ``SHA-256(aad)[:16]``, checked on unseal and
+authenticated by GCM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import importlib
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+
+from core.errors import RenkeiError
+from core.vault.errors import DiskFull, SealError
+from core.vault.keys import KEY_ID_SIZE, DataKey, Keyring
+
+DB_NAME = "renkei.db"
+SEAL_MAGIC = b"RKS1"
+_HEAD = len(SEAL_MAGIC) + KEY_ID_SIZE + 12 + 16
+_MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
+_MIGRATIONS_PKG = "core.store.migrations"
+SQLITE_FULL = 13
+
+
+def _aad_digest(aad: str | bytes) -> bytes:
+    raw = aad.encode("utf-8") if isinstance(aad, str) else aad
+    return hashlib.sha256(b"renkei seal aad|" + raw).digest()[:16]
+
+
+def _as_bytes(value: str | bytes) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def discover_migrations() -> list[tuple[int, str, str]]:
+    """``(version, name, kind)`` of every migration file, in order."""
+    found: dict[int, tuple[int, str, str]] = {}
+    for entry in resources.files(_MIGRATIONS_PKG).iterdir():
+        match = _MIGRATION.match(entry.name)
+        if not match:
+            continue
+        version = int(match.group(1))
+        if version in found:
+            raise RuntimeError(f"two migrations numbered {version:04d}: {entry.name}")
+        found[version] = (version, entry.name.rsplit(".", 1)[0], match.group(3))
+    return [found[v] for v in sorted(found)]
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip() and not all(
+        not ln.strip() or ln.strip().startswith("--") for ln in buffer.splitlines()
+    ):
+        raise RuntimeError(f"incomplete SQL statement in migration: {buffer[:80]!r}")
+
+
+class Store:
+    """One open database. Thread-safe by a lock: one transaction at a time."""
+
+    def __init__(self, path: Path | str, keyring: Keyring | None = None) -> None:
+        self.path = Path(path)
+        self.keyring = keyring
+        self._lock = threading.RLock()
+        self._depth = 0
+        existed = self.path.exists()
+        try:
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+        except sqlite3.Error as exc:
+            raise RenkeiError("store.open_failed", path=str(self.path), detail=str(exc)) from exc
+        if not existed:
+            os.chmod(self.path, 0o600)
+        self.conn.row_factory = sqlite3.Row
+        with self._translate():
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA secure_delete=ON")
+            self.migrate()
+
+    @classmethod
+    def open(cls, data_dir: Path | str, keyring: Keyring | None = None) -> Store:
+        return cls(Path(data_dir) / DB_NAME, keyring)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or "full" in str(exc):
+                raise DiskFull(str(self.path)) from exc
+            raise
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: ``BEGIN IMMEDIATE`` … ``COMMIT``; nested calls are savepoints."""
+        with self._lock, self._translate():
+            depth = self._depth
+            name = f"sp{depth}"
+            self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth -= 1
+                if depth == 0:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            self._depth -= 1
+            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with self._lock, self._translate():
+            return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock, self._translate():
+            return self.conn.execute(sql, params).fetchall()
+
+    # -- migrations -----------------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        """Apply every migration not yet applied, each in its own transaction."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS store_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {row[0] for row in self.conn.execute("SELECT version FROM store_migrations")}
+        known = discover_migrations()
+        newest = max((v for v, _, _ in known), default=0)
+        if done and max(done) > newest:
+            raise RenkeiError("store.too_new", path=str(self.path), version=max(done))
+        applied = []
+        for version, name, kind in known:
+            if version in done:
+                continue
+            with self.transaction() as conn:
+                if kind == "sql":
+                    script = (resources.files(_MIGRATIONS_PKG) / f"{name}.sql").read_text(
+                        encoding="utf-8"
+                    )
+                    for statement in _statements(script):
+                        conn.execute(statement)
+                else:
+                    importlib.import_module(f"{_MIGRATIONS_PKG}.{name}").migrate(conn)
+                conn.execute(
+                    "INSERT INTO store_migrations VALUES (?, ?, ?)",
+                    (version, name, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+            applied.append(version)
+        return applied
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT max(version) FROM store_migrations").fetchone()
+        return int(row[0] or 0)
+
+    # -- small state ----------------------------------------------------------------
+
+    def meta(self, name: str, default: str | None = None) -> str | None:
+        row = self.query("SELECT value FROM vault_meta WHERE name = ?", (name,))
+        return row[0][0] if row else default
+
+    def set_meta(self, name: str, value: str) -> None:
+        self.execute(
+            "INSERT INTO vault_meta (name, value) VALUES (?, ?)"
+            " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    # -- sealed fields and blind indexes -----------------------------------------------
+
+    def _keys(self) -> Keyring:
+        if self.keyring is None:
+            raise RenkeiError("vault.locked")
+        return self.keyring
+
+    def seal(self, value: str | bytes, aad: str | bytes) -> bytes:
+        """``value`` encrypted under the current data key, bound to ``aad``."""
+        return seal_with(self._keys().current, _as_bytes(value), _aad_digest(aad))
+
+    def unseal(self, blob: bytes, aad: str | bytes) -> bytes:
+        """The plaintext of ``blob``; ``SealError`` if altered, moved or foreign."""
+        key, digest = self._parse(blob)
+        if not hmac.compare_digest(digest, _aad_digest(aad)):
+            raise SealError("vault.seal.misplaced")
+        return _open_with(key, blob)
+
+    def unseal_text(self, blob: bytes, aad: str | bytes) -> str:
+        return self.unseal(blob, aad).decode("utf-8")
+
+    def _parse(self, blob: bytes) -> tuple[DataKey, bytes]:
+        blob = bytes(blob)
+        if len(blob) < _HEAD + 16 or blob[:4] != SEAL_MAGIC:
+            raise SealError("vault.seal.not_sealed")
+        key = self._keys().key_for(blob[4 : 4 + KEY_ID_SIZE])
+        if key is None:
+            raise SealError("vault.seal.wrong_key", key_id=blob[4 : 4 + KEY_ID_SIZE].hex())
+        return key, blob[_HEAD - 16 : _HEAD]
+
+    def unseal_any(self, blob: bytes) -> bytes:
+        """The plaintext of ``blob`` wherever it belongs (rekey only: no place check)."""
+        key, _digest = self._parse(blob)
+        return _open_with(key, bytes(blob))
+
+    def reseal(self, blob: bytes, key: DataKey) -> bytes:
+        """The same value and place under ``key`` (rekey; no aad needed)."""
+        old, digest = self._parse(blob)
+        return seal_with(key, _open_with(old, blob), digest)
+
+    def blind_key(self) -> DataKey:
+        """The data key blind indexes are currently computed with (switched by rekey)."""
+        keys = self._keys()
+        key_id = self.meta("blind_key_id")
+        if key_id is None:
+            return keys.current
+        key = keys.key_for(bytes.fromhex(key_id))
+        if key is None:
+            raise SealError("vault.seal.wrong_key", key_id=key_id)
+        return key
+
+    def blind(self, value: str | bytes, purpose: str, key: DataKey | None = None) -> bytes:
+        """A 16-byte lookup key for ``value``: equal values give equal blinds
+        (per ``purpose``), and nothing about the value shows without the data key."""
+        key = key or self.blind_key()
+        data = purpose.encode("utf-8") + b"\x00" + _as_bytes(value)
+        return hmac.new(key.blind_key, data, hashlib.sha256).digest()[:16]
+
+    def ref(self, value: str | bytes) -> str:
+        """A short printable reference to a record for the audit log."""
+        return self.blind(value, "audit-ref").hex()
+
+    def declare_blind(self, table: str, column: str, source_column: str, purpose: str) -> None:
+        """Register a blind column (same as the INSERT shown in migrations/__init__)."""
+        self.execute(
+            "INSERT OR REPLACE INTO vault_blind_columns VALUES (?, ?, ?, ?)",
+            (table, column, source_column, purpose),
+        )
+
+
+def seal_with(key: DataKey, plain: bytes, digest: bytes) -> bytes:
+    nonce = os.urandom(12)
+    head = SEAL_MAGIC + key.key_id + nonce + digest
+    return head + key.seal_aead.encrypt(nonce, plain, SEAL_MAGIC + key.key_id + digest)
+
+
+def _open_with(key: DataKey, blob: bytes) -> bytes:
+    nonce = blob[4 + KEY_ID_SIZE : 4 + KEY_ID_SIZE + 12]
+    digest = blob[_HEAD - 16 : _HEAD]
+    try:
+        return key.seal_aead.decrypt(nonce, blob[_HEAD:], SEAL_MAGIC + key.key_id + digest)
+    except InvalidTag:
+        raise SealError("vault.seal.tampered") from None

@@ -1,0 +1,321 @@
+"""The encrypted file format: AES-256-GCM over fixed-size chunks (STREAM).
+
+Design after age's STREAM and Tink's AES-GCM-HKDF streaming AEAD, built only
+from ``cryptography`` primitives::
+
+    header (48 bytes)
+      magic      6  b"RNKENV"
+      version    1  1
+      flags      1  0 (reserved)
+      chunk size 4  big-endian plaintext bytes per chunk
+      key id     8  which data key of the keyring (see core.vault.keys)
+      salt      16  random per file: HKDF(data key, salt) -> this file's key
+      prefix    12  bytes 0-6 random nonce prefix, 7-11 zero (reserved)
+    chunks
+      AES-GCM(file key, nonce = prefix[:7] || counter (4, BE) || last (1),
+              plaintext chunk, aad = header) || 16-byte tag
+
+Every chunk but the last holds exactly ``chunk size`` plaintext bytes; the
+last holds fewer (possibly none) and is sealed with the last flag, so a file
+cut at a chunk boundary is detected (no last chunk), as is anything after the
+last chunk. The counter in the nonce catches reordered or duplicated chunks,
+the per-file key catches chunks spliced from another file, the header as
+associated data catches any header edit, the key id names a key this
+terminal does not hold. A chunk is released only after its tag verified.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from core.vault import errors
+from core.vault.atomic import AtomicFile
+
+MAGIC = b"RNKENV"
+VERSION = 1
+HEADER = struct.Struct(">6sBBI8s16s12s")
+HEADER_SIZE = HEADER.size  # 48
+TAG_SIZE = 16
+DEFAULT_CHUNK = 256 * 1024
+MIN_CHUNK = 16
+MAX_CHUNK = 16 * 1024 * 1024
+MAX_CHUNKS = 2**32 - 1
+_HKDF_INFO = b"renkei envelope v1 file key"
+_DIAGNOSE_WINDOW = 64  # how far a failing chunk is tried at other positions
+
+
+class DataKey(Protocol):
+    """What the envelope needs of a key: its id and its 32 secret bytes."""
+
+    key_id: bytes
+    secret: bytes
+
+
+class KeyLookup(Protocol):
+    def key_for(self, key_id: bytes) -> DataKey | None: ...
+
+
+@dataclass(frozen=True)
+class Header:
+    chunk_size: int
+    key_id: bytes
+    salt: bytes
+    prefix: bytes
+    raw: bytes
+
+    @classmethod
+    def new(cls, key_id: bytes, chunk_size: int) -> Header:
+        if not MIN_CHUNK <= chunk_size <= MAX_CHUNK:
+            raise ValueError(f"chunk size {chunk_size} out of range")
+        salt, prefix = os.urandom(16), os.urandom(7) + bytes(5)
+        raw = HEADER.pack(MAGIC, VERSION, 0, chunk_size, key_id, salt, prefix)
+        return cls(chunk_size, key_id, salt, prefix, raw)
+
+    @classmethod
+    def parse(cls, raw: bytes, name: str) -> Header:
+        if len(raw) < HEADER_SIZE or raw[:6] != MAGIC:
+            raise errors.NotAnEnvelope(name)
+        _magic, version, flags, chunk_size, key_id, salt, prefix = HEADER.unpack(raw)
+        if version != VERSION:
+            raise errors.UnsupportedVersion(name, version)
+        if flags != 0 or not MIN_CHUNK <= chunk_size <= MAX_CHUNK or prefix[7:] != bytes(5):
+            raise errors.NotAnEnvelope(name)
+        return cls(chunk_size, key_id, salt, prefix, raw)
+
+
+def _file_cipher(secret: bytes, header: Header) -> AESGCM:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=header.salt, info=_HKDF_INFO)
+    return AESGCM(hkdf.derive(secret))
+
+
+def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
+    if counter > MAX_CHUNKS:
+        raise ValueError("file too large for one envelope")
+    return prefix[:7] + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def is_envelope(path: Path | str) -> bool:
+    """Whether ``path`` starts like an envelope (cheap; says nothing of integrity)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(MAGIC)) == MAGIC
+    except (IsADirectoryError, FileNotFoundError, PermissionError):
+        return False
+
+
+def read_key_id(path: Path | str) -> bytes:
+    """The key id an envelope names in its header."""
+    with open(path, "rb") as handle:
+        return Header.parse(handle.read(HEADER_SIZE), str(path)).key_id
+
+
+class EnvelopeEncryptor:
+    """Turns plaintext pieces into envelope bytes (no I/O of its own)."""
+
+    def __init__(self, key: DataKey, chunk_size: int = DEFAULT_CHUNK) -> None:
+        self.header = Header.new(key.key_id, chunk_size)
+        self._aead = _file_cipher(key.secret, self.header)
+        self._buffer = bytearray()
+        self._counter = 0
+        self._finished = False
+
+    def start(self) -> bytes:
+        return self.header.raw
+
+    def update(self, data: bytes | bytearray | memoryview) -> Iterator[bytes]:
+        """Sealed chunks made full by ``data`` (the rest waits in the buffer)."""
+        if self._finished:
+            raise ValueError("envelope already finished")
+        size = self.header.chunk_size
+        view = memoryview(data)
+        if self._buffer:
+            take = size - len(self._buffer)
+            self._buffer += view[:take]
+            view = view[take:]
+            if len(self._buffer) < size:
+                return
+            yield self._seal(self._buffer, last=False)
+            self._buffer = bytearray()
+        while len(view) >= size:
+            yield self._seal(view[:size], last=False)
+            view = view[size:]
+        self._buffer += view
+
+    def finish(self) -> bytes:
+        """The last chunk (shorter than a full one, maybe empty)."""
+        self._finished = True
+        out = self._seal(self._buffer, last=True)
+        self._buffer = bytearray()
+        return out
+
+    def _seal(self, chunk: bytes | bytearray | memoryview, last: bool) -> bytes:
+        nonce = _nonce(self.header.prefix, self._counter, last)
+        self._counter += 1
+        return self._aead.encrypt(nonce, bytes(chunk), self.header.raw)
+
+
+class EnvelopeWriter:
+    """Encrypt bytes as they arrive into ``path``; ``close`` publishes it atomically.
+
+    Memory stays at one chunk whatever the file size. Until ``close`` the
+    target is untouched (a crash leaves only a ``.tmp-`` file that
+    ``sweep_temp_files`` removes); ``abort`` or an exception in a ``with``
+    block discards everything.
+    """
+
+    def __init__(self, path: Path | str, key: DataKey, chunk_size: int = DEFAULT_CHUNK) -> None:
+        self.path = Path(path)
+        self._enc = EnvelopeEncryptor(key, chunk_size)
+        self._out = AtomicFile(self.path)
+        self.bytes_in = 0
+        try:
+            self._out.write(self._enc.start())
+        except BaseException:
+            self._out.abort()
+            raise
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        try:
+            for sealed in self._enc.update(data):
+                self._out.write(sealed)
+        except BaseException:
+            self._out.abort()
+            raise
+        self.bytes_in += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._out.write(self._enc.finish())
+            self._out.commit()
+        except BaseException:
+            self._out.abort()
+            raise
+
+    def abort(self) -> None:
+        self._out.abort()
+
+    def __enter__(self) -> EnvelopeWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def decrypt_stream(source: BinaryIO, keys: KeyLookup, name: str = "") -> Iterator[bytes]:
+    """Yield the verified plaintext chunks of the envelope read from ``source``.
+
+    Each chunk is yielded only after its tag verified; the first problem
+    raises an ``EnvelopeError`` saying what it is and at which chunk.
+    """
+    header = Header.parse(source.read(HEADER_SIZE), name)
+    key = keys.key_for(header.key_id)
+    if key is None:
+        raise errors.WrongKey(name, header.key_id.hex())
+    aead = _file_cipher(key.secret, header)
+    full = header.chunk_size + TAG_SIZE
+    counter = 0
+    while True:
+        block = source.read(full)
+        if len(block) < TAG_SIZE:
+            raise errors.Truncated(name, counter)
+        last = len(block) < full
+        try:
+            plain = aead.decrypt(_nonce(header.prefix, counter, last), block, header.raw)
+        except InvalidTag:
+            raise _diagnose(aead, header, block, counter, last, name) from None
+        if last:
+            if source.read(1):
+                raise errors.Extended(name, counter)
+            yield plain
+            return
+        yield plain
+        counter += 1
+
+
+def _diagnose(
+    aead: AESGCM, header: Header, block: bytes, counter: int, last: bool, name: str
+) -> errors.EnvelopeError:
+    """Say why chunk ``counter`` failed: out of place, past the end, or altered."""
+
+    def opens(position: int, as_last: bool) -> bool:
+        try:
+            aead.decrypt(_nonce(header.prefix, position, as_last), block, header.raw)
+        except InvalidTag:
+            return False
+        return True
+
+    if not last and opens(counter, True):
+        return errors.Extended(name, counter)  # the real last chunk, with more after it
+    for position in range(max(0, counter - _DIAGNOSE_WINDOW), counter + _DIAGNOSE_WINDOW):
+        if position != counter and (opens(position, last) or opens(position, not last)):
+            return errors.ChunkOutOfOrder(name, counter, position)
+    # A short block that fails is an altered last chunk or one cut mid-way;
+    # GCM cannot tell the two apart, and the message names both.
+    return errors.ChunkTampered(name, counter)
+
+
+def iter_decrypt(path: Path | str, keys: KeyLookup) -> Iterator[bytes]:
+    """Verified plaintext chunks of the envelope at ``path``."""
+    with open(path, "rb") as source:
+        yield from decrypt_stream(source, keys, str(path))
+
+
+def read_all(path: Path | str, keys: KeyLookup) -> bytes:
+    """The whole plaintext of ``path``, or an error and nothing."""
+    return b"".join(iter_decrypt(path, keys))
+
+
+def encrypt_bytes_to(
+    path: Path | str, data: bytes, key: DataKey, chunk_size: int = DEFAULT_CHUNK
+) -> None:
+    """Write ``data`` encrypted to ``path`` atomically."""
+    with EnvelopeWriter(path, key, chunk_size) as writer:
+        writer.write(data)
+
+
+def encrypt_file(
+    src: Path | str, dst: Path | str, key: DataKey, chunk_size: int = DEFAULT_CHUNK
+) -> int:
+    """Encrypt the file ``src`` into ``dst`` (atomic); returns plaintext bytes."""
+    with open(src, "rb") as source, EnvelopeWriter(dst, key, chunk_size) as writer:
+        while piece := source.read(chunk_size):
+            writer.write(piece)
+    return writer.bytes_in
+
+
+def decrypt_file(src: Path | str, dst: Path | str, keys: KeyLookup) -> int:
+    """Decrypt ``src`` into ``dst`` (atomic): all of it, or nothing at ``dst``."""
+    total = 0
+    with AtomicFile(dst) as out:
+        for plain in iter_decrypt(src, keys):
+            out.write(plain)
+            total += len(plain)
+    return total
+
+
+def reencrypt_file(path: Path | str, keys: KeyLookup, key: DataKey) -> None:
+    """Replace ``path`` by the same plaintext under ``key``, atomically.
+
+    The old file stays readable until the rename; the new one is complete
+    before it; so the file is always readable by one key of the keyring.
+    """
+    with open(path, "rb") as source:
+        chunk_size = Header.parse(source.read(HEADER_SIZE), str(path)).chunk_size
+        source.seek(0)
+        with EnvelopeWriter(path, key, chunk_size) as writer:
+            for plain in decrypt_stream(source, keys, str(path)):
+                writer.write(plain)

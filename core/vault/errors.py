@@ -1,0 +1,101 @@
+"""The vault's errors: each refusal its own class, each with a catalogue key.
+
+Callers (and tests) catch the class; a person reads the message in
+``core/i18n/messages/vault.toml``. Everything that means "cannot open the
+terminal" exits with ``EXIT_LOCKED``.
+"""
+
+from __future__ import annotations
+
+from core.errors import EXIT_LOCKED, RenkeiError
+
+
+class VaultError(RenkeiError):
+    """Base of every vault refusal."""
+
+
+class EnvelopeError(VaultError):
+    """An encrypted file that cannot be trusted; no plaintext of it is released."""
+
+
+class NotAnEnvelope(EnvelopeError):
+    def __init__(self, path: str) -> None:
+        super().__init__("vault.envelope.not_envelope", path=path)
+
+
+class UnsupportedVersion(EnvelopeError):
+    def __init__(self, path: str, version: int) -> None:
+        super().__init__("vault.envelope.version", path=path, version=version)
+
+
+class WrongKey(EnvelopeError):
+    def __init__(self, path: str, key_id: str) -> None:
+        super().__init__("vault.envelope.wrong_key", path=path, key_id=key_id)
+
+
+class ChunkTampered(EnvelopeError):
+    def __init__(self, path: str, chunk: int) -> None:
+        super().__init__("vault.envelope.tampered", path=path, chunk=chunk)
+
+
+class ChunkOutOfOrder(EnvelopeError):
+    def __init__(self, path: str, chunk: int, belongs: int) -> None:
+        super().__init__("vault.envelope.reordered", path=path, chunk=chunk, belongs=belongs)
+
+
+class Truncated(EnvelopeError):
+    def __init__(self, path: str, chunk: int) -> None:
+        super().__init__("vault.envelope.truncated", path=path, chunk=chunk)
+
+
+class Extended(EnvelopeError):
+    def __init__(self, path: str, chunk: int) -> None:
+        super().__init__("vault.envelope.extended", path=path, chunk=chunk)
+
+
+class SealError(VaultError):
+    """A sealed database field that does not open (altered, moved, or wrong key)."""
+
+    def __init__(self, key: str = "vault.seal.tampered", **params: object) -> None:
+        super().__init__(key, **params)
+
+
+class DiskFull(VaultError):
+    def __init__(self, path: str) -> None:
+        super().__init__("vault.disk_full", path=path)
+
+
+class LockedError(VaultError):
+    """The terminal cannot be opened: not initialised, wrong passphrase, unsafe."""
+
+    exit_code = EXIT_LOCKED
+
+
+class NotInitialised(LockedError):
+    def __init__(self, path: str) -> None:
+        super().__init__("vault.not_initialised", path=path)
+
+
+class AlreadyInitialised(LockedError):
+    def __init__(self, path: str) -> None:
+        super().__init__("vault.already_initialised", path=path)
+
+
+class WrongPassphrase(LockedError):
+    def __init__(self, failures: int, delay: float) -> None:
+        super().__init__("vault.passphrase.wrong", failures=failures, delay=f"{delay:.1f}")
+
+
+class NoPassphrase(LockedError):
+    def __init__(self) -> None:
+        super().__init__("vault.passphrase.missing")
+
+
+class InsecurePermissions(LockedError):
+    def __init__(self, path: str, mode: str) -> None:
+        super().__init__("vault.permissions.insecure", path=path, mode=mode)
+
+
+class InUse(LockedError):
+    def __init__(self, path: str) -> None:
+        super().__init__("vault.in_use", path=path)

@@ -1,0 +1,272 @@
+"""Opening a terminal's data directory: the one unlock entry point.
+
+``init_vault`` creates a data directory; ``open_vault`` checks its
+permissions, unwraps the data keys with the passphrase (a wrong one is counted
+on disk and answered with a growing delay), opens the store and the audit
+log, and returns a ``Vault``. ``core.session`` builds the ``Terminal`` on it.
+
+A ``Vault`` holds a shared lock on ``<data>/.lock`` while open; ``renkei
+rekey`` takes it exclusively, so no process writes under a key being retired.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import config as config_mod
+from core.config import Config
+from core.store.audit import Audit
+from core.store.db import DB_NAME, Store
+from core.vault import envelope
+from core.vault.atomic import DIR_MODE, FILE_MODE, make_private_dir, sweep_temp_files
+from core.vault.errors import (
+    AlreadyInitialised,
+    InsecurePermissions,
+    InUse,
+    NotInitialised,
+    WrongPassphrase,
+)
+from core.vault.keys import BadPassphrase, KeyFile, Keyring
+from core.vault.passphrase import check_new
+
+LOCK_NAME = ".lock"
+FILES_DIR = "files"
+DELAY_ENV = "RENKEI_UNLOCK_DELAY"  # base delay in seconds (tests set it low)
+DEFAULT_DELAY = 1.0
+MAX_DELAY = 60.0
+
+
+def unlock_delay(failures: int, base: float | None = None) -> float:
+    """Seconds to wait before the next attempt after ``failures`` wrong ones."""
+    if failures <= 0:
+        return 0.0
+    if base is None:
+        base = float(os.environ.get(DELAY_ENV, DEFAULT_DELAY))
+    return min(MAX_DELAY, base * 2 ** (failures - 1))
+
+
+@dataclass
+class Vault:
+    """An unlocked data directory: keys in memory, store and audit open."""
+
+    data_dir: Path
+    config: Config
+    keyring: Keyring
+    store: Store
+    audit: Audit
+    kdf_cost: str
+    _lock_fd: int | None = field(default=None, repr=False)
+
+    @property
+    def files_dir(self) -> Path:
+        """Where encrypted files live (parts may make subfolders)."""
+        return self.data_dir / FILES_DIR
+
+    @property
+    def weak_kdf(self) -> bool:
+        """True when the key file was made with the low (test/demo) scrypt cost."""
+        return self.kdf_cost != "standard"
+
+    @property
+    def rekey_pending(self) -> bool:
+        return len(self.keyring.keys) > 1
+
+    def _path(self, path: Path | str) -> Path:
+        p = Path(path)
+        return p if p.is_absolute() else self.data_dir / p
+
+    def writer(
+        self, path: Path | str, chunk_size: int = envelope.DEFAULT_CHUNK
+    ) -> envelope.EnvelopeWriter:
+        """An encrypting writer to ``path`` (relative paths are in the data dir)."""
+        return envelope.EnvelopeWriter(self._path(path), self.keyring.current, chunk_size)
+
+    def write_bytes(self, path: Path | str, data: bytes) -> None:
+        envelope.encrypt_bytes_to(self._path(path), data, self.keyring.current)
+
+    def read(self, path: Path | str) -> Iterator[bytes]:
+        """Verified plaintext chunks of an encrypted file."""
+        return envelope.iter_decrypt(self._path(path), self.keyring)
+
+    def read_bytes(self, path: Path | str) -> bytes:
+        return envelope.read_all(self._path(path), self.keyring)
+
+    def close(self) -> None:
+        self.store.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def is_initialised(data_dir: Path | str) -> bool:
+    return KeyFile.exists(Path(data_dir))
+
+
+def check_permissions(data_dir: Path) -> None:
+    """Refuse a data directory others can write; tighten anything readable by others."""
+    info = data_dir.stat()
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or info.st_uid != os.geteuid():
+        raise InsecurePermissions(str(data_dir), oct(stat.S_IMODE(info.st_mode)))
+    if stat.S_IMODE(info.st_mode) != DIR_MODE:
+        os.chmod(data_dir, DIR_MODE)
+    for root, dirs, files in os.walk(data_dir):
+        for name in dirs:
+            path = Path(root) / name
+            if stat.S_IMODE(path.lstat().st_mode) & 0o077:
+                os.chmod(path, DIR_MODE)
+        for name in files:
+            path = Path(root) / name
+            mode = path.lstat().st_mode
+            if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
+                os.chmod(path, FILE_MODE)
+
+
+def _lock(data_dir: Path, exclusive: bool) -> int:
+    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise InUse(str(data_dir)) from None
+    return fd
+
+
+def init_vault(
+    data_dir: Path | str,
+    passphrase: str,
+    *,
+    cost: str = "standard",
+    config: Config | None = None,
+) -> Vault:
+    """Create a data directory with a new data key under ``passphrase``."""
+    os.umask(0o077)
+    data_dir = Path(data_dir)
+    if is_initialised(data_dir):
+        raise AlreadyInitialised(str(data_dir))
+    check_new(passphrase)
+    make_private_dir(data_dir)
+    check_permissions(data_dir)
+    make_private_dir(data_dir / FILES_DIR)
+    keyfile, keyring = KeyFile.create(passphrase, cost)
+    config_mod.save(data_dir, config or Config())
+    store = Store.open(data_dir, keyring)
+    store.set_meta("blind_key_id", keyring.current.hex_id)
+    keyfile.save(data_dir)  # last: its presence means "initialised"
+    vault = Vault(
+        data_dir,
+        config_mod.load(data_dir),
+        keyring,
+        store,
+        Audit(store),
+        keyfile.kdf.cost,
+        _lock(data_dir, exclusive=False),
+    )
+    vault.audit.append("vault.init", actor="", detail=f"kdf={cost}")
+    return vault
+
+
+def open_vault(
+    data_dir: Path | str,
+    passphrase: str,
+    *,
+    exclusive: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    delay_base: float | None = None,
+) -> Vault:
+    """Unlock ``data_dir`` with ``passphrase`` or raise a ``LockedError``."""
+    os.umask(0o077)
+    data_dir = Path(data_dir)
+    if not is_initialised(data_dir):
+        raise NotInitialised(str(data_dir))
+    check_permissions(data_dir)
+    lock_fd = _lock(data_dir, exclusive)
+    try:
+        sweep_temp_files(data_dir, recursive=True)
+        keyfile = KeyFile.load(data_dir)
+        store = Store(data_dir / DB_NAME)
+        try:
+            keyring = _unwrap(store, keyfile, passphrase, sleep, delay_base)
+            store.keyring = keyring
+            if store.meta("blind_key_id") is None:
+                store.set_meta("blind_key_id", keyring.current.hex_id)
+        except BaseException:
+            store.close()
+            raise
+    except BaseException:
+        os.close(lock_fd)
+        raise
+    vault = Vault(
+        data_dir, config_mod.load(data_dir), keyring, store, Audit(store), keyfile.kdf.cost, lock_fd
+    )
+    try:
+        vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
+    except BaseException:
+        vault.close()
+        raise
+    return vault
+
+
+def _unwrap(
+    store: Store,
+    keyfile: KeyFile,
+    passphrase: str,
+    sleep: Callable[[float], None],
+    delay_base: float | None,
+) -> Keyring:
+    row = store.query("SELECT count, last_at FROM vault_unlock_failures WHERE id = 1")
+    failures, last_at = (row[0][0], row[0][1]) if row else (0, 0.0)
+    wait = last_at + unlock_delay(failures, delay_base) - time.time()
+    if wait > 0:
+        sleep(wait)
+    try:
+        keyring = keyfile.unwrap(keyfile.kek(passphrase))
+    except BadPassphrase:
+        failures += 1
+        store.execute(
+            "INSERT INTO vault_unlock_failures (id, count, last_at) VALUES (1, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET count = excluded.count, last_at = excluded.last_at",
+            (failures, time.time()),
+        )
+        raise WrongPassphrase(failures, unlock_delay(failures, delay_base)) from None
+    store.keyring = keyring
+    with store.transaction():
+        if failures:
+            Audit(store).append(
+                "vault.unlock_failures",
+                result="failed",
+                detail=f"{failures} wrong passphrase attempt(s) before this unlock",
+            )
+            store.execute("DELETE FROM vault_unlock_failures")
+    return keyring
+
+
+@contextlib.contextmanager
+def opened(data_dir: Path | str, passphrase: str) -> Iterator[Vault]:
+    vault = open_vault(data_dir, passphrase)
+    try:
+        yield vault
+    finally:
+        vault.close()
+
+
+def change_passphrase(data_dir: Path | str, old: str, new: str) -> None:
+    """Re-wrap the data keys under a new passphrase; no data is rewritten."""
+    check_new(new)
+    with opened(data_dir, old) as vault:
+        keyfile = KeyFile.load(vault.data_dir)
+        keyfile.rewrap(vault.keyring, new)
+        keyfile.save(vault.data_dir)
+        vault.audit.append("vault.passwd")

@@ -1,0 +1,109 @@
+"""The layout and pattern tables as data: complete, consistent, and read as decided.
+
+The readings asserted here are the ones recorded beside the data
+(core/formats/patterns/*.csv, R… and M… notes), checked against the seed's
+printed tables by hand.
+"""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from core.formats import tables
+from core.formats.fields import TYPES
+
+
+def _letters(first: str, last: str) -> list[str]:
+    """Column letters as the 別紙 tables count them: A…Z, AA…AZ, BA…"""
+    out = list(string.ascii_uppercase) + [
+        a + b for a in string.ascii_uppercase[:2] for b in string.ascii_uppercase
+    ]
+    return out[out.index(first) : out.index(last) + 1]
+
+
+def test_moj_has_the_59_patterns_a_to_bg_in_order() -> None:
+    assert list(tables.patterns("moj")) == _letters("A", "BG")
+    assert len(tables.patterns("moj")) == 59
+
+
+def test_muni_has_a_to_ae_a_to_f_and_af() -> None:
+    expected = [*_letters("A", "AE"), "AF", *"abcdef"]
+    assert list(tables.patterns("muni")) == expected
+    assert len(expected) == 31 + 1 + 6  # 37 lettered patterns plus AF
+
+
+@pytest.mark.parametrize("kind", ["moj", "muni"])
+def test_every_mark_and_fact_is_known(kind: str) -> None:
+    marks = {"", tables.CHANGED, tables.CHANGED_NEW_ONLY, tables.CONTEXT, tables.OPEN}
+    fact_codes = set(tables.codes()[f"{kind}_fact"])
+    for pattern in tables.patterns(kind).values():
+        assert set(pattern.facts) <= fact_codes, pattern.code
+        for item, mark in pattern.marks.items():
+            assert mark.removesuffix(tables.NOTE3) in marks, (pattern.code, item, mark)
+        assert pattern.reason or pattern.law, pattern.code
+
+
+@pytest.mark.parametrize("kind", ["moj", "spr", "muni"])
+def test_layout_types_codes_and_item_columns_exist(kind: str) -> None:
+    layout = tables.layout(kind)
+    ids = [c.id for c in layout]
+    assert len(ids) == len(set(ids))
+    for column in layout:
+        assert column.type in TYPES, column
+        assert column.required in {"always", "pattern", "name", "optional"}, column
+        if column.type == "code":
+            assert column.arg in tables.codes(), column
+    for item in tables.items(kind):
+        assert set(item.all_columns) | set(item.old_columns) <= set(ids), item
+
+
+def _marks(kind: str, code: str) -> dict[str, str]:
+    return tables.patterns(kind)[code].marks
+
+
+def test_moj_changed_item_per_change_pattern() -> None:
+    """Each 'X の変更・訂正' pattern marks X ● (R1 for L…O, R4 for AA/AB)."""
+    changed = {"name": "ASLZ", "birth": "BMT", "sex": "CNU", "nationality": "DOV"}
+    for item, codes in changed.items():
+        for code in codes:
+            assert _marks("moj", code)[item] == "●", (code, item)
+    assert _marks("moj", "Z")["name"] == "●"
+    assert _marks("moj", "AA")["birth"] == "●"
+    assert _marks("moj", "AA")["sex"] == "○"  # R4: the ● extracted under AA belongs to AB
+    assert _marks("moj", "AB")["sex"] == "●"
+    assert _marks("moj", "AC")["nationality"] == "●"
+
+
+def test_moj_readings_of_lost_cells() -> None:
+    ah, bf, bg = _marks("moj", "AH"), _marks("moj", "BF"), _marks("moj", "BG")
+    # R3: AH lost its cells in rows 6, 7, 8, 12, 25; filled as ○ like its neighbours.
+    assert [ah[k] for k in ("name", "birth", "sex", "address", "nationality")] == ["○"] * 5
+    assert ah["category"] == "○" and ah["status"] == ""
+    # R8: BG lost every cell; read as BF.
+    assert bg == bf
+    # Rows 27–29 as printed: H changes period but not status (R2).
+    assert (_marks("moj", "H")["status"], _marks("moj", "H")["period"]) == ("", "●")
+    # Table 3: only AQ changes status; AK/AM restore the record (fact 1).
+    assert [
+        c
+        for c, p in tables.patterns("moj").items()
+        if p.marks["status"] == "●" and c in _letters("AI", "BA")
+    ] == ["AQ"]
+    assert tables.patterns("moj")["AK"].facts == ("1",)
+    assert tables.patterns("moj")["AM"].facts == ("1",)
+    assert _marks("moj", "AJ")["last_departure"] == "△"  # R7
+
+
+def test_muni_readings() -> None:
+    # M1: previous address for 別市町村からの転入 and 転居 only.
+    assert [c for c in "ABCDEFGHI" if _marks("muni", c)["prev_address"]] == list("BDGH")
+    # M7: AF as FORMATS.md fixes it; item 34 moved from AE to AF.
+    af, ae = _marks("muni", "AF"), _marks("muni", "AE")
+    assert tables.patterns("muni")["AF"].facts == ("4",)
+    assert af["card_delivered"] == "○" and ae["card_delivered"] == ""
+    assert af["address"] == "" and af["report_date"] == ""
+    assert {af[k] for k in ("name", "birth", "sex", "nationality", "card", "ref_notice")} == {"○"}
+    # a…f row 4 as printed.
+    assert [c for c in "abcdef" if _marks("muni", c)["process_date"]] == ["a", "f"]

@@ -1,0 +1,100 @@
+"""The store: migrations, transactions, sealed fields, blind indexes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.store.db import DB_NAME, Store, discover_migrations
+from core.vault.errors import SealError
+from core.vault.keys import DataKey, Keyring
+from tests.support.vault import new_vault
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    key = DataKey.generate()
+    with Store(tmp_path / DB_NAME, Keyring([key], key.key_id)) as s:
+        yield s
+
+
+def test_wal_migrations_and_version(store: Store, tmp_path: Path) -> None:
+    assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+    versions = [v for v, _, _ in discover_migrations()]
+    assert versions == sorted(versions) and versions[0] == 1
+    assert store.schema_version() == versions[-1]
+    tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"audit_log", "vault_meta", "vault_unlock_failures", "vault_rekey"} <= tables
+    assert oct((tmp_path / DB_NAME).stat().st_mode & 0o777) == "0o600"
+    store.close()
+    again = Store(tmp_path / DB_NAME)  # reopening applies nothing twice
+    assert again.migrate() == []
+    again.close()
+
+
+def test_newer_database_is_refused(tmp_path: Path) -> None:
+    Store(tmp_path / DB_NAME).close()
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    conn.execute("INSERT INTO store_migrations VALUES (9999, 'future', 'x')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(Exception) as caught:
+        Store(tmp_path / DB_NAME)
+    assert getattr(caught.value, "key", "") == "store.too_new"
+
+
+def test_transaction_all_or_nothing_and_nested(store: Store) -> None:
+    store.execute("CREATE TABLE t (v TEXT)")
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        conn.execute("INSERT INTO t VALUES ('a')")
+        raise RuntimeError("boom")
+    assert store.query("SELECT count(*) FROM t")[0][0] == 0
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO t VALUES ('outer')")
+        with pytest.raises(RuntimeError), store.transaction() as inner:
+            inner.execute("INSERT INTO t VALUES ('inner')")
+            raise RuntimeError("inner fails")
+    assert [r[0] for r in store.query("SELECT v FROM t")] == ["outer"]
+
+
+def test_seal_round_trip_and_refusals(store: Store) -> None:
+    blob = store.seal("グエン・ヴァン・アン", "people.name:1")
+    assert "グエン".encode() not in blob
+    assert store.unseal_text(blob, "people.name:1") == "グエン・ヴァン・アン"
+    assert store.seal("x", "a") != store.seal("x", "a")  # random nonce
+    with pytest.raises(SealError) as moved:
+        store.unseal(blob, "people.name:2")
+    assert moved.value.key == "vault.seal.misplaced"
+    flipped = bytearray(blob)
+    flipped[-1] ^= 1
+    with pytest.raises(SealError) as tampered:
+        store.unseal(bytes(flipped), "people.name:1")
+    assert tampered.value.key == "vault.seal.tampered"
+    other = DataKey.generate()
+    foreign = Store.__new__(Store)
+    foreign.keyring = Keyring([other], other.key_id)
+    with pytest.raises(SealError) as wrong:
+        foreign.unseal(blob, "people.name:1")
+    assert wrong.value.key == "vault.seal.wrong_key"
+
+
+def test_blind_is_stable_per_purpose_and_key(store: Store) -> None:
+    a = store.blind("AB12345678CD", "card")
+    assert a == store.blind("AB12345678CD", "card") and len(a) == 16
+    assert a != store.blind("AB12345678CD", "name")
+    assert a != store.blind("AB12345678CE", "card")
+    assert b"AB12345678CD" not in a
+
+
+def test_locked_store_cannot_seal(tmp_path: Path) -> None:
+    with Store(tmp_path / DB_NAME) as locked, pytest.raises(Exception) as caught:
+        locked.seal("x", "y")
+    assert getattr(caught.value, "key", "") == "vault.locked"
+
+
+def test_vault_store_is_in_data_dir(tmp_path: Path) -> None:
+    with new_vault(tmp_path / "d") as vault:
+        assert vault.store.path == tmp_path / "d" / DB_NAME
+        assert vault.store.meta("blind_key_id") == vault.keyring.current.hex_id

@@ -1,0 +1,82 @@
+"""Shared by the commands that unlock the terminal: passphrase sources and prompt.
+
+Order: ``--passphrase-file``, ``$RENKEI_PASSPHRASE``, the systemd credential
+``renkei-passphrase``; else, on a terminal, a prompt (``getpass``); else a
+clear error (exit 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from core.config import resolve_data_dir
+from core.errors import RenkeiError
+from core.i18n import t
+from core.vault import passphrase as sources
+from core.vault.errors import NoPassphrase, WrongPassphrase
+from core.vault.unlock import Vault, open_vault
+
+PROMPT_ATTEMPTS = 3
+T = TypeVar("T")
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(getattr(args, "data", None))
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def scripted_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase from the scripted sources, or None (then prompt or fail)."""
+    return sources.from_sources(getattr(args, "passphrase_file", None))
+
+
+def ask(prompt_key: str = "vault.passphrase.prompt") -> str:
+    if not _interactive():
+        raise NoPassphrase()
+    return getpass.getpass(t(prompt_key))
+
+
+def ask_new() -> str:
+    """A new passphrase typed twice."""
+    first = ask("vault.passphrase.prompt_new")
+    sources.check_new(first)
+    if ask("vault.passphrase.prompt_confirm") != first:
+        raise RenkeiError("vault.passphrase.mismatch")
+    return first
+
+
+def with_passphrase(args: argparse.Namespace, attempt: Callable[[str], T]) -> T:
+    """Run ``attempt(passphrase)``; at a prompt, a wrong one may be retried."""
+    given = scripted_passphrase(args)
+    if given is not None:
+        return attempt(given)
+    for n in range(PROMPT_ATTEMPTS):
+        try:
+            return attempt(ask())
+        except WrongPassphrase as exc:
+            if n == PROMPT_ATTEMPTS - 1:
+                raise
+            print(f"renkei: {exc.message()}", file=sys.stderr)
+    raise NoPassphrase()  # pragma: no cover
+
+
+def open_from_args(args: argparse.Namespace, exclusive: bool = False) -> Vault:
+    """Unlock the data directory the command names."""
+    vault = with_passphrase(
+        args, lambda phrase: open_vault(data_dir(args), phrase, exclusive=exclusive)
+    )
+    warn_weak(vault)
+    return vault
+
+
+def warn_weak(vault: Vault) -> None:
+    if vault.weak_kdf:
+        print(f"renkei: {t('vault.kdf.low')}", file=sys.stderr)

@@ -1,0 +1,99 @@
+"""``renkei init``: create the data directory, its data key and its settings."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import uuid
+from pathlib import Path
+
+from core import config as config_mod
+from core.errors import RenkeiError
+from core.i18n import t
+from core.vault.atomic import make_private_dir, write_atomic
+from core.vault.errors import AlreadyInitialised
+from core.vault.keys import COSTS
+from core.vault.unlock import init_vault, is_initialised
+from tui.commands._vault import ask_new, data_dir, scripted_passphrase, warn_weak
+
+TLS_DIR = "tls"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "init",
+        parents=[common],
+        help="create the data directory and set the passphrase",
+        description="Create the data directory (0700), a new data key wrapped by the "
+        "passphrase, and the settings. The passphrase comes from --passphrase-file, "
+        "$RENKEI_PASSPHRASE, the systemd credential renkei-passphrase, or a prompt.",
+    )
+    p.add_argument("--lasdec", metavar="CODE", help="LASDEC code of the municipality (6 digits)")
+    p.add_argument("--municipality", metavar="NAME", help="municipality name for screens")
+    p.add_argument("--server", metavar="URL", help="linkage server origin (https://…)")
+    p.add_argument("--ca", metavar="FILE", help="CA certificate the server must chain to")
+    p.add_argument("--token", metavar="TOKEN", help="bearer token of this terminal")
+    p.add_argument("--client-cert", metavar="FILE", help="client certificate (PEM)")
+    p.add_argument("--client-key", metavar="FILE", help="client private key (PEM)")
+    p.add_argument(
+        "--kdf-cost",
+        choices=sorted(COSTS),
+        default="standard",
+        help="scrypt cost: standard (about 0.5 s), or low for tests and demos only "
+        "(recorded in the key file and warned about)",
+    )
+    p.set_defaults(func=run)
+
+
+def _copy_private(src: str, dest: Path) -> str:
+    source = Path(src)
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        raise RenkeiError("common.error.file_not_found", path=src) from None
+    write_atomic(dest, data)
+    return str(dest.resolve())
+
+
+def run(args: argparse.Namespace) -> int:
+    target = data_dir(args)
+    if is_initialised(target):
+        raise AlreadyInitialised(str(target))
+    if args.lasdec is not None and not re.fullmatch(r"\d{6}", args.lasdec):
+        raise RenkeiError("vault.init.bad_lasdec", value=args.lasdec)
+    for name in ("ca", "client_cert", "client_key"):
+        path = getattr(args, name)
+        if path and not Path(path).is_file():
+            raise RenkeiError("common.error.file_not_found", path=path)
+    phrase = scripted_passphrase(args)
+    if phrase is None:
+        phrase = ask_new()
+    settings = config_mod.Config()
+    settings.terminal.terminal_id = uuid.uuid4().hex
+    if args.lasdec:
+        settings.terminal.lasdec = args.lasdec
+    if args.municipality:
+        settings.terminal.municipality = args.municipality
+    if args.server:
+        settings.server.url = args.server
+        settings.server.allow_http = False
+    if args.token:
+        settings.server.token = args.token
+    vault = init_vault(target, phrase, cost=args.kdf_cost, config=settings)
+    try:
+        tls = make_private_dir(target / TLS_DIR)
+        copies = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
+        for name, dest in copies.items():
+            if getattr(args, name):
+                setattr(settings.server, name, _copy_private(getattr(args, name), tls / dest))
+        config_mod.save(target, settings)
+        vault.audit.append(
+            "vault.init.settings",
+            detail=f"lasdec={settings.terminal.lasdec} server={settings.server.url}",
+        )
+        warn_weak(vault)
+    finally:
+        vault.close()
+    print(t("vault.init.done", path=str(target)), file=sys.stdout)
+    return 0

@@ -1,0 +1,50 @@
+"""``renkei list``: the 未入力 list (certificates without a delivery date)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+
+from tui.commands._exchange import open_session
+
+COLUMNS = (
+    "card_number", "name_alpha", "name_kanji", "birth_date", "card_made_date",
+    "application_text", "address", "entered_date",
+)  # fmt: skip
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser("list", parents=[common], help="show the 未入力 list")
+    parser.add_argument("--csv", action="store_true", help="CSV on stdout (UTF-8, header)")
+    parser.add_argument("query", nargs="?", default="", help="search text (number, name, date)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        waiting = session.waiting()
+        entries = list(waiting.search(args.query)) if args.query else list(waiting)
+    rows = [
+        [
+            e.card_number,
+            e.name_alpha,
+            e.name_kanji,
+            e.birth_date.isoformat(),
+            e.card_made_date.isoformat(),
+            e.application_text,
+            e.address,
+            e.entered_date.isoformat() if e.entered_date else "",
+        ]
+        for e in entries
+    ]
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        return 0
+    for row in rows:
+        mark = f"  [{row[7]}]" if row[7] else ""
+        print(f"{row[0]}  {row[3]}  {row[1] or '-'} / {row[2] or '-'}{mark}")
+    print(f"({len(rows)})", file=sys.stderr)
+    return 0

@@ -1,0 +1,60 @@
+"""``renkei status``: counts, last and next exchange, last error (``--json`` for scripts)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from datetime import datetime
+
+from core.i18n import t
+from tui.commands._exchange import open_session, when
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser("status", parents=[common], help="show the exchange status")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        status = session.status()
+    if args.json:
+        data = {
+            k: (v.isoformat() if isinstance(v, datetime) else v)
+            for k, v in dataclasses.asdict(status).items()
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(
+        t(
+            "exchange.cli.status_counts",
+            waiting=status.waiting,
+            queued=status.queued,
+            sending=status.sending,
+            sent=status.sent,
+            rejected=status.rejected,
+        )
+    )
+    print(
+        t(
+            "exchange.cli.status_times",
+            last_fetch=when(status.last_fetch),
+            last_send=when(status.last_send),
+            next_fetch=when(status.next_fetch),
+            next_send=when(status.next_send),
+        )
+    )
+    print(
+        t(
+            "exchange.cli.status_server",
+            url=status.server_url or "-",
+            skew="-" if status.clock_skew is None else f"{status.clock_skew:+.0f}",
+        )
+    )
+    if status.plain_http:
+        print(t("exchange.cli.plain_http"))
+    if status.last_error:
+        print(t("exchange.cli.last_error", error=status.last_error))
+    return 0
