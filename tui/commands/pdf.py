@@ -17,6 +17,7 @@ from pathlib import Path
 from core import config as configuration
 from core.errors import RenkeiError
 from core.i18n import t
+from core.terminal import WaitingEntry
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -65,17 +66,13 @@ def read_password(path: str) -> str:
     return password
 
 
-def _entries(args: argparse.Namespace, data_dir: Path, query: str) -> list:
+def _entries(args: argparse.Namespace, query: str) -> list[WaitingEntry]:
     """The list rows through the Terminal (unlocked with the operator's passphrase)."""
-    try:
-        from core import session
-    except ImportError as exc:  # the Terminal lands with the exchange part
-        raise RenkeiError("common.error.not_implemented", what=f"core.session ({exc})") from exc
-    terminal = session.unlock(data_dir, passphrase_file=getattr(args, "passphrase_file", None))
-    try:
-        return list(terminal.waiting().search(query))
-    finally:
-        terminal.close()
+    from tui.commands._exchange import open_session
+
+    with open_session(args) as session:
+        waiting = session.waiting()
+        return list(waiting.search(query)) if query else list(waiting)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,17 +83,18 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         records = lifetime.active_in(data_dir)
         for record in records:
-            print(t("pdf.active", path=record.path, at=_local(record.expires_at)))
+            print(t("pdf.active.item", path=record.path, at=_local(record.expires_at)))
         if not records:
             print(t("pdf.active.none"))
         return 0
     if args.sweep:
-        when = lifetime.CLOSE if args.end_of_business else lifetime.DUE
+        # Due ones and what a crash left (a held PDF whose TUI is gone).
+        when = lifetime.CLOSE if args.end_of_business else lifetime.STARTUP
         closed = lifetime.sweep_in(data_dir, now, when)
         for record in closed:
-            print(t("pdf.swept", path=record.path))
+            print(t("pdf.sweep.deleted", path=record.path))
         if not closed:
-            print(t("pdf.swept.none"))
+            print(t("pdf.sweep.none"))
         return 0
 
     from core.pdf.document import sort_keys
@@ -106,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         raise RenkeiError("pdf.sort.unknown", key=args.sort, keys=", ".join(sort_keys()))
     password = read_password(args.password_file) if args.password_file else None
     config = configuration.load(data_dir)
-    entries = _entries(args, data_dir, args.filter)
+    entries = _entries(args, args.filter)
     done = export_in(
         data_dir,
         entries,

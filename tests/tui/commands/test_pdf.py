@@ -8,7 +8,19 @@ from pathlib import Path
 
 from core.pdf import lifetime
 from core.pdf.export import export_in
+from core.session import unlock
+from tests.support.linkage import (
+    PASSPHRASE,
+    LinkageServer,
+    linkage_server,
+    spr_file,
+    spr_records,
+    terminal_dir,
+)
+from tests.support.poppler import pdftotext, text_of
 from tests.support.waiting import many
+
+__all__ = ["linkage_server", "terminal_dir"]  # fixtures
 
 
 def _run(renkei_cmd: list[str], cli_env: dict[str, str], *args: str
@@ -61,3 +73,41 @@ def test_bad_sort_key_and_empty_password_file_are_clear_errors(
     assert nopw.returncode == 1
     assert "パスワードファイル" in nopw.stderr and "Traceback" not in nopw.stderr
     assert not out.exists()
+
+
+def test_out_prints_the_terminals_list_and_says_when_it_goes(
+    linkage_server: LinkageServer,
+    terminal_dir: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    recs = spr_records(16)
+    recs[9]["name_kanji"] = "金\U0002a6a5 花子"  # a character in neither font
+    name = f"spr-{linkage_server.lasdec}-20261121-0001.csv"
+    linkage_server.put_notice(name, spr_file(recs))
+    with unlock(terminal_dir, PASSPHRASE) as terminal:
+        assert terminal.fetch().waiting_added == 16
+    phrase = tmp_path / "passphrase"
+    phrase.write_text(PASSPHRASE)
+    secret = tmp_path / "pdf-password"
+    secret.write_text("kofu-2026\n")
+    out = tmp_path / "list.pdf"
+
+    done = _run(renkei_cmd, cli_env, "--out", str(out), "--data", str(terminal_dir),
+                "--passphrase-file", str(phrase), "--password-file", str(secret),
+                "--filter", "KIM", "--sort", "name_kanji")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"PDF を出力しました: {out}（2件、1ページ）" in done.stdout
+    assert "自動削除されます" in done.stdout and "AES-256" in done.stdout
+    assert "U+2A6A5" in done.stderr and recs[9]["card_number"] in done.stderr
+
+    assert pdftotext(out, check=False).returncode != 0
+    text = text_of(out, password="kofu-2026")
+    kims = [r for r in recs if r["name_alpha"].startswith("KIM ")]
+    assert len(kims) == 2
+    for r in kims:
+        assert r["card_number"] in text and r["name_alpha"] in text
+    assert "[U+2A6A5]" in text and "抽出条件： KIM" in text
+    assert recs[2]["card_number"] not in text
+    assert [r.path for r in lifetime.active_in(terminal_dir)] == [out]
