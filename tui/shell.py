@@ -25,6 +25,7 @@ import themes
 from core import config as core_config
 from core.config import Config
 from core.terminal import Progress, Terminal
+from tui import dates
 from tui.screens.entry import EntryScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.outbox import OutboxScreen
@@ -83,6 +84,7 @@ class RenkeiApp(App[int]):
         clock: Callable[[], datetime] | None = None,
         passphrase_hint: str = "",
         schedule: Any = None,  # None: the terminal's own; False: no automatic runs
+        time_text: Callable[[datetime], str] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.config = config or core_config.load(self.data_dir)
@@ -97,6 +99,8 @@ class RenkeiApp(App[int]):
         self.clock = clock or datetime.now
         self.passphrase_hint = passphrase_hint
         self.schedule = schedule
+        self._time_text = time_text
+        self._ticks = 0
         self._core = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renkei-core")
         self._last_input = time.monotonic()
         self.busy: set[str] = set()
@@ -176,6 +180,7 @@ class RenkeiApp(App[int]):
         self.refresh_waiting()
         self.switch_mode("waiting")
         self.run_schedule(datetime.now())  # a fetch at start is the schedule's call
+        self.sweep_pdfs("startup")
 
     async def action_lock(self) -> None:
         """Close the terminal and drop every screen that showed personal data."""
@@ -336,6 +341,77 @@ class RenkeiApp(App[int]):
             await self.action_lock()
             return
         self.run_schedule(datetime.now())
+        self._ticks += 1
+        if self._ticks % 12 == 0:  # every minute
+            self.sweep_pdfs("due")
+
+    def sweep_pdfs(self, when: str) -> None:
+        """Delete the list PDFs whose time has come (and at start, crash leftovers)."""
+        from core.pdf import lifetime
+
+        self.run_core(lifetime.sweep_in, self.data_dir, datetime.now(), when, name="pdf-sweep")
+
+    def export_pdf(self, entries: list[Any], filter_text: str) -> None:
+        """The 未入力 list (the current search's rows) as the PDF for the counter."""
+        if self.terminal is None or "pdf" in self.busy:
+            return
+        from core.pdf import export
+
+        self.busy.add("pdf")
+
+        def written(result: Any) -> None:
+            self.busy.discard("pdf")
+            expires = result.expires_at.astimezone().strftime("%H:%M")
+            self.notify(
+                tr("pdf.written", path=str(result.path), rows=result.rows, expires=expires),
+                timeout=15,
+                markup=False,
+            )
+            if result.unprintable:
+                self.notify(
+                    tr("pdf.unprintable", n=len(result.unprintable)),
+                    severity="warning",
+                    markup=False,
+                )
+
+        def failed(exc: BaseException) -> None:
+            self.busy.discard("pdf")
+            self.show_error(exc)
+
+        def job() -> Any:
+            return export.export_in(
+                self.data_dir,
+                entries,
+                now=datetime.now(),
+                config=self.config,
+                filter_text=filter_text,
+            )
+
+        self.notify(tr("pdf.running", rows=len(entries)), markup=False)
+        self.run_core(job, done=written, error=failed, name="pdf")
+
+    def enter_date(self, card_number: str, delivered: Any) -> None:
+        """Enter a date decided elsewhere (the card check at the counter)."""
+        terminal = self.terminal
+        if terminal is None:
+            return
+
+        def done(result: Any) -> None:
+            self.notify(
+                tr("entry.done", card=result.card_number, date=dates.echo(result.delivered)),
+                markup=False,
+            )
+            self.entered(result)
+
+        self.run_core(terminal.enter, card_number, delivered, done=done, name="enter")
+
+    def time_text(self, moment: datetime | None) -> str:
+        """How a time is shown (one place, so a test can fix it)."""
+        if moment is None:
+            return "-"
+        if self._time_text is not None:
+            return self._time_text(moment)
+        return moment.strftime("%m-%d %H:%M")
 
     def _schedule(self) -> Any:
         if self.schedule is False:

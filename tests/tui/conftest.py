@@ -1,57 +1,75 @@
-"""Fixtures for the TUI tests: an app on a temp data dir with a fixed clock."""
+"""Fixtures for the TUI tests: the real thing on loopback.
+
+``demo`` is what ``renkei demo`` makes: the reference server (real HTTPS, its
+own CA) with a synthetic day, and a real terminal data directory (vault,
+SQLite) with the low-cost KDF. ``make_app`` opens the real App on it; the
+passphrase is typed on the unlock screen like a clerk would.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.fake_terminal import FakeTerminal
-from tests.support.waiting import many
+from tui.commands.demo import PASSPHRASE, Demo, prepare
 
-FIXED_NOW = datetime(2024, 4, 1, 9, 0)
+DAY = date(2024, 4, 1)  # the synthetic day: certificates made before it
+WAITING = 60
+
+
+def fixed_time(_moment: datetime | None) -> str:
+    """Times on screen in snapshots: the data is real, the clock text is fixed."""
+    return "04-01 09:00"
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Callable[..., Any]:
-    """``make_app(n=300, theme="default")`` → (app, terminal)."""
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Demo]:
+    monkeypatch.setenv("RENKEI_UNLOCK_DELAY", "0.01")  # wrong passphrases wait briefly
+    made = prepare(tmp_path / "demo", waiting=WAITING, day=DAY)
+    try:
+        yield made
+    finally:
+        made.stop()
 
-    def make(n: int = 300, theme: str = "default", **kwargs: Any) -> Any:
+
+@pytest.fixture
+def make_app(demo: Demo) -> Callable[..., Any]:
+    """``make_app(theme="default", **options)`` → the App on the demo terminal."""
+
+    def make(theme: str = "default", **options: Any) -> Any:
+        from core import config as core_config
         from tui.shell import RenkeiApp
 
-        terminal = FakeTerminal(tmp_path, many(n))
-        app = RenkeiApp(
-            tmp_path,
-            unlock=lambda d, p: terminal if p == "secret" else _wrong(),
+        options.setdefault("schedule", False)
+        options.setdefault("time_text", fixed_time)
+        return RenkeiApp(
+            demo.data_dir,
+            options.pop("config", None) or core_config.load(demo.data_dir),
             theme=theme,
-            clock=lambda: FIXED_NOW,
-            **kwargs,
+            **options,
         )
-        return app, terminal
 
     return make
-
-
-def _wrong() -> Any:
-    from core.errors import RenkeiError
-
-    raise RenkeiError("common.error.file_not_found", path="wrong passphrase")
 
 
 async def settle(pilot: Any) -> None:
     """Wait until the core thread and the UI are both idle."""
     app = pilot.app
-    for _ in range(6):
+    for _ in range(4):
         await app.workers.wait_for_complete()
         await pilot.pause()
-    await pilot.pause()
+
+
+async def unlock(pilot: Any) -> None:
+    await pilot.press(*PASSPHRASE, "enter")
+    await settle(pilot)
 
 
 async def unlock_and_fetch(pilot: Any) -> None:
-    await pilot.press(*"secret", "enter")
-    await settle(pilot)
+    await unlock(pilot)
     await pilot.press("f9")
     await settle(pilot)

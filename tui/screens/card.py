@@ -82,8 +82,14 @@ class CardCheckScreen(ModalScreen[date | None]):
     ]
 
     def __init__(
-        self, card_number: str, entry: Any = None, *, data_dir: Path | None = None,
-        reader: str | None = None, today: date | None = None, wait_seconds: float = 120.0,
+        self,
+        card_number: str,
+        entry: Any = None,
+        *,
+        data_dir: Path | None = None,
+        reader: str | None = None,
+        today: date | None = None,
+        wait_seconds: float = 120.0,
     ) -> None:
         super().__init__()
         self.card_number = card_number
@@ -103,7 +109,9 @@ class CardCheckScreen(ModalScreen[date | None]):
             with Horizontal():
                 yield Static(
                     "\n".join([t("card.ui.list_entry"), *entry_lines(self.entry)]),
-                    classes="panel", id="entry", markup=False,
+                    classes="panel",
+                    id="entry",
+                    markup=False,
                 )
                 yield Static(t("card.ui.chip"), classes="panel", id="chip", markup=False)
             yield Static("", id="genuineness", markup=False)
@@ -151,9 +159,7 @@ class CardCheckScreen(ModalScreen[date | None]):
                 self.app.call_from_thread(
                     self._status, t("card.ui.place_card", number=self.card_number)
                 )
-            placed = counter.wait_for_card(
-                self.reader, self.wait_seconds, cancelled
-            )
+            placed = counter.wait_for_card(self.reader, self.wait_seconds, cancelled)
             if not placed:
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self._failed, RenkeiError("card.ui.timeout"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -11,6 +12,7 @@ from textual.widgets import ProgressBar, Static
 
 from core.terminal import InboxFile, Progress
 from tui.screens.base import BaseScreen, TitleBar
+from tui.screens.outbox import when
 from tui.text import tr
 from tui.widgets.keybar import KeyBar
 from tui.widgets.vtable import Column, VirtualTable
@@ -20,12 +22,12 @@ def status_word(status: str) -> str:
     return tr(f"inbox.status.{status}") if status in ("ok", "invalid") else status
 
 
-def inbox_row(item: InboxFile) -> tuple[str, ...]:
+def inbox_row(item: InboxFile, when: Callable[[Any], str] = when) -> tuple[str, ...]:
     check = (
         tr("inbox.check.ok") if not item.problems else tr("inbox.check.problems", n=item.problems)
     )
     return (
-        item.received_at.strftime("%Y-%m-%d %H:%M"),
+        when(item.received_at),
         item.kind.upper(),
         str(item.records),
         status_word(item.status),
@@ -47,14 +49,14 @@ class InboxScreen(BaseScreen):
         yield ProgressBar(id="progress", show_eta=False)
         yield VirtualTable(
             [
-                Column(tr("col.received"), 16),
+                Column(tr("col.received"), 11),
                 Column(tr("col.kind"), 4),
                 Column(tr("col.records"), 6),
                 Column(tr("col.status"), 8),
                 Column(tr("col.check"), 10),
                 Column(tr("col.file"), 0),
             ],
-            inbox_row,
+            lambda item: inbox_row(item, self.renkei.time_text),
             id="inbox-table",
         )
 

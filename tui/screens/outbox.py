@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -18,11 +19,14 @@ from tui.widgets.vtable import Column, VirtualTable
 STATES = ("queued", "sending", "sent", "rejected")
 
 
+TimeText = Callable[[datetime | None], str]
+
+
 def when(moment: datetime | None) -> str:
     return moment.strftime("%m-%d %H:%M") if moment else "-"
 
 
-def outbox_row(item: OutboxItem) -> tuple[str, ...]:
+def outbox_row(item: OutboxItem, when: TimeText = when) -> tuple[str, ...]:
     state = tr(f"state.{item.state}") if item.state in STATES else item.state
     return (
         item.card_number,
@@ -33,12 +37,12 @@ def outbox_row(item: OutboxItem) -> tuple[str, ...]:
     )
 
 
-def history_row(event: HistoryEvent) -> tuple[str, ...]:
+def history_row(event: HistoryEvent, when: TimeText = when) -> tuple[str, ...]:
     action = i18n.t(event.action) if "." in event.action else event.action
-    return (event.at.strftime("%m-%d %H:%M"), action, event.result, event.detail)
+    return (when(event.at), action, event.result, event.detail)
 
 
-def status_lines(status: Status) -> str:
+def status_lines(status: Status, when: TimeText = when) -> str:
     counts = tr(
         "outbox.counts",
         waiting=status.waiting,
@@ -82,7 +86,7 @@ class OutboxScreen(BaseScreen):
                 Column(tr("col.when"), 11),
                 Column(tr("col.reason"), 0),
             ],
-            outbox_row,
+            lambda item: outbox_row(item, self.renkei.time_text),
             id="outbox-table",
         )
         yield VirtualTable(
@@ -92,7 +96,7 @@ class OutboxScreen(BaseScreen):
                 Column(tr("col.result"), 8),
                 Column(tr("col.detail"), 0),
             ],
-            history_row,
+            lambda event: history_row(event, self.renkei.time_text),
             id="history-table",
             classes="-hidden",
         )
@@ -113,7 +117,7 @@ class OutboxScreen(BaseScreen):
 
     def _show(self, data: tuple[Status, list[OutboxItem], list[HistoryEvent]]) -> None:
         status, items, history = data
-        self.query_one("#status", Static).update(status_lines(status))
+        self.query_one("#status", Static).update(status_lines(status, self.renkei.time_text))
         self.query_one("#outbox-table", VirtualTable).set_source(items)
         self.query_one("#history-table", VirtualTable).set_source(history)
         self.set_title_extra(tr("outbox.summary", queued=status.queued, rejected=status.rejected))

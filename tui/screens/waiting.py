@@ -50,6 +50,8 @@ class WaitingScreen(BaseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter_date", tr("waiting.enter_date"), id="waiting.enter"),
         Binding("escape", "clear", tr("waiting.clear"), id="waiting.clear"),
+        Binding("f7", "pdf", tr("waiting.pdf"), id="waiting.pdf"),
+        Binding("f8", "card", tr("waiting.card"), id="waiting.card"),
         Binding("down", "table('cursor', 1)", show=False),
         Binding("up", "table('cursor', -1)", show=False),
         Binding("pagedown", "table('page', 1)", show=False),
@@ -115,3 +117,23 @@ class WaitingScreen(BaseScreen):
         if entry is None:
             return
         await self.renkei.open_entry(entry.card_number)
+
+    def action_pdf(self) -> None:
+        """The rows of the current search (or the whole list) as the counter PDF."""
+        query = self.query_one("#search", Input).value
+        self.renkei.export_pdf(list(self.table.source), query.strip())
+
+    def action_card(self) -> None:
+        """Hand-over at the counter: read the card, then enter today's date."""
+        entry: Any = self.table.current
+        if entry is None:
+            return
+        from tui.screens.card import CardCheckScreen
+
+        def decided(day: Any) -> None:
+            if day is not None:
+                self.renkei.enter_date(entry.card_number, day)
+
+        self.app.push_screen(
+            CardCheckScreen(entry.card_number, entry, data_dir=self.renkei.data_dir), decided
+        )

@@ -24,7 +24,9 @@ def _run(cmd: list[str], env: dict[str, str], *args: str) -> subprocess.Complete
 
 
 def test_readers_lists_the_virtual_reader_and_the_card(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
     place_card: Callable[[SimCard], SimCard],
 ) -> None:
     env = pcsc.env(cli_env)
@@ -37,13 +39,24 @@ def test_readers_lists_the_virtual_reader_and_the_card(
 
 
 def test_read_first_generation(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
     holder = HOLDERS["gen1"]
     card = place_card(gen1_card(holder))
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", holder.number,
-               "--data", str(card_data))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        holder.number,
+        "--data",
+        str(card_data),
+    )
     assert out.returncode == 0, out.stderr
     assert "在留カード（第1世代） (1)" in out.stdout
     assert f"住居地: {holder.address}" in out.stdout
@@ -54,13 +67,27 @@ def test_read_first_generation(
 
 
 def test_read_second_generation_as_json(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
     holder = HOLDERS["gen2"]
     place_card(gen2_card(holder))
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number",
-               holder.number.lower(), "--json", "--lang", "en", "--data", str(card_data))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        holder.number.lower(),
+        "--json",
+        "--lang",
+        "en",
+        "--data",
+        str(card_data),
+    )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     fields = {f["name"]: f["raw"] for f in doc["fields"]}
@@ -74,26 +101,49 @@ def test_read_second_generation_as_json(
 
 
 def test_second_generation_spr_certificate(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
     holder = HOLDERS["spr2"]
     place_card(gen2_card(holder, "spr"))
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", holder.number,
-               "--data", str(card_data))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        holder.number,
+        "--data",
+        str(card_data),
+    )
     assert out.returncode == 0, out.stderr
     assert "特別永住者証明書（第2世代） (06)" in out.stdout
     assert "生年月日: 1960-11-05" in out.stdout
 
 
 def test_without_trust_anchor_the_result_is_unknown(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], tmp_path: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    tmp_path: Path,
 ) -> None:
     holder = HOLDERS["gen2"]
     place_card(gen2_card(holder))
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", holder.number,
-               "--json", "--data", str(tmp_path / "empty"))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        holder.number,
+        "--json",
+        "--data",
+        str(tmp_path / "empty"),
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["genuineness"]["status"] == "unknown"
 
@@ -109,18 +159,33 @@ def _fails(out: subprocess.CompletedProcess[str], text: str) -> None:
 
 
 def test_wrong_number_is_refused_once_and_not_retried(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
     card = place_card(gen2_card(HOLDERS["gen2"]))
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", "XY98765432ZZ",
-               "--lang", "en", "--data", str(card_data))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        "XY98765432ZZ",
+        "--lang",
+        "en",
+        "--data",
+        str(card_data),
+    )
     _fails(out, "the card refused number XY98765432ZZ (MUTUAL AUTHENTICATE)")
     assert card.auth_attempts == 1
 
 
 def test_malformed_number_sends_nothing(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
     place_card: Callable[[SimCard], SimCard],
 ) -> None:
     card = place_card(gen1_card(HOLDERS["gen1"]))
@@ -130,64 +195,121 @@ def test_malformed_number_sends_nothing(
 
 
 def test_bad_signature_is_not_genuine(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
-    for card in (gen1_card(HOLDERS["gen1"], bad_signature=True),
-                 gen2_card(HOLDERS["gen2"], bad_signature=True)):
+    for card in (
+        gen1_card(HOLDERS["gen1"], bad_signature=True),
+        gen2_card(HOLDERS["gen2"], bad_signature=True),
+    ):
         place_card(card)
-        out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", card.number,
-                   "--lang", "en", "--data", str(card_data))
+        out = _run(
+            renkei_cmd,
+            pcsc.env(cli_env),
+            "card",
+            "read",
+            "--number",
+            card.number,
+            "--lang",
+            "en",
+            "--data",
+            str(card_data),
+        )
         assert out.returncode == 0, out.stderr
         assert "genuineness: not genuine: the signature does not match" in out.stdout
 
 
 def test_card_removed_mid_read(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
     card = gen1_card(HOLDERS["gen1"])
     card.faults = Faults(remove_at_read=4)  # after authentication, inside DF1
     place_card(card)
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", card.number,
-               "--lang", "en", "--data", str(card_data))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        card.number,
+        "--lang",
+        "en",
+        "--data",
+        str(card_data),
+    )
     _fails(out, "the card was removed during the read")
 
 
 def test_security_status_not_satisfied(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
     card = gen2_card(HOLDERS["gen2"])
     card.faults = Faults(sm_6982=True)
     place_card(card)
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", card.number,
-               "--lang", "en", "--data", str(card_data))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        card.number,
+        "--lang",
+        "en",
+        "--data",
+        str(card_data),
+    )
     _fails(out, "READ BINARY (SM): security status not satisfied (6982)")
 
 
 def test_reader_without_extended_length_fails_before_authentication(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
-    place_card: Callable[[SimCard], SimCard], card_data: Path,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    card_data: Path,
 ) -> None:
     card = gen2_card(HOLDERS["gen2"])
     card.faults = Faults(no_extended=True)
     place_card(card)
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", card.number,
-               "--lang", "en", "--data", str(card_data))
+    out = _run(
+        renkei_cmd,
+        pcsc.env(cli_env),
+        "card",
+        "read",
+        "--number",
+        card.number,
+        "--lang",
+        "en",
+        "--data",
+        str(card_data),
+    )
     _fails(out, "does not support extended-length APDUs")
     assert card.auth_attempts == 0
 
 
 def test_my_number_card_is_refused_untouched(
-    renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack,
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
     place_card: Callable[[SimCard], SimCard],
 ) -> None:
     from tests.support.cardsim.card import mynumber_card
 
     card = place_card(mynumber_card())
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", card.number,
-               "--lang", "en")
+    out = _run(
+        renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", card.number, "--lang", "en"
+    )
     _fails(out, "combined with the My Number card (card type 07)")
     assert all(cmd[1] == 0xB0 for cmd in card.commands)  # public reads only
     assert not any(cmd[1] == 0xA4 for cmd in card.commands)
@@ -196,8 +318,9 @@ def test_my_number_card_is_refused_untouched(
 def test_no_card_on_the_reader(
     renkei_cmd: list[str], cli_env: dict[str, str], pcsc: PcscStack
 ) -> None:
-    out = _run(renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", "AB12345678CD",
-               "--lang", "en")
+    out = _run(
+        renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", "AB12345678CD", "--lang", "en"
+    )
     _fails(out, "there is no card on the reader")
 
 

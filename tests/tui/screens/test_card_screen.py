@@ -177,5 +177,4 @@ def test_not_genuine_chip_gets_no_date(
             await pilot.pause()
         assert app.result is None
 
-
     asyncio.run(go())
