@@ -105,6 +105,7 @@ class RenkeiApp(App[int]):
         self._last_input = time.monotonic()
         self.busy: set[str] = set()
         self.last_error = ""
+        self.entry_request: tuple[str, str] | None = None  # (card number, mode to go back to)
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
 
     # -- start and stop ------------------------------------------------------
@@ -460,9 +461,10 @@ class RenkeiApp(App[int]):
         yield from ()
 
     async def open_entry(self, card_number: str) -> None:
-        """交付年月日入力 for ``card_number`` (from a 未入力 row); back there after."""
-        came_from = self.current_mode
+        """交付年月日入力 for ``card_number`` (from a 未入力 row); back there after.
+
+        The request is left for the screen to take when it mounts or resumes,
+        before it gets keys, so a date typed at once lands in the date field.
+        """
+        self.entry_request = (card_number, self.current_mode)
         await self.switch_mode("entry")
-        screen = self._mode_screen("entry")
-        if screen is not None:
-            screen.prefill(card_number, return_to=came_from)

@@ -73,6 +73,15 @@ class EntryScreen(BaseScreen):
         for field in self.query(Input):
             field.cursor_blink = False
         self.query_one("#card", Input).focus()
+        self._take_request()
+
+    def on_screen_resume(self) -> None:
+        self._take_request()
+
+    def _take_request(self) -> None:
+        request, self.renkei.entry_request = self.renkei.entry_request, None
+        if request is not None:
+            self.prefill(*request)
 
     # -- the fields -----------------------------------------------------------
 
