@@ -24,11 +24,13 @@ class Pty:
             os.chdir(ROOT)
             os.execve(sys.executable, [sys.executable, "-m", "tui", *args], env)
         self.seen = b""
+        self.pos = 0  # output before this was matched already
 
     def expect(self, text: str, timeout: float = 20.0) -> None:
+        """Wait for ``text`` in output not matched by an earlier expect."""
         want = text.encode()
         end = time.monotonic() + timeout
-        while want not in self.seen:
+        while want not in self.seen[self.pos :]:
             left = end - time.monotonic()
             if left <= 0:
                 saw = self.seen.decode(errors="replace")
@@ -39,7 +41,8 @@ class Pty:
                     self.seen += os.read(self.fd, 4096)
                 except OSError:  # the child closed the terminal
                     break
-        assert want in self.seen, self.seen
+        assert want in self.seen[self.pos :], self.seen
+        self.pos = self.seen.index(want, self.pos) + len(want)
 
     def type(self, line: str) -> None:
         os.write(self.fd, line.encode() + b"\n")
