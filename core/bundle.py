@@ -36,13 +36,18 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from core.charset import CharsetError, Tables, encode_file
 from core.errors import RenkeiError
 from core.vault import envelope
 from core.vault.atomic import DIR_MODE, write_atomic
 from core.vault.errors import WrongKey
+
+if TYPE_CHECKING:
+    from core.vault.unlock import Vault
 
 MAGIC = b"RNKBDL\x01\n"
 FORMAT = "renkei-bundle"
@@ -268,3 +273,51 @@ def import_bundle(
     line = f"{bundle.bundle_id}\t{path.name}\t{bundle.manifest.get('created')}\n"
     write_atomic(ledger, previous + line.encode("utf-8"))
     return ImportResult(bundle, False, [t for t, _ in to_write], unchanged)
+
+
+# --- what the resident-record side needs: the received MOJ notices ----------
+
+EXPORT_KINDS = ("moj", "spr")
+
+
+@dataclass
+class PendingExport:
+    items: list[tuple[str, bytes]]  # (file name, bytes in the municipality's encoding)
+    file_ids: list[str]
+    refused: list[CharsetError]  # files with characters the encoding cannot hold
+
+
+def pending_notices(vault: Vault, tables: Tables, include_exported: bool = False) -> PendingExport:
+    """The received MOJ notice files (checked ``ok``) not yet carried out, decrypted
+    in memory and converted to the municipality's encoding. A file with a
+    character that has no mapping is left out with its full report."""
+    done = set() if include_exported else {
+        row["file_id"] for row in vault.store.query("SELECT file_id FROM media_exported")
+    }  # fmt: skip
+    rows = vault.store.query(
+        "SELECT file_id, name, path FROM exchange_inbox WHERE state IN ('stored', 'receipted')"
+        " AND status = 'ok' AND kind IN (?, ?) ORDER BY name",
+        EXPORT_KINDS,
+    )
+    out = PendingExport([], [], [])
+    for row in rows:
+        if row["file_id"] in done:
+            continue
+        text = vault.read_bytes(row["path"]).decode("utf-8")
+        try:
+            data = encode_file(text, tables.codec, row["name"], tables.hints)
+        except CharsetError as exc:
+            out.refused.append(exc)
+            continue
+        out.items.append((row["name"], data))
+        out.file_ids.append(row["file_id"])
+    return out
+
+
+def mark_exported(vault: Vault, file_ids: list[str], bundle_file: str) -> None:
+    at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    with vault.store.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO media_exported (file_id, bundle, exported_at) VALUES (?, ?, ?)",
+            [(file_id, bundle_file, at) for file_id in file_ids],
+        )

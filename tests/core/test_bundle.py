@@ -14,6 +14,7 @@ from core import bundle
 from core.bundle import BundleError, export_bundle, import_bundle, read_bundle, transfer_key
 from core.vault import envelope
 from core.vault.errors import EnvelopeError
+from core.vault.unlock import Vault
 
 LASDEC = "131016"
 NOW = datetime.datetime(2024, 4, 1, 17, 15, 0, tzinfo=datetime.UTC)
@@ -204,3 +205,35 @@ def test_names_that_could_escape_the_folder_are_refused(
     with pytest.raises(BundleError) as caught:
         export_bundle([("b.csv", b"y")], tmp_path, key, LASDEC, "from-juki", now=NOW)
     assert caught.value.key == "bundle.exists" and path.exists()
+
+
+def stored_notice(vault: Vault, file_id: str, name: str, text: str, status: str = "ok") -> None:
+    """A MOJ notice file as fetch leaves it: encrypted in place, row 'receipted'."""
+    path = f"files/inbox/{file_id}.rke"
+    (vault.data_dir / "files" / "inbox").mkdir(parents=True, exist_ok=True)
+    vault.write_bytes(path, text.encode("utf-8"))
+    vault.store.execute(
+        "INSERT INTO exchange_inbox (file_id, kind, name, size, sha256, state, path, status,"
+        " listed_at) VALUES (?, 'moj', ?, 0, '', 'receipted', ?, ?, '2024-04-01T00:00:00Z')",
+        (file_id, name, path, status),
+    )
+
+
+def test_pending_notices_are_converted_and_marked_once(tmp_path: Path) -> None:
+    from core import charset
+    from tests.support.vault import new_vault
+
+    tables = charset.Tables(charset.make_codec("juki-sjis", charset.parse_gaiji(
+        "sjis,juki_code,unicode\nF040,,𠀋\n", "g.csv")))  # fmt: skip
+    with new_vault(tmp_path / "t") as vault:
+        stored_notice(vault, "a", "moj-1.csv", "id,name\r\n1,𠀋田\r\n")
+        stored_notice(vault, "b", "moj-2.csv", "id,name\r\n2,𩸽\r\n")  # not mappable
+        stored_notice(vault, "c", "moj-3.csv", "id,name\r\n3,x\r\n", status="invalid")
+        pending = bundle.pending_notices(vault, tables)
+        assert pending.items == [("moj-1.csv", b"id,name\r\n1,\xf0\x40\x93\x63\r\n")]
+        assert pending.file_ids == ["a"]
+        [refused] = pending.refused
+        assert [p.params["code"] for p in refused.report] == ["U+29E3D"]
+        bundle.mark_exported(vault, pending.file_ids, "renkei-x.rkb")
+        assert bundle.pending_notices(vault, tables).items == []
+        assert len(bundle.pending_notices(vault, tables, include_exported=True).items) == 1

@@ -12,10 +12,10 @@ import getpass
 import sys
 from pathlib import Path
 
-from core import bundle
+from core import bundle, charset
 from core import config as config_mod
 from core.config import resolve_data_dir
-from core.errors import EXIT_OK, RenkeiError
+from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
 from core.vault import passphrase as sources
 
@@ -41,10 +41,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     exp = actions.add_parser(
         "export", parents=[common, key_opts], help="バンドルを書き出す (renkei-LASDEC-時刻.rkb)"
     )
-    exp.add_argument("files", nargs="*", metavar="FILE", help="files to carry")
+    exp.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="files to carry (default: the received MOJ notices not yet carried, "
+        "in the [boundary] encoding; this unlocks the terminal)",
+    )
     exp.add_argument("--to", required=True, metavar="DIR", help="where to write (the stick)")
     exp.add_argument("--from", dest="source", metavar="DIR", help="carry every file of DIR")
-    exp.add_argument("--direction", choices=bundle.DIRECTIONS, default="to-juki")
+    exp.add_argument(
+        "--direction",
+        choices=bundle.DIRECTIONS,
+        help="to-juki (default for the received notices) or from-juki (municipal notice "
+        "files from the resident-record system; default with FILE/--from)",
+    )
+    exp.add_argument(
+        "--again", action="store_true", help="carry received notices already carried before"
+    )
     exp.set_defaults(func=run_export)
 
     imp = actions.add_parser(
@@ -69,13 +83,10 @@ def _key(args: argparse.Namespace, config: config_mod.Config) -> bundle.Transfer
     return bundle.transfer_key(secret, args.lasdec or config.terminal.lasdec)
 
 
-def _sources(args: argparse.Namespace, config: config_mod.Config) -> list[Path]:
+def _sources(args: argparse.Namespace) -> list[Path]:
     if args.files:
         return [Path(f) for f in args.files]
-    folder = args.source or config.boundary.export_dir
-    if not folder:
-        raise bundle.BundleError("bundle.no_source")
-    path = Path(folder)
+    path = Path(args.source)
     if not path.is_dir():
         raise bundle.BundleError("bundle.no_dir", path=str(path))
     return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -84,26 +95,59 @@ def _sources(args: argparse.Namespace, config: config_mod.Config) -> list[Path]:
 def run_export(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(getattr(args, "data", None))
     config = config_mod.load(data_dir)
-    files = _sources(args, config)
-    if not files:
-        raise bundle.BundleError("bundle.no_source")
+    if args.files or args.source:
+        return _export_files(args, config)
+    return _export_received(args, data_dir, config)
+
+
+def _export_files(args: argparse.Namespace, config: config_mod.Config) -> int:
     items = []
-    for path in files:
+    for path in _sources(args):
         try:
             items.append((path.name, path.read_bytes()))
         except (FileNotFoundError, IsADirectoryError):
             raise RenkeiError("common.error.file_not_found", path=str(path)) from None
+    if not items:
+        raise bundle.BundleError("bundle.no_source")
     key = _key(args, config)
     target = bundle.export_bundle(
         items,
         Path(args.to),
         key,
         args.lasdec or config.terminal.lasdec,
-        args.direction,
+        args.direction or "from-juki",
         config.terminal.terminal_id,
     )
     print(t("bundle.exported", path=target, count=len(items)))
     return EXIT_OK
+
+
+def _export_received(args: argparse.Namespace, data_dir: Path, config: config_mod.Config) -> int:
+    """The received MOJ notices, converted for the resident-record system."""
+    from tui.commands._vault import open_from_args
+
+    key = _key(args, config)
+    tables = charset.load_tables(data_dir)
+    with open_from_args(args) as vault:
+        pending = bundle.pending_notices(vault, tables, include_exported=args.again)
+        for refused in pending.refused:
+            print(f"renkei: {refused.message()}", file=sys.stderr)
+            for line in refused.report.lines():
+                print(f"{refused.params['file']}: {line}")
+        if not pending.items:
+            print(t("bundle.nothing_new"))
+            return EXIT_PROBLEMS if pending.refused else EXIT_OK
+        target = bundle.export_bundle(
+            pending.items,
+            Path(args.to),
+            key,
+            args.lasdec or config.terminal.lasdec,
+            args.direction or "to-juki",
+            config.terminal.terminal_id,
+        )
+        bundle.mark_exported(vault, pending.file_ids, target.name)
+    print(t("bundle.exported", path=target, count=len(pending.items)))
+    return EXIT_PROBLEMS if pending.refused else EXIT_OK
 
 
 def run_import(args: argparse.Namespace) -> int:
