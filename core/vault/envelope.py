@@ -182,7 +182,7 @@ class EnvelopeEncryptor:
         nonce = _nonce(self.header.prefix, self._counter, last)
         self._counter += 1
         aad = self.header.last_aad(length) if last else self.header.aad
-        return self._aead.encrypt(nonce, bytes(chunk), aad)
+        return self._aead.encrypt(nonce, chunk, aad)
 
 
 class EnvelopeWriter:
