@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from core.formats import tables
-from core.formats.fields import Check, checker
+from core.formats.fields import Check, checker, is_real_date
 from core.report import WARNING, Problem
 
 # category_code of holders with no card number (note ※3): 一時庇護, 仮滞在, 経過滞在.
@@ -91,6 +91,7 @@ class RecordChecker:
                 )
             )
         self.has_category = any(c.id == "category_code" for c in self.layout)
+        self.has_made_date = any(c.id == "card_made_date" for c in self.layout)
         self.items = {c.id: c.item for c in self.layout}
         self.compiled = {
             code: {fact: self._compile(p, fact == "3") for fact in ("3", "")}
@@ -149,6 +150,13 @@ class RecordChecker:
             self._check_name_class(record, present, line, out)
         if self.has_category and "card_kind_code" in present:
             self._check_card_kind(record, line, out)
+        if self.has_made_date and "card_delivered_date" in present:
+            made, delivered = record.get("card_made_date") or "", record["card_delivered_date"]
+            if made and is_real_date(made) and is_real_date(delivered) and delivered < made:
+                params = {"value": delivered, "made": made}
+                out.append(
+                    Problem(line, "card_delivered_date", "validate.record.delivered_early", params)
+                )
         if self.patterns:
             self._check_pattern(record, present, line, out)
         return out
