@@ -45,7 +45,8 @@ def default_path(data_dir: Path, now: datetime) -> Path:
     return folder / DEFAULT_NAME.format(stamp=f"{now.astimezone():%Y%m%d-%H%M%S}")
 
 
-def _check_target(out: Path) -> Path:
+def check_target(out: Path) -> Path:
+    """``out`` as an absolute path, or a clear error when it cannot be written there."""
     target = Path(out).expanduser().absolute()
     if target.is_dir():
         raise RenkeiError("pdf.out.is_directory", path=str(target))
@@ -73,7 +74,7 @@ def export_list(
     ``held``: the calling process (the TUI) stays running and sweeps; if it dies,
     the next start-up deletes the PDF. ``now`` is the caller's clock.
     """
-    target = _check_target(out)
+    target = check_target(out)
     key = sort_key or config.pdf.sort_key
     rows = sort_entries(entries, key)
     header = ListHeader(

@@ -98,10 +98,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     from core.pdf.document import sort_keys
-    from core.pdf.export import export_in
+    from core.pdf.export import check_target, export_in
 
     if args.sort and args.sort not in sort_keys():
         raise RenkeiError("pdf.sort.unknown", key=args.sort, keys=", ".join(sort_keys()))
+    out = check_target(Path(args.out))  # before the passphrase is asked for
     password = read_password(args.password_file) if args.password_file else None
     config = configuration.load(data_dir)
     entries = _entries(args, args.filter)
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir,
         entries,
         now=now,
-        out=Path(args.out),
+        out=out,
         config=config,
         filter_text=args.filter,
         sort_key=args.sort,
