@@ -20,41 +20,21 @@ def env(cli_env: dict[str, str]) -> dict[str, str]:
 
 
 def _run(cmd: list[str], env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*cmd, *args], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60
-    )
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=60)
 
 
-def test_init_with_exchange_options(
-    renkei_cmd: list[str], env: dict[str, str], tmp_path: Path
-) -> None:
+def test_init_with_exchange_options(renkei_cmd: list[str], env: dict[str, str],
+                                    tmp_path: Path) -> None:
     ca = tmp_path / "ca.pem"
     ca.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
     cert, key = tmp_path / "c.pem", tmp_path / "c.key"
     cert.write_text("CERT")
     key.write_text("KEY")
     data = tmp_path / "data"
-    out = _run(
-        renkei_cmd,
-        env,
-        "init",
-        "--data",
-        str(data),
-        "--lasdec",
-        "131016",
-        "--server",
-        "https://127.0.0.1:8443",
-        "--ca",
-        str(ca),
-        "--token",
-        "tkn",
-        "--client-cert",
-        str(cert),
-        "--client-key",
-        str(key),
-        "--kdf-cost",
-        "low",
-    )
+    out = _run(renkei_cmd, env, "init", "--data", str(data), "--lasdec", "131016",
+               "--server", "https://127.0.0.1:8443", "--ca", str(ca), "--token", "tkn",
+               "--client-cert", str(cert), "--client-key", str(key), "--kdf-cost", "low")
     assert out.returncode == 0, out.stderr
     assert "scrypt" in out.stderr  # the low cost is said out loud
     conf = tomllib.loads((data / "config.toml").read_text())
@@ -75,26 +55,19 @@ def test_default_data_dir_is_xdg(renkei_cmd: list[str], env: dict[str, str]) -> 
     assert (Path(env["XDG_DATA_HOME"]) / "renkei" / "keys.toml").is_file()
 
 
-def test_bad_options_change_nothing(
-    renkei_cmd: list[str], env: dict[str, str], tmp_path: Path
-) -> None:
+def test_bad_options_change_nothing(renkei_cmd: list[str], env: dict[str, str],
+                                    tmp_path: Path) -> None:
     data = tmp_path / "data"
     out = _run(renkei_cmd, env, "init", "--data", str(data), "--lasdec", "13101")
-    assert (
-        out.returncode == 1
-        and "LASDEC"
-        in _run(
-            renkei_cmd, env, "init", "--data", str(data), "--lasdec", "x", "--lang", "en"
-        ).stderr
-    )
+    assert out.returncode == 1 and "LASDEC" in _run(
+        renkei_cmd, env, "init", "--data", str(data), "--lasdec", "x", "--lang", "en").stderr
     out = _run(renkei_cmd, env, "init", "--data", str(data), "--ca", str(tmp_path / "no"))
     assert out.returncode == 1
     assert not data.exists()
 
 
-def test_no_passphrase_without_tty(
-    renkei_cmd: list[str], env: dict[str, str], tmp_path: Path
-) -> None:
+def test_no_passphrase_without_tty(renkei_cmd: list[str], env: dict[str, str],
+                                   tmp_path: Path) -> None:
     del env["RENKEI_PASSPHRASE"]
     out = _run(renkei_cmd, env, "init", "--data", str(tmp_path / "d"), "--lang", "en")
     assert out.returncode == 3 and "--passphrase-file" in out.stderr
