@@ -47,7 +47,24 @@ def _tables() -> dict[str, Any]:
 
 
 def ymd(day: date) -> str:
-    return day.strftime("%Y%m%d")
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+@cache
+def _plan(
+    kind: str, code: str
+) -> tuple[tuple[str, str, bool, tuple[str, ...], tuple[str, ...]], ...]:
+    """Per item of pattern ``code``: (key, base mark, ※3?, columns, old columns)."""
+    pattern = tables.patterns(kind)[code]
+    out = []
+    for item in tables.items(kind):
+        mark = pattern.mark(item.key)
+        base = mark.removesuffix(tables.NOTE3)
+        if base:
+            out.append(
+                (item.key, base, mark.endswith(tables.NOTE3), item.all_columns, item.old_columns)
+            )
+    return tuple(out)
 
 
 def lasdec_code(first5: str) -> str:
@@ -318,30 +335,34 @@ class Generator:
         card = self.card_number()
         new, old = self._values(p, card), self._old_values(p)
         fact = rng.choice(pattern.facts)
-        record = dict.fromkeys(formats.columns(kind), "")
+        record = dict.fromkeys(_columns(kind), "")
         if kind == "moj":
             record["notice_id"] = f"M{self.lasdec}{ymd(self.day)}{index:07d}"
         else:
             record["notice_id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         record.update(pattern=code, fact_code=fact, reason_text=pattern.reason or pattern.law)
-        for item in tables.items(kind):
-            mark = pattern.mark(item.key)
-            base = mark.removesuffix(tables.NOTE3)
-            if not base or (base == tables.OPEN and not complete and rng.random() < 0.5):
+        random_ = self._random
+        carries_category = bool(pattern.mark("category"))
+        for key, base, note3, columns, old_columns in _plan(kind, code):
+            if base == tables.OPEN and not complete and random_() < 0.5:
                 continue
-            if item.key == "card":
+            if key == "card":
                 if category in CARDLESS:
                     continue  # ※3: no card number to send
                 # ※3 with the category unknown to the check: the card may be left out.
-                optional = mark.endswith(tables.NOTE3) and not pattern.mark("category")
-                if optional and not complete and rng.random() < 0.3:
+                if note3 and not carries_category and not complete and random_() < 0.3:
                     continue
-            for column in item.all_columns:
+            for column in columns:
                 record[column] = new[column]()
             if base == tables.CHANGED and fact == "3":
-                for column in item.old_columns:
+                for column in old_columns:
                     record[column] = old[column]()
         return record
+
+
+@cache
+def _columns(kind: str) -> tuple[str, ...]:
+    return formats.columns(kind)
 
 
 def _pattern_records(kind: str, lasdec: str, count: int, seed: int, day: date) -> list[dict]:

@@ -11,12 +11,12 @@ Plain core code: the TUI, the PDF and the CLI share it.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import overload
 
+from core import wareki
 from core.terminal import WaitingEntry
 
 _SEP = "\x00"  # never typed, so a token never matches across two fields
@@ -27,38 +27,25 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
 def parse_date(text: str) -> date | None:
-    """A date typed in any form the product accepts, or ``None``.
+    """A date typed in any form ``core.wareki.parse`` takes, or ``None``.
 
-    Japanese era forms go through ``core.wareki.parse`` (the one parser of
-    dates); plain Gregorian forms are recognised here too so that searching
-    works whatever that module accepts.
+    Words without a digit (names) are not dates; they skip the parser so a
+    name search stays fast.
     """
-    text = unicodedata.normalize("NFKC", text).strip()
-    if not text:
-        return None
-    for pattern in (_ISO, _COMPACT):
-        match = pattern.match(text)
-        if match:
-            try:
-                return date(*(int(g) for g in match.groups()))
-            except ValueError:
-                return None
-    if not any(ch.isdigit() for ch in text) and "元" not in text:
+    if not any(ch.isdigit() or ch in "元年月日" for ch in text):
         return None
     try:
-        from core import wareki
-    except ImportError:
+        return wareki.parse(text)
+    except ValueError:  # WarekiError: not a date, search it as text
         return None
+
+
+def _short_era(day: date) -> str:
     try:
-        parsed = wareki.parse(text)
-    except Exception:  # any rejection means "not a date": search as text instead
-        return None
-    return parsed if isinstance(parsed, date) else None
+        return wareki.to_short(day)
+    except ValueError:  # before 明治: Gregorian forms only
+        return ""
 
 
 def _haystack(entry: WaitingEntry) -> str:
@@ -72,6 +59,7 @@ def _haystack(entry: WaitingEntry) -> str:
         birth.isoformat(),
         f"{birth.year:04d}{birth.month:02d}{birth.day:02d}",
         f"{birth.year}/{birth.month}/{birth.day}",
+        _short_era(birth),
     ]
     return normalise(_SEP.join(parts))
 

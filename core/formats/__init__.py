@@ -20,9 +20,11 @@ The stable API teammates call (everything else in this package is internal):
     The data check of one record (e.g. a municipal notice before it is queued).
 ``columns(kind) -> tuple[str, ...]``, ``layout(kind)``, ``patterns(kind)``
     The tables as data (``core/formats/layouts/*.csv``, ``patterns/*.csv``).
-``af_record(certificate, delivered, *, today, notice_id) -> dict[str, str]``
-    The municipal notice (pattern AF, fact 4) for a 交付年月日 entered for a
-    certificate notice record (FORMATS.md).
+``af_record(certificate, delivered, *, today, notice_id, correction=False)``
+    The municipal notice record (pattern AF, fact 4, or 3 for a correction
+    after sending) for a 交付年月日 entered for a certificate notice record.
+``read(..., lasdec="131016")``
+    Also report records whose ``lasdec_code`` is another municipality's.
 ``lasdec_check_digit(first5)``, ``is_real_date(yyyymmdd)``
     The two arithmetic checks, for callers that take such values from a person.
 """
@@ -83,22 +85,29 @@ def check_record(kind: str, record: Mapping[str, str], line: int = 0) -> list[Pr
 
 
 def af_record(
-    certificate: Mapping[str, str], delivered: date, *, today: date, notice_id: str
+    certificate: Mapping[str, str],
+    delivered: date,
+    *,
+    today: date,
+    notice_id: str,
+    correction: bool = False,
 ) -> dict[str, str]:
     """The municipal notice record for a 交付年月日 entered at this terminal.
 
     ``certificate`` is a record of a certificate notice (kind ``spr``); the
     result is pattern AF, fact 4, ``process_date`` = ``today``, ``event_date`` =
     ``card_delivered_date`` = ``delivered``, ``ref_notice_id`` = the
-    certificate notice's ``notice_id``. Whether the date is acceptable (not in
-    the future, not before ``card_made_date``) is the caller's check.
+    certificate notice's ``notice_id``. ``correction=True`` (a date changed
+    after its notice was sent) makes it fact 3 (修正). Whether the date is
+    acceptable (not in the future, not before ``card_made_date``) is the
+    caller's check.
     """
     record = dict.fromkeys(columns("muni"), "")
     record.update({c: certificate.get(c) or "" for c in _AF_COPIED})
     record.update(
         notice_id=notice_id,
         pattern="AF",
-        fact_code="4",
+        fact_code="3" if correction else "4",
         reason_text=AF_REASON,
         process_date=today.strftime("%Y%m%d"),
         event_date=delivered.strftime("%Y%m%d"),

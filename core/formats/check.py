@@ -1,19 +1,21 @@
 """The data check of one record: its fields, its pattern, its names.
 
 Built once per file kind (``checker_for``) from the tables: each column gets
-its field check, each pattern a precompiled list of requirements, so checking
-a record is a few dictionary lookups per field and nothing is compiled in the
-loop. Every problem is reported, not the first.
+its field check, each pattern (and fact) a precompiled requirement: the set of
+columns that must be filled, the groups of which one must be, the columns it
+does not carry. Checking a record is then one pass over its values plus a few
+set operations; nothing is compiled in the loop. Every problem is reported,
+not the first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from core.formats import tables
-from core.formats.fields import Check, checker
+from core.formats.fields import Check, checker, is_real_date
 from core.report import WARNING, Problem
 
 # category_code of holders with no card number (note ※3): 一時庇護, 仮滞在, 経過滞在.
@@ -21,18 +23,46 @@ CARDLESS = frozenset({"3", "4", "5", "6"})
 # card_kind_code a category_code calls for (1 中長期 → 在留カード, 2 特別永住者 → 証明書).
 CARD_KIND_OF_CATEGORY = {"1": "1", "2": "2"}
 
-_NEW, _OLD, _WARN = 0, 1, 2
+REQUIRED = "validate.record.pattern_required"
+OLD_REQUIRED = "validate.record.old_required"
+NOT_CARRIED = "validate.record.not_carried"
 
 
-@dataclass(frozen=True)
-class _Req:
-    """One requirement of a pattern: ``groups`` must be filled (or, with ``_WARN``,
-    must be empty). ``card_rule``: the card item's ※3 exception applies."""
+@dataclass
+class _Needs:
+    """Columns that must be filled: singly (``single``, reported in ``order``) or
+    one of a group (``groups``: (columns, column label, key, params))."""
 
-    what: int
-    item: tuple[str, str]  # (name, no) for the message
-    groups: tuple[tuple[str, ...], ...]
-    card_rule: str  # "" (none), "category" (moj: cardless categories), "note3"
+    single: set[str] = field(default_factory=set)
+    order: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    groups: list[tuple[frozenset[str], str, str, dict[str, str]]] = field(default_factory=list)
+
+    def add(self, group: tuple[str, ...], key: str, params: dict[str, str]) -> None:
+        if len(group) == 1:
+            self.single.add(group[0])
+            self.order.append((group[0], key, params))
+        else:
+            self.groups.append((frozenset(group), "/".join(group), key, params))
+
+    def check(self, present: set[str], line: int, out: list[Problem]) -> None:
+        if not self.single <= present:
+            for column, key, params in self.order:
+                if column not in present:
+                    out.append(Problem(line, column, key, params))
+        for group, label, key, params in self.groups:
+            if group.isdisjoint(present):
+                out.append(Problem(line, label, key, params))
+
+
+@dataclass
+class _Compiled:
+    """What one pattern asks of a record with one kind of fact."""
+
+    needs: _Needs = field(default_factory=_Needs)
+    card: _Needs = field(default_factory=_Needs)  # subject to the ※3 rule
+    card_rule: str = ""  # "category" (moj: cardless categories) or "note3"
+    warn: frozenset[str] = frozenset()
+    warn_order: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 class RecordChecker:
@@ -43,75 +73,101 @@ class RecordChecker:
         self.layout = tables.layout(kind)
         self.patterns = tables.patterns(kind)
         codes = frozenset(self.patterns)
-        self.field_checks: tuple[tuple[str, Check], ...] = tuple(
-            (c.id, checker(c.type, c.arg, codes)) for c in self.layout
-        )
-        self.always = tuple((c.id, c.item) for c in self.layout if c.required == "always")
-        self.has_names = any(c.required == "name" for c in self.layout)
+        self.field_checks: dict[str, Check] = {
+            c.id: checker(c.type, c.arg, codes) for c in self.layout
+        }
+        self.always = _Needs()
+        for c in self.layout:
+            if c.required == "always":
+                self.always.single.add(c.id)
+                self.always.order.append((c.id, "validate.record.required", {"item": c.item}))
+        if any(c.required == "name" for c in self.layout):
+            self.always.groups.append(
+                (
+                    frozenset({"name_alpha", "name_kanji"}),
+                    "name_alpha/name_kanji",
+                    "validate.record.required",
+                    {"item": "氏名"},
+                )
+            )
         self.has_category = any(c.id == "category_code" for c in self.layout)
+        self.has_made_date = any(c.id == "card_made_date" for c in self.layout)
         self.items = {c.id: c.item for c in self.layout}
-        self.requirements = {code: self._compile(p) for code, p in self.patterns.items()}
+        self.compiled = {
+            code: {fact: self._compile(p, fact == "3") for fact in ("3", "")}
+            for code, p in self.patterns.items()
+        }
 
-    def _compile(self, pattern: tables.Pattern) -> tuple[tuple[_Req, ...], tuple[_Req, ...]]:
-        """Requirements of ``pattern``: (for every fact, extra for fact 修正)."""
-        always: list[_Req] = []
-        correction: list[_Req] = []
+    def _compile(self, pattern: tables.Pattern, correction: bool) -> _Compiled:
+        out = _Compiled()
+        warn: list[str] = []
         for item in tables.items(self.kind):
             mark = pattern.mark(item.key)
-            label = (item.name, item.no)
             base = mark.removesuffix(tables.NOTE3)
-            rule = ""
+            params = {"item": item.name, "no": item.no, "pattern": pattern.code}
+            needs = out.needs
             if item.key == "card":
                 rule = "note3" if mark.endswith(tables.NOTE3) else "category"
-                if not self.has_category and rule == "category":
-                    rule = ""
+                if rule == "note3" or self.has_category:
+                    out.card_rule, needs = rule, out.card
             if base in (tables.CHANGED, tables.CHANGED_NEW_ONLY, tables.CONTEXT):
-                always.append(_Req(_NEW, label, item.columns, rule))
-            elif base == tables.OPEN:
-                pass
+                for group in item.columns:
+                    needs.add(group, REQUIRED, params)
             elif base == "":
-                cols = (*item.all_columns, *item.old_columns)
-                always.append(_Req(_WARN, label, tuple((c,) for c in cols), ""))
+                warn.extend(item.all_columns)
+                warn.extend(item.old_columns)
                 continue
-            else:
+            elif base != tables.OPEN:
                 raise ValueError(f"unknown mark {mark!r} in pattern {pattern.code}")
-            if item.old:
-                if base == tables.CHANGED:
-                    correction.append(_Req(_OLD, label, item.old, rule))
-                else:
-                    olds = tuple((c,) for c in item.old_columns)
-                    always.append(_Req(_WARN, label, olds, ""))
-        return tuple(always), tuple(correction)
-
-    def check(self, record: Mapping[str, str], line: int) -> list[Problem]:
-        """Every problem of ``record`` (a row by column id) at file line ``line``."""
-        out: list[Problem] = []
-        get = record.get
-        for column, check in self.field_checks:
-            value = get(column)
-            if value:
-                found = check(value)
-                if found is not None:
-                    out.append(Problem(line, column, found[0], found[1]))
-        for column, item in self.always:
-            if not get(column):
-                out.append(Problem(line, column, "validate.record.required", {"item": item}))
-        if self.has_names and not (get("name_alpha") or get("name_kanji")):
-            out.append(
-                Problem(line, "name_alpha/name_kanji", "validate.record.required", {"item": "氏名"})
-            )
-        self._check_name_class(record, line, out)
-        if self.has_category:
-            self._check_card_kind(record, line, out)
-        if self.patterns:
-            self._check_pattern(record, line, out)
+            if base == tables.CHANGED and correction:
+                for group in item.old:
+                    needs.add(group, OLD_REQUIRED, params)
+            else:
+                warn.extend(item.old_columns)
+        out.warn = frozenset(warn)
+        out.warn_order = tuple(
+            (c, {"item": self.items.get(c, c), "pattern": pattern.code}) for c in warn
+        )
         return out
 
-    def _check_name_class(self, record: Mapping[str, str], line: int, out: list[Problem]) -> None:
-        code = record.get("name_class_code")
+    def check(self, record: Mapping[str, str], line: int) -> list[Problem]:
+        """Every problem of ``record`` (a row by column id) at file line ``line``,
+        field problems in the record's column order, then record problems."""
+        out: list[Problem] = []
+        present: set[str] = set()
+        add = present.add
+        checks = self.field_checks
+        for column, value in record.items():
+            if value:
+                add(column)
+                check = checks.get(column)
+                if check is not None:
+                    found = check(value)
+                    if found is not None:
+                        out.append(Problem(line, column, found[0], found[1]))
+        self.always.check(present, line, out)
+        if "name_class_code" in present:
+            self._check_name_class(record, present, line, out)
+        if self.has_category and "card_kind_code" in present:
+            self._check_card_kind(record, line, out)
+        if self.has_made_date and "card_delivered_date" in present:
+            made, delivered = record.get("card_made_date") or "", record["card_delivered_date"]
+            if made and is_real_date(made) and is_real_date(delivered) and delivered < made:
+                params = {"value": delivered, "made": made}
+                out.append(
+                    Problem(line, "card_delivered_date", "validate.record.delivered_early", params)
+                )
+        if self.patterns:
+            self._check_pattern(record, present, line, out)
+        return out
+
+    def _check_name_class(
+        self, record: Mapping[str, str], present: set[str], line: int, out: list[Problem]
+    ) -> None:
+        code = record["name_class_code"]
         if code not in ("1", "2", "3"):
             return
-        alpha, kanji = bool(record.get("name_alpha")), bool(record.get("name_kanji"))
+        alpha, kanji = "name_alpha" in present, "name_kanji" in present
         params = {"code": code}
         if code in ("1", "2") and not alpha:
             out.append(Problem(line, "name_alpha", "validate.name_class.alpha_missing", params))
@@ -123,49 +179,36 @@ class RecordChecker:
             out.append(Problem(line, "name_alpha", "validate.name_class.alpha_unexpected", params))
 
     def _check_card_kind(self, record: Mapping[str, str], line: int, out: list[Problem]) -> None:
-        kind = record.get("card_kind_code")
+        kind = record["card_kind_code"]
         expected = CARD_KIND_OF_CATEGORY.get(record.get("category_code") or "")
         if kind in ("1", "2") and expected and kind != expected:
             params = {"kind": kind, "category": record.get("category_code") or ""}
             key = "validate.record.card_kind_mismatch"
             out.append(Problem(line, "card_kind_code", key, params))
 
-    def _check_pattern(self, record: Mapping[str, str], line: int, out: list[Problem]) -> None:
+    def _check_pattern(
+        self, record: Mapping[str, str], present: set[str], line: int, out: list[Problem]
+    ) -> None:
         code = record.get("pattern") or ""
-        reqs = self.requirements.get(code)
-        if reqs is None:
+        variants = self.compiled.get(code)
+        if variants is None:
             return  # unknown or empty pattern: reported by the field checks
-        get = record.get
-        fact = get("fact_code") or ""
+        fact = record.get("fact_code") or ""
         pattern = self.patterns[code]
         if fact and fact not in pattern.facts:
             params = {"value": fact, "pattern": code, "allowed": ", ".join(pattern.facts)}
             out.append(Problem(line, "fact_code", "validate.record.fact_mismatch", params))
-        always, correction = reqs
-        todo = always + correction if fact == "3" else always
-        category = get("category_code") or ""
-        for req in todo:
-            if req.what == _WARN:
-                for (column,) in req.groups:
-                    if get(column):
-                        params = {"item": self.items.get(column, column), "pattern": code}
-                        out.append(
-                            Problem(line, column, "validate.record.not_carried", params, WARNING)
-                        )
-                continue
-            if req.card_rule and (
-                category in CARDLESS or (req.card_rule == "note3" and not category)
-            ):
-                continue
-            key = (
-                "validate.record.pattern_required"
-                if req.what == _NEW
-                else ("validate.record.old_required")
-            )
-            for group in req.groups:
-                if not any(get(c) for c in group):
-                    params = {"item": req.item[0], "no": req.item[1], "pattern": code}
-                    out.append(Problem(line, "/".join(group), key, params))
+        compiled = variants["3" if fact == "3" else ""]
+        compiled.needs.check(present, line, out)
+        if compiled.card_rule:
+            category = record.get("category_code") or ""
+            exempt = category in CARDLESS or (compiled.card_rule == "note3" and not category)
+            if not exempt:
+                compiled.card.check(present, line, out)
+        if not compiled.warn.isdisjoint(present):
+            for column, params in compiled.warn_order:
+                if column in present:
+                    out.append(Problem(line, column, NOT_CARRIED, params, WARNING))
 
 
 @cache

@@ -73,9 +73,10 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
     return text
 
 
-def read(kind: str, data: bytes, *, check: bool = True) -> ParsedFile:
+def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = None) -> ParsedFile:
     """Parse ``data`` as a file of ``kind`` and (unless ``check=False``) run the data
-    check on every record. See ``ParsedFile``; ``report`` holds every problem."""
+    check on every record. See ``ParsedFile``; ``report`` holds every problem.
+    ``lasdec``: this municipality's code; a record with another is an error."""
     columns = tables.layout(kind)
     parsed = ParsedFile(kind)
     text = _decode(data, parsed)
@@ -113,36 +114,49 @@ def read(kind: str, data: bytes, *, check: bool = True) -> ParsedFile:
     width = len(header)
     report = parsed.report
     records = parsed.records
-    for row, start in zip(body, starts[1:], strict=True):
+    append = records.append
+    for row, start in zip(body, starts[1:]):  # noqa: B905 (same length by construction)
         if len(row) != width:
             params = {"expected": str(width), "got": str(len(row))}
             report.add(Problem(start, "", "validate.record.field_count", params))
             row = (row + [""] * width)[:width]
-        records.append(dict(zip(header, row, strict=True)))
+        append(dict(zip(header, row)))  # noqa: B905 (row padded to the header's width)
     parsed.lines = starts[1:]
     report.records = len(records)
     if check:
-        check_records(kind, records, parsed.lines, report)
+        check_records(kind, records, parsed.lines, report, lasdec=lasdec)
     return parsed
 
 
 def check_records(
-    kind: str, records: list[dict[str, str]], lines: list[int], report: Report
+    kind: str,
+    records: list[dict[str, str]],
+    lines: list[int],
+    report: Report,
+    *,
+    lasdec: str | None = None,
 ) -> Report:
-    """Run the data check over ``records`` (at file ``lines``) into ``report``."""
-    checker = checker_for(kind)
-    check = checker.check
+    """Run the data check over ``records`` (at file ``lines``) into ``report``;
+    with ``lasdec``, records of another municipality are errors too."""
+    check = checker_for(kind).check
     first_line: dict[str, int] = {}
+    setdefault = first_line.setdefault
+    extend = report.extend
     for record, line in zip(records, lines, strict=True):
         problems = check(record, line)
-        if problems:
-            report.extend(problems)
         notice = record.get("notice_id")
-        if notice:
-            first = first_line.setdefault(notice, line)
-            if first != line:
-                params = {"value": notice, "first": str(first)}
-                report.add(Problem(line, "notice_id", "validate.record.duplicate_notice", params))
+        if notice and setdefault(notice, line) != line:
+            params = {"value": notice, "first": str(first_line[notice])}
+            problems.append(Problem(line, "notice_id", "validate.record.duplicate_notice", params))
+        if lasdec is not None:
+            code = record.get("lasdec_code")
+            if code and code != lasdec:
+                params = {"value": code, "expected": lasdec}
+                problems.append(
+                    Problem(line, "lasdec_code", "validate.record.other_lasdec", params)
+                )
+        if problems:
+            extend(problems)
     return report
 
 

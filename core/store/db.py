@@ -103,6 +103,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA secure_delete=ON")
+            self.conn.execute("PRAGMA journal_size_limit=8388608")
             self.migrate()
 
     @classmethod
@@ -127,8 +128,16 @@ class Store:
             yield
         except sqlite3.OperationalError as exc:
             if getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or "full" in str(exc):
+                self._release_space()
                 raise DiskFull(str(self.path)) from exc
             raise
+
+    def _release_space(self) -> None:
+        """Give back the WAL space a failed transaction took (it is not needed)."""
+        with contextlib.suppress(sqlite3.Error):
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -142,14 +151,26 @@ class Store:
                 yield self.conn
             except BaseException:
                 self._depth -= 1
-                if depth == 0:
-                    self.conn.execute("ROLLBACK")
-                else:
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                    self.conn.execute(f"RELEASE {name}")
+                # SQLite may already have rolled back by itself (e.g. on a full disk).
+                if self.conn.in_transaction:
+                    if depth == 0:
+                        self.conn.execute("ROLLBACK")
+                    else:
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
                 raise
             self._depth -= 1
-            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+            try:
+                self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+            except BaseException:
+                if depth == 0 and self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def checkpoint(self) -> None:
+        """Copy committed pages from the WAL into the database file and empty the WAL."""
+        with self._lock, self._translate():
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         with self._lock, self._translate():

@@ -70,6 +70,16 @@ class AtomicFile:
             self._fail(exc)
             raise  # pragma: no cover - _fail always raises
 
+    def write_at(self, offset: int, data: bytes) -> None:
+        """Overwrite bytes at ``offset`` (e.g. a header filled in at the end)."""
+        try:
+            end = self.handle.seek(0, os.SEEK_END)
+            self.handle.seek(offset)
+            self.handle.write(data)
+            self.handle.seek(end)
+        except OSError as exc:
+            self._fail(exc)
+
     def commit(self) -> None:
         if self._done:
             return

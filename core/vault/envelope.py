@@ -3,17 +3,19 @@
 Design after age's STREAM and Tink's AES-GCM-HKDF streaming AEAD, built only
 from ``cryptography`` primitives::
 
-    header (48 bytes)
+    header (52 bytes)
       magic      6  b"RNKENV"
       version    1  1
       flags      1  0 (reserved)
       chunk size 4  big-endian plaintext bytes per chunk
       key id     8  which data key of the keyring (see core.vault.keys)
       salt      16  random per file: HKDF(data key, salt) -> this file's key
-      prefix    12  bytes 0-6 random nonce prefix, 7-11 zero (reserved)
+      prefix     8  bytes 0-6 random nonce prefix, byte 7 zero (reserved)
+      length     8  plaintext length (written when the file is complete)
     chunks
       AES-GCM(file key, nonce = prefix[:7] || counter (4, BE) || last (1),
-              plaintext chunk, aad = header) || 16-byte tag
+              plaintext chunk, aad = header[:44] (+ length for the last chunk))
+      || 16-byte tag
 
 Every chunk but the last holds exactly ``chunk size`` plaintext bytes; the
 last holds fewer (possibly none) and is sealed with the last flag, so a file
@@ -21,7 +23,10 @@ cut at a chunk boundary is detected (no last chunk), as is anything after the
 last chunk. The counter in the nonce catches reordered or duplicated chunks,
 the per-file key catches chunks spliced from another file, the header as
 associated data catches any header edit, the key id names a key this
-terminal does not hold. A chunk is released only after its tag verified.
+terminal does not hold. The length, filled in at the end (the writer seeks
+back before the atomic rename) and authenticated by the last chunk, lets the
+reader say precisely "truncated" or "extended" instead of only "altered".
+A chunk is released only after its tag verified.
 """
 
 from __future__ import annotations
@@ -43,8 +48,10 @@ from core.vault.atomic import AtomicFile
 
 MAGIC = b"RNKENV"
 VERSION = 1
-HEADER = struct.Struct(">6sBBI8s16s12s")
-HEADER_SIZE = HEADER.size  # 48
+HEADER = struct.Struct(">6sBBI8s16s8sQ")
+HEADER_SIZE = HEADER.size  # 52
+AAD_SIZE = HEADER_SIZE - 8  # the header without the length
+UNKNOWN_LENGTH = 2**64 - 1
 TAG_SIZE = 16
 DEFAULT_CHUNK = 256 * 1024
 MIN_CHUNK = 16
@@ -71,26 +78,34 @@ class Header:
     key_id: bytes
     salt: bytes
     prefix: bytes
+    length: int  # UNKNOWN_LENGTH until the writer fills it in
     raw: bytes
+
+    @property
+    def aad(self) -> bytes:
+        return self.raw[:AAD_SIZE]
+
+    def last_aad(self, length: int) -> bytes:
+        return self.aad + length.to_bytes(8, "big")
 
     @classmethod
     def new(cls, key_id: bytes, chunk_size: int) -> Header:
         if not MIN_CHUNK <= chunk_size <= MAX_CHUNK:
             raise ValueError(f"chunk size {chunk_size} out of range")
-        salt, prefix = os.urandom(16), os.urandom(7) + bytes(5)
-        raw = HEADER.pack(MAGIC, VERSION, 0, chunk_size, key_id, salt, prefix)
-        return cls(chunk_size, key_id, salt, prefix, raw)
+        salt, prefix = os.urandom(16), os.urandom(7) + bytes(1)
+        raw = HEADER.pack(MAGIC, VERSION, 0, chunk_size, key_id, salt, prefix, UNKNOWN_LENGTH)
+        return cls(chunk_size, key_id, salt, prefix, UNKNOWN_LENGTH, raw)
 
     @classmethod
     def parse(cls, raw: bytes, name: str) -> Header:
         if len(raw) < HEADER_SIZE or raw[:6] != MAGIC:
             raise errors.NotAnEnvelope(name)
-        _magic, version, flags, chunk_size, key_id, salt, prefix = HEADER.unpack(raw)
+        _magic, version, flags, chunk_size, key_id, salt, prefix, length = HEADER.unpack(raw)
         if version != VERSION:
             raise errors.UnsupportedVersion(name, version)
-        if flags != 0 or not MIN_CHUNK <= chunk_size <= MAX_CHUNK or prefix[7:] != bytes(5):
+        if flags != 0 or not MIN_CHUNK <= chunk_size <= MAX_CHUNK or prefix[7] != 0:
             raise errors.NotAnEnvelope(name)
-        return cls(chunk_size, key_id, salt, prefix, raw)
+        return cls(chunk_size, key_id, salt, prefix, length, raw)
 
 
 def _file_cipher(secret: bytes, header: Header) -> AESGCM:
@@ -102,6 +117,9 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
     if counter > MAX_CHUNKS:
         raise ValueError("file too large for one envelope")
     return prefix[:7] + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+LENGTH_OFFSET = AAD_SIZE
 
 
 def is_envelope(path: Path | str) -> bool:
@@ -151,17 +169,20 @@ class EnvelopeEncryptor:
             view = view[size:]
         self._buffer += view
 
-    def finish(self) -> bytes:
-        """The last chunk (shorter than a full one, maybe empty)."""
+    def finish(self) -> tuple[bytes, bytes]:
+        """The last chunk (shorter than a full one, maybe empty) and the length
+        field to write at ``LENGTH_OFFSET`` of the header."""
         self._finished = True
-        out = self._seal(self._buffer, last=True)
+        length = self._counter * self.header.chunk_size + len(self._buffer)
+        out = self._seal(self._buffer, last=True, length=length)
         self._buffer = bytearray()
-        return out
+        return out, length.to_bytes(8, "big")
 
-    def _seal(self, chunk: bytes | bytearray | memoryview, last: bool) -> bytes:
+    def _seal(self, chunk: bytes | bytearray | memoryview, last: bool, length: int = 0) -> bytes:
         nonce = _nonce(self.header.prefix, self._counter, last)
         self._counter += 1
-        return self._aead.encrypt(nonce, bytes(chunk), self.header.raw)
+        aad = self.header.last_aad(length) if last else self.header.aad
+        return self._aead.encrypt(nonce, chunk, aad)
 
 
 class EnvelopeWriter:
@@ -196,7 +217,9 @@ class EnvelopeWriter:
 
     def close(self) -> None:
         try:
-            self._out.write(self._enc.finish())
+            last, length = self._enc.finish()
+            self._out.write(last)
+            self._out.write_at(LENGTH_OFFSET, length)
             self._out.commit()
         except BaseException:
             self._out.abort()
@@ -226,15 +249,21 @@ def decrypt_stream(source: BinaryIO, keys: KeyLookup, name: str = "") -> Iterato
     if key is None:
         raise errors.WrongKey(name, header.key_id.hex())
     aead = _file_cipher(key.secret, header)
-    full = header.chunk_size + TAG_SIZE
+    size = header.chunk_size
+    full = size + TAG_SIZE
+    known = header.length != UNKNOWN_LENGTH
+    chunks = header.length // size if known else MAX_CHUNKS
     counter = 0
     while True:
-        block = source.read(full)
-        if len(block) < TAG_SIZE:
+        want = (header.length % size + TAG_SIZE) if counter == chunks else full
+        block = source.read(want)
+        if len(block) < (want if known else TAG_SIZE):
             raise errors.Truncated(name, counter)
-        last = len(block) < full
+        last = counter == chunks if known else len(block) < full
+        length = header.length if known else counter * size + len(block) - TAG_SIZE
+        aad = header.last_aad(length) if last else header.aad
         try:
-            plain = aead.decrypt(_nonce(header.prefix, counter, last), block, header.raw)
+            plain = aead.decrypt(_nonce(header.prefix, counter, last), block, aad)
         except InvalidTag:
             raise _diagnose(aead, header, block, counter, last, name) from None
         if last:
@@ -249,22 +278,25 @@ def decrypt_stream(source: BinaryIO, keys: KeyLookup, name: str = "") -> Iterato
 def _diagnose(
     aead: AESGCM, header: Header, block: bytes, counter: int, last: bool, name: str
 ) -> errors.EnvelopeError:
-    """Say why chunk ``counter`` failed: out of place, past the end, or altered."""
+    """Say why chunk ``counter`` failed: out of place, or altered."""
+    size = header.chunk_size
 
-    def opens(position: int, as_last: bool) -> bool:
-        try:
-            aead.decrypt(_nonce(header.prefix, position, as_last), block, header.raw)
-        except InvalidTag:
-            return False
-        return True
+    def opens(position: int) -> bool:
+        for as_last in (False, True):
+            length = position * size + len(block) - TAG_SIZE
+            aad = header.last_aad(length) if as_last else header.aad
+            try:
+                aead.decrypt(_nonce(header.prefix, position, as_last), block, aad)
+            except InvalidTag:
+                continue
+            return True
+        return False
 
-    if not last and opens(counter, True):
-        return errors.Extended(name, counter)  # the real last chunk, with more after it
     for position in range(max(0, counter - _DIAGNOSE_WINDOW), counter + _DIAGNOSE_WINDOW):
-        if position != counter and (opens(position, last) or opens(position, not last)):
+        if position != counter and opens(position):
             return errors.ChunkOutOfOrder(name, counter, position)
-    # A short block that fails is an altered last chunk or one cut mid-way;
-    # GCM cannot tell the two apart, and the message names both.
+    # Anything else (a flipped bit, a chunk of another file, a forged header)
+    # is indistinguishable to GCM, and the message names all of them.
     return errors.ChunkTampered(name, counter)
 
 

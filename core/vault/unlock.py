@@ -135,12 +135,29 @@ def check_permissions(data_dir: Path) -> None:
 
 
 def _lock(data_dir: Path, exclusive: bool) -> int:
+    """Lock the data directory; while nobody else has it open, sweep crash leftovers.
+
+    Temp files (``.tmp-*``) are removed only under an exclusive lock: another
+    process holding the directory open may be writing one right now.
+    """
     fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
-        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if exclusive:
+                raise InUse(str(data_dir)) from None
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        else:
+            sweep_temp_files(data_dir, recursive=True)
+            if not exclusive:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
         raise InUse(str(data_dir)) from None
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
 
 
@@ -194,7 +211,6 @@ def open_vault(
     check_permissions(data_dir)
     lock_fd = _lock(data_dir, exclusive)
     try:
-        sweep_temp_files(data_dir, recursive=True)
         keyfile = KeyFile.load(data_dir)
         store = Store(data_dir / DB_NAME)
         try:

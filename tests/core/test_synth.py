@@ -81,3 +81,18 @@ def test_af_record_from_a_certificate_validates() -> None:
         cert["notice_id"],
     )
     assert record["card_delivered_date"] == record["event_date"] == "20261119"
+
+
+def test_af_correction_record_is_fact_3() -> None:
+    from datetime import date
+
+    cert = synth.certificates(count=1, seed=9)[0].record()
+    record = formats.af_record(
+        cert,
+        date(2026, 11, 18),
+        today=date(2026, 11, 20),
+        notice_id="0b7c1f3e-2d4a-4e5f-9a8b-1c2d3e4f5a6c",
+        correction=True,
+    )
+    assert record["fact_code"] == "3"
+    assert formats.check_record("muni", record) == []

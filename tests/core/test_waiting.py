@@ -144,3 +144,12 @@ def test_hundred_thousand_entries_build_and_search() -> None:
     assert 0 < len(hits) < 100_000
     assert all("YOSHIDA" in e.name_alpha for e in hits[:50])
     assert len(waiting.search("sp00099999")) == 1
+
+
+def test_birth_date_in_wareki_forms_and_partial_era_text() -> None:
+    waiting = sample()
+    for query in ("S25.1.2", "昭和25年1月2日", "s25/1/2", "昭和二十五年一月二日"):
+        assert _numbers(waiting.search(query)) == ["AB12345678CD"], query
+    assert _numbers(waiting.search("H1.1.8")) == ["XY44444444ZZ"]
+    assert _numbers(waiting.search("令和元年5月1日")) == ["XY33333333ZZ"]
+    assert _numbers(waiting.search("s25.1")) == ["AB12345678CD"]  # partial, as typed

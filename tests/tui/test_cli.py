@@ -22,9 +22,7 @@ def test_help_lists_exit_codes(renkei_cmd: list[str], cli_env: dict[str, str]) -
     assert "exit codes" in out.stdout
 
 
-def test_unknown_subcommand_is_usage_error(
-    renkei_cmd: list[str], cli_env: dict[str, str]
-) -> None:
+def test_unknown_subcommand_is_usage_error(renkei_cmd: list[str], cli_env: dict[str, str]) -> None:
     out = subprocess.run(
         [*renkei_cmd, "no-such-command"], capture_output=True, text=True, env=cli_env
     )

@@ -81,3 +81,19 @@ def test_unknown_kind_is_a_usage_error(renkei_cmd: list[str], cli_env: dict[str,
     out = _run(renkei_cmd, cli_env, "xyz", "file.csv")
     assert out.returncode == 2
     assert "invalid choice" in out.stderr
+
+
+def test_warnings_alone_keep_exit_0(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    record = synth.Generator(3).pattern_record("moj", "A", 1, complete=True)
+    record["status_code"] = "23"  # pattern A does not carry 在留資格
+    path = tmp_path / "moj.csv"
+    path.write_bytes(formats.write("moj", [record]))
+    out = _run(renkei_cmd, cli_env, "moj", str(path), "--lang", "en")
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.splitlines() == [
+        "line 2: status_code: [warning] pattern A does not carry this item, but it has a value: "
+        "在留資格コード",
+        f"{path}: moj file, 1 records, no errors (1 warnings)",
+    ]

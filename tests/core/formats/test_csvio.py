@@ -134,3 +134,19 @@ def test_fatal_raises_format_error_on_request() -> None:
         assert exc.key == "validate.file.binary"
     else:
         raise AssertionError("no FormatError")
+
+
+def test_records_of_another_municipality_when_lasdec_is_given() -> None:
+    rows = [c.record() for c in synth.certificates("131016", count=3, seed=2)]
+    rows[1]["lasdec_code"] = "011002"
+    data = formats.write("spr", rows)
+    assert formats.read("spr", data).ok
+    parsed = formats.read("spr", data, lasdec="131016")
+    assert list(parsed.report) == [
+        Problem(
+            3,
+            "lasdec_code",
+            "validate.record.other_lasdec",
+            {"value": "011002", "expected": "131016"},
+        )
+    ]

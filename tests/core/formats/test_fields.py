@@ -183,3 +183,17 @@ def test_messages_render_in_both_languages() -> None:
     ja = "line 12: sex_code: コードが正しくありません: 9（使えるコード: 1, 2）"
     assert problem.render("ja") == ja
     assert problem.render("en") == "line 12: sex_code: invalid code: 9 (allowed: 1, 2)"
+
+
+def test_delivered_date_not_before_made_date() -> None:
+    ok = _spr(card_made_date="20261001", card_delivered_date="20261001")
+    assert formats.check_record("spr", ok, LINE) == []
+    early = _spr(card_made_date="20261001", card_delivered_date="20260930")
+    assert formats.check_record("spr", early, LINE) == [
+        Problem(
+            LINE,
+            "card_delivered_date",
+            "validate.record.delivered_early",
+            {"value": "20260930", "made": "20261001"},
+        )
+    ]

@@ -101,7 +101,7 @@ def test_muni_readings() -> None:
     assert [c for c in "ABCDEFGHI" if _marks("muni", c)["prev_address"]] == list("BDGH")
     # M7: AF as FORMATS.md fixes it; item 34 moved from AE to AF.
     af, ae = _marks("muni", "AF"), _marks("muni", "AE")
-    assert tables.patterns("muni")["AF"].facts == ("4",)
+    assert tables.patterns("muni")["AF"].facts == ("4", "3")
     assert af["card_delivered"] == "○" and ae["card_delivered"] == ""
     assert af["address"] == "" and af["report_date"] == ""
     assert {af[k] for k in ("name", "birth", "sex", "nationality", "card", "ref_notice")} == {"○"}

@@ -108,7 +108,9 @@ def test_flipped_bit_in_header_is_refused(tmp_path: Path, key: DataKey, ring: Ke
     good = _make(tmp_path / "f", key, DATA)
     for position, cls in ((0, errors.NotAnEnvelope), (6, errors.UnsupportedVersion),
                           (14, errors.WrongKey), (25, errors.ChunkTampered),
-                          (10, errors.ChunkTampered), (40, errors.ChunkTampered)):
+                          (10, errors.ChunkTampered), (40, errors.ChunkTampered),
+                          (43, errors.NotAnEnvelope), (51, errors.EnvelopeError),
+                          (45, errors.EnvelopeError)):
         raw = bytearray(good)
         raw[position] ^= 0x01
         _refused(tmp_path, bytes(raw), ring, cls)
@@ -123,17 +125,19 @@ def test_truncation_at_a_chunk_boundary(tmp_path: Path, key: DataKey, ring: Keyr
 
 def test_truncation_inside_a_chunk(tmp_path: Path, key: DataKey, ring: Keyring) -> None:
     good = _make(tmp_path / "f", key, DATA)
-    _refused(tmp_path, good[: _chunk_at(2).start + 30], ring, errors.ChunkTampered)
-    _refused(tmp_path, good[:-1], ring, errors.ChunkTampered)
+    err = _refused(tmp_path, good[: _chunk_at(2).start + 30], ring, errors.Truncated)
+    assert err.params["chunk"] == 2
+    err = _refused(tmp_path, good[:-1], ring, errors.Truncated)
+    assert err.params["chunk"] == 8
     _refused(tmp_path, good[:20], ring, errors.NotAnEnvelope)
 
 
 def test_extension_is_refused(tmp_path: Path, key: DataKey, ring: Keyring) -> None:
     good = _make(tmp_path / "f", key, DATA)
-    _refused(tmp_path, good + b"x", ring, errors.EnvelopeError)
-    _refused(tmp_path, good + good[_chunk_at(1)], ring, errors.EnvelopeError)
+    assert _refused(tmp_path, good + b"x", ring, errors.Extended).params["chunk"] == 8
+    _refused(tmp_path, good + good[_chunk_at(1)], ring, errors.Extended)
     exact = _make(tmp_path / "g", key, bytes(CHUNK * 3))  # empty last chunk
-    _refused(tmp_path, exact + exact[_chunk_at(0)], ring, errors.EnvelopeError)
+    _refused(tmp_path, exact + exact[_chunk_at(0)], ring, errors.Extended)
 
 
 def test_reordered_and_duplicated_chunks(tmp_path: Path, key: DataKey, ring: Keyring) -> None:
@@ -204,3 +208,17 @@ def test_reencrypt_under_new_key(tmp_path: Path, key: DataKey) -> None:
     envelope.reencrypt_file(tmp_path / "f", both, new)
     assert envelope.read_key_id(tmp_path / "f") == new.key_id
     assert envelope.read_all(tmp_path / "f", Keyring([new], new.key_id)) == DATA
+
+
+def test_stream_without_length_field_still_detects_everything(tmp_path: Path, key: DataKey,
+                                                              ring: Keyring) -> None:
+    """An envelope made for a pipe (no seek, length left unknown) reads back, and
+    truncation and extension are still refused."""
+    enc = envelope.EnvelopeEncryptor(key, CHUNK)
+    parts = [enc.start(), *enc.update(DATA), enc.finish()[0]]
+    raw = b"".join(parts)
+    (tmp_path / "p").write_bytes(raw)
+    assert envelope.read_all(tmp_path / "p", ring) == DATA
+    _refused(tmp_path, raw[: _chunk_at(4).start], ring, errors.Truncated)
+    _refused(tmp_path, raw + raw[_chunk_at(0)], ring, errors.EnvelopeError)
+    _refused(tmp_path, raw[:-3], ring, errors.ChunkTampered)

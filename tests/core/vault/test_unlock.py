@@ -119,3 +119,17 @@ def test_passphrase_sources_in_order(tmp_path: Path) -> None:
     with pytest.raises(Exception) as caught:
         sources.check_new("short")
     assert getattr(caught.value, "key", "") == "vault.passphrase.too_short"
+
+
+def test_temp_files_swept_only_when_nobody_else_has_the_directory(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    new_vault(data).close()
+    leftover = data / "files" / ".tmp-crashed"
+    leftover.write_bytes(b"half a file")
+    with reopen(data) as first:
+        assert not leftover.exists()  # alone: a crash leftover, swept
+        with first.writer("files/big.enc") as writer:
+            writer.write(b"in progress")
+            with reopen(data):  # a second process opening must not take the temp file
+                pass
+        assert first.read_bytes("files/big.enc") == b"in progress"

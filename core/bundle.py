@@ -1,0 +1,323 @@
+"""USB media bundles (linkage pattern 2): files carried between the terminal and
+the resident-record system on a stick, encrypted, verified before use.
+
+A bundle is one file ``renkei-{lasdec}-{YYYYMMDDhhmmss}.rkb``: the vault's
+envelope (``core.vault.envelope``: chunked AES-256-GCM, truncation and
+reordering detected) around::
+
+    b"RNKBDL\\x01\\n" | manifest length (4 bytes, big-endian) | manifest (JSON)
+    | the files' bytes, one after another in manifest order
+
+The manifest names the bundle (``bundle_id``), the municipality (``lasdec``),
+the terminal, the ``direction`` (``to-juki``: MOJ notices for the
+resident-record system; ``from-juki``: municipal notice files from it), when it
+was made, and for each file its name, size and SHA-256.
+
+The key is derived from a transfer passphrase agreed per municipality (scrypt,
+salted with the LASDEC code, so both ends derive it without exchanging
+anything else). Writing goes to a temp file renamed into place after fsync and
+is read back and verified before export reports success, so a stick pulled
+mid-write leaves at most a ``.tmp-`` file, never a ``.rkb`` that looks whole
+(and a cut envelope is refused anyway). Import verifies every chunk, the
+manifest and every file's hash before writing anything; a bundle already
+taken (its ``bundle_id`` in the ledger) changes nothing, and files already
+present with the same content are not written again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import io
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from core.charset import CharsetError, Tables, encode_file
+from core.errors import RenkeiError
+from core.vault import envelope
+from core.vault.atomic import DIR_MODE, write_atomic
+from core.vault.errors import WrongKey
+
+if TYPE_CHECKING:
+    from core.vault.unlock import Vault
+
+MAGIC = b"RNKBDL\x01\n"
+FORMAT = "renkei-bundle"
+VERSION = 1
+SUFFIX = ".rkb"
+DIRECTIONS = ("to-juki", "from-juki")
+TRANSFER_ENV = "RENKEI_TRANSFER_PASSPHRASE"
+LEDGER = "bundles-imported.txt"
+# scrypt cost for the transfer key: done once per export/import (~0.2 s, 64 MiB).
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**16, 8, 1
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+MAX_MANIFEST = 1 << 20
+
+
+class BundleError(RenkeiError):
+    """A bundle that cannot be written or must not be taken."""
+
+
+@dataclass(frozen=True)
+class TransferKey:
+    """The envelope key shared by both ends of the USB exchange."""
+
+    key_id: bytes
+    secret: bytes
+
+    def key_for(self, key_id: bytes) -> TransferKey | None:
+        return self if hmac.compare_digest(key_id, self.key_id) else None
+
+
+def transfer_key(passphrase: str, lasdec: str) -> TransferKey:
+    """Derive the transfer key; the same passphrase and LASDEC code give the same key."""
+    if not passphrase:
+        raise BundleError("bundle.no_passphrase", env=TRANSFER_ENV)
+    if not re.fullmatch(r"\d{6}", lasdec or ""):
+        raise BundleError("bundle.no_lasdec", value=lasdec or "-")
+    kdf = Scrypt(
+        salt=b"renkei transfer v1 " + lasdec.encode(), length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P
+    )
+    secret = kdf.derive(passphrase.encode("utf-8"))
+    key_id = hmac.new(secret, b"renkei transfer key id", hashlib.sha256).digest()[:8]
+    return TransferKey(key_id, secret)
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class Bundle:
+    manifest: dict[str, object]
+    files: dict[str, bytes]
+
+    @property
+    def bundle_id(self) -> str:
+        return str(self.manifest["bundle_id"])
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [Entry(**e) for e in self.manifest["files"]]  # type: ignore[arg-type, union-attr]
+
+
+def _check_name(name: str) -> str:
+    if not _SAFE_NAME.fullmatch(name) or ".." in name:
+        raise BundleError("bundle.bad_name", name=name)
+    return name
+
+
+def bundle_name(lasdec: str, created: datetime.datetime) -> str:
+    return f"renkei-{lasdec}-{created.strftime('%Y%m%d%H%M%S')}{SUFFIX}"
+
+
+def export_bundle(
+    files: Iterable[tuple[str, bytes]],
+    to_dir: Path,
+    key: TransferKey,
+    lasdec: str,
+    direction: str,
+    terminal_id: str = "",
+    now: datetime.datetime | None = None,
+) -> Path:
+    """Write the bundle into ``to_dir`` atomically, read it back and verify it;
+    returns its path. An existing bundle of the same name is never overwritten."""
+    if direction not in DIRECTIONS:
+        raise BundleError("bundle.bad_direction", value=direction, choices=", ".join(DIRECTIONS))
+    created = (now or datetime.datetime.now(datetime.UTC)).replace(microsecond=0)
+    items = [(_check_name(name), data) for name, data in files]
+    names = [name for name, _ in items]
+    if len(set(names)) != len(names):
+        raise BundleError(
+            "bundle.duplicate_name", name=next(n for n in names if names.count(n) > 1)
+        )
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "bundle_id": str(uuid.uuid4()),
+        "lasdec": lasdec,
+        "terminal_id": terminal_id,
+        "direction": direction,
+        "created": created.isoformat().replace("+00:00", "Z"),
+        "files": [
+            {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            for name, data in items
+        ],
+    }
+    head = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    target = to_dir / bundle_name(lasdec, created)
+    if target.exists():
+        raise BundleError("bundle.exists", path=str(target))
+    if not to_dir.is_dir():
+        raise BundleError("bundle.no_dir", path=str(to_dir))
+    with envelope.EnvelopeWriter(target, key) as writer:
+        writer.write(MAGIC + len(head).to_bytes(4, "big") + head)
+        for _name, data in items:
+            writer.write(data)
+    read_bundle(target, key)  # the stick may lie: what is there must verify
+    return target
+
+
+def read_bundle(path: Path, key: TransferKey) -> Bundle:
+    """The verified bundle at ``path``: every chunk, the manifest and every file's
+    hash checked; any problem is a ``BundleError`` / envelope error and nothing."""
+    if not path.is_file():
+        raise RenkeiError("common.error.file_not_found", path=str(path))
+    try:
+        plain = envelope.read_all(path, key)
+    except WrongKey:
+        raise BundleError("bundle.wrong_key", path=str(path)) from None
+    stream = io.BytesIO(plain)
+    if stream.read(len(MAGIC)) != MAGIC:
+        raise BundleError("bundle.not_bundle", path=str(path))
+    size = int.from_bytes(stream.read(4), "big")
+    if size > MAX_MANIFEST:
+        raise BundleError("bundle.not_bundle", path=str(path))
+    try:
+        manifest = json.loads(stream.read(size).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BundleError("bundle.not_bundle", path=str(path)) from None
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise BundleError("bundle.not_bundle", path=str(path))
+    if manifest.get("direction") not in DIRECTIONS:
+        raise BundleError("bundle.not_bundle", path=str(path))
+    files: dict[str, bytes] = {}
+    for raw in manifest.get("files", []):
+        entry = Entry(**raw)
+        _check_name(entry.name)
+        data = stream.read(entry.size)
+        if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise BundleError("bundle.file_mismatch", path=str(path), name=entry.name)
+        if entry.name in files:
+            raise BundleError("bundle.duplicate_name", name=entry.name)
+        files[entry.name] = data
+    if stream.read(1):
+        raise BundleError("bundle.trailing", path=str(path))
+    return Bundle(manifest, files)
+
+
+@dataclass
+class ImportResult:
+    bundle: Bundle
+    already: bool  # the bundle had been taken before: nothing changed
+    written: list[Path]
+    unchanged: list[Path]
+
+
+def _ledger(ledger_dir: Path) -> Path:
+    return ledger_dir / LEDGER
+
+
+def imported_ids(ledger_dir: Path) -> set[str]:
+    try:
+        text = _ledger(ledger_dir).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return set()
+    return {line.split("\t", 1)[0] for line in text.splitlines() if line.strip()}
+
+
+def import_bundle(
+    path: Path,
+    key: TransferKey,
+    dest: Path | Mapping[str, Path],
+    ledger_dir: Path,
+    lasdec: str = "",
+) -> ImportResult:
+    """Verify the bundle at ``path``, then place its files in ``dest``.
+
+    ``dest`` is a folder, or a folder per direction. Verify-then-apply: nothing
+    is written unless the whole bundle verified and no file in ``dest`` holds
+    different content under the same name. Taking the same bundle again
+    changes nothing.
+    """
+    bundle = read_bundle(path, key)
+    if lasdec and bundle.manifest.get("lasdec") != lasdec:
+        raise BundleError(
+            "bundle.other_municipality", path=str(path), lasdec=str(bundle.manifest.get("lasdec"))
+        )
+    if bundle.bundle_id in imported_ids(ledger_dir):
+        return ImportResult(bundle, True, [], [])
+    if not isinstance(dest, Path):  # by direction
+        direction = str(bundle.manifest["direction"])
+        if direction not in dest:
+            raise BundleError("bundle.no_dest", direction=direction)
+        dest = dest[direction]
+    if not dest.is_dir():
+        raise BundleError("bundle.no_dir", path=str(dest))
+    to_write: list[tuple[Path, bytes]] = []
+    unchanged: list[Path] = []
+    for name, data in bundle.files.items():
+        target = dest / name
+        if target.exists():
+            if hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(data).digest():
+                raise BundleError("bundle.conflict", path=str(target), bundle=path.name)
+            unchanged.append(target)
+        else:
+            to_write.append((target, data))
+    for target, data in to_write:
+        write_atomic(target, data)
+    ledger_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    ledger = _ledger(ledger_dir)
+    previous = ledger.read_bytes() if ledger.exists() else b""
+    line = f"{bundle.bundle_id}\t{path.name}\t{bundle.manifest.get('created')}\n"
+    write_atomic(ledger, previous + line.encode("utf-8"))
+    return ImportResult(bundle, False, [t for t, _ in to_write], unchanged)
+
+
+# --- what the resident-record side needs: the received MOJ notices ----------
+
+EXPORT_KINDS = ("moj", "spr")
+
+
+@dataclass
+class PendingExport:
+    items: list[tuple[str, bytes]]  # (file name, bytes in the municipality's encoding)
+    file_ids: list[str]
+    refused: list[CharsetError]  # files with characters the encoding cannot hold
+
+
+def pending_notices(vault: Vault, tables: Tables, include_exported: bool = False) -> PendingExport:
+    """The received MOJ notice files (checked ``ok``) not yet carried out, decrypted
+    in memory and converted to the municipality's encoding. A file with a
+    character that has no mapping is left out with its full report."""
+    done = set() if include_exported else {
+        row["file_id"] for row in vault.store.query("SELECT file_id FROM media_exported")
+    }  # fmt: skip
+    rows = vault.store.query(
+        "SELECT file_id, name, path FROM exchange_inbox WHERE state IN ('stored', 'receipted')"
+        " AND status = 'ok' AND kind IN (?, ?) ORDER BY name",
+        EXPORT_KINDS,
+    )
+    out = PendingExport([], [], [])
+    for row in rows:
+        if row["file_id"] in done:
+            continue
+        text = vault.read_bytes(row["path"]).decode("utf-8")
+        try:
+            data = encode_file(text, tables.codec, row["name"], tables.hints)
+        except CharsetError as exc:
+            out.refused.append(exc)
+            continue
+        out.items.append((row["name"], data))
+        out.file_ids.append(row["file_id"])
+    return out
+
+
+def mark_exported(vault: Vault, file_ids: list[str], bundle_file: str) -> None:
+    at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    with vault.store.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO media_exported (file_id, bundle, exported_at) VALUES (?, ?, ?)",
+            [(file_id, bundle_file, at) for file_id in file_ids],
+        )

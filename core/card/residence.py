@@ -1,0 +1,303 @@
+"""Reading a Residence Card / SPR certificate chip, both generations.
+
+The flow, each step once: the card number's form is checked before any APDU;
+public reads (common data C0 — an extended-length read, so a reader that cannot
+carry extended APDUs is found before authentication — and the card type C1);
+types 07/08 are refused there; GET CHALLENGE and a single MUTUAL AUTHENTICATE
+(never retried: the chip may count failures); VERIFY of the number; secure
+reads of DF1 and plain reads of DF2 and DF3 as ``layout.toml`` lists them; the
+signature check. The face photo is read only for the signature and dropped;
+images stay in memory in the result and are never written anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from core.card import apdu, genuine, sm, tlv
+from core.card.errors import (
+    CardDataError,
+    CardMismatch,
+    CardNumberForm,
+    CardStatus,
+    MyNumberCombined,
+    UnsupportedCard,
+    WrongCardNumber,
+)
+from core.i18n import catalogue, t
+
+NUMBER_RE = re.compile(r"[A-Z]{2}[0-9]{8}[A-Z]{2}")
+
+
+class Transport(Protocol):
+    def transmit(self, command: apdu.Command) -> apdu.Response: ...
+
+
+@cache
+def layout() -> dict[str, Any]:
+    text = (resources.files(__package__) / "layout.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def normalize_number(raw: str) -> str:
+    """The card number as the chip wants it, or :class:`CardNumberForm`.
+
+    Full-width letters and digits, lower case, spaces and hyphens are forgiven
+    (a clerk copies from paper); anything else is refused before the card is touched.
+    """
+    text = unicodedata.normalize("NFKC", raw or "").upper()
+    text = re.sub(r"[\s\-]", "", text)
+    if not NUMBER_RE.fullmatch(text):
+        raise CardNumberForm(raw)
+    return text
+
+
+@dataclass(frozen=True)
+class CardKind:
+    generation: int  # 1 or 2
+    card_type: str  # C1 as written: "1", "2", "05", "06"
+    kind: str  # "residence" or "spr"
+    spec_version: str = ""  # C0
+
+    def label(self, lang: str | None = None) -> str:
+        return t(f"card.kind.{self.kind}", lang, generation=self.generation)
+
+
+@dataclass(frozen=True)
+class ChipField:
+    name: str
+    value: str  # as shown: dates ISO, codes with their label
+    raw: str = ""
+
+    def label(self, lang: str | None = None) -> str:
+        return t(f"card.field.{self.name}", lang)
+
+
+@dataclass(frozen=True)
+class ChipData:
+    """What the chip holds, decoded. In memory only; images never leave it."""
+
+    card: CardKind
+    card_number: str
+    fields: tuple[ChipField, ...]
+    genuineness: genuine.Genuineness
+    front_image: bytes = field(default=b"", repr=False)  # first generation, TIFF
+    name_image: bytes = field(default=b"", repr=False)  # second generation, TIFF
+
+    def get(self, name: str) -> str:
+        for f in self.fields:
+            if f.name == name:
+                return f.value
+        return ""
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """For ``--json``: text only — no image, no photo."""
+        return {
+            "card_number": self.card_number,
+            "generation": self.card.generation,
+            "card_type": self.card.card_type,
+            "kind": self.card.kind,
+            "kind_label": self.card.label(lang),
+            "spec_version": self.card.spec_version,
+            "fields": [
+                {"name": f.name, "label": f.label(lang), "value": f.value, "raw": f.raw}
+                for f in self.fields
+            ],
+            "genuineness": {
+                "status": self.genuineness.status,
+                "reason": self.genuineness.reason,
+                "message": self.genuineness.message(lang),
+                "signer": self.genuineness.signer,
+            },
+            "images": {
+                "front_image": len(self.front_image) > 0,
+                "name_image": len(self.name_image) > 0,
+            },
+        }
+
+
+def _check(response: apdu.Response, command: apdu.Command) -> bytes:
+    if not response.ok:
+        raise CardStatus(command.name, response.sw)
+    return response.data
+
+
+def _send(card: Transport, command: apdu.Command) -> bytes:
+    return _check(card.transmit(command), command)
+
+
+def read_plain(card: Transport, p1: int, size: int) -> bytes:
+    """A whole EF by chunked short READ BINARY: SFI for the first chunk, then offsets.
+
+    Stops at the EF's capacity, at a short answer, at 6282 (end of file) or 6B00.
+    """
+    out = bytearray()
+    while len(out) < size:
+        want = min(apdu.SHORT_MAX_LE, size - len(out))
+        cmd = apdu.read_binary(p1, 0, want) if not out else apdu.read_binary_at(len(out), want)
+        response = card.transmit(cmd)
+        if response.sw >> 8 == 0x6C:  # wrong Le: the card says how many it has
+            cmd = apdu.read_binary(cmd.p1, cmd.p2, response.sw & 0xFF or 256)
+            response = card.transmit(cmd)
+        if response.sw == apdu.SW_OFFSET and out:
+            break
+        if response.sw == apdu.SW_END_OF_FILE:
+            out += response.data
+            break
+        out += _check(response, cmd)
+        if len(response.data) < want:
+            break
+    return bytes(out)
+
+
+def read_secure(card: Transport, session: sm.Session, p1: int) -> bytes:
+    return session.open(_send(card, apdu.read_binary_sm(p1)))
+
+
+def _tag_text(data: bytes, tag: int) -> str:
+    value = tlv.as_dict(data).get(tag)
+    if value is None:
+        raise CardDataError(f"{tag:02X}")
+    return value.decode("ascii", "replace").strip("\x00 ")
+
+
+def read_kind(card: Transport) -> CardKind:
+    """The public reads. The common data is read with an extended Le (the
+    specification's form) so a reader without extended length fails here,
+    before the number is ever sent."""
+    lay = layout()
+    common = _send(card, apdu.read_binary(lay["mf"]["common"], le=apdu.EXTENDED_MAX_LE,
+                                          extended=True))
+    version = _tag_text(common, 0xC0)
+    card_type = _tag_text(read_plain(card, lay["mf"]["card_type"], 4), 0xC1)
+    types = lay["card_type"]
+    if card_type in types["refused"]:
+        raise MyNumberCombined(card_type)
+    entry = types.get(card_type)
+    if not isinstance(entry, dict):
+        raise UnsupportedCard(card_type)
+    return CardKind(entry["generation"], card_type, entry["kind"], version)
+
+
+def authenticate(card: Transport, kind: CardKind, number: str) -> sm.Session:
+    """GET CHALLENGE, one MUTUAL AUTHENTICATE, VERIFY. Never retried."""
+    suite = sm.suite(kind.generation)
+    key = sm.base_key(number)
+    challenge = sm.Challenge.new(_send(card, apdu.get_challenge()))
+    if len(challenge.rnd_icc) != 8:
+        raise CardDataError("GET CHALLENGE")
+    command = apdu.mutual_authenticate(sm.authenticate_payload(suite, key, challenge))
+    response = card.transmit(command)
+    if response.sw >> 8 == 0x63:
+        raise WrongCardNumber(number, command.name)
+    session = sm.Session(suite, sm.check_authenticate_answer(
+        suite, key, challenge, _check(response, command)))
+    command = apdu.verify_sm(session.verify_object(number))
+    response = card.transmit(command)
+    if response.sw >> 8 == 0x63:
+        raise WrongCardNumber(number, command.name)
+    _check(response, command)
+    return session
+
+
+def _files(kind: CardKind) -> list[dict[str, Any]]:
+    return [
+        f for f in layout()["file"]
+        if f["generation"] == kind.generation and kind.kind in f.get("kinds", [kind.kind])
+    ]
+
+
+def _decode_text(generation: int, value: bytes) -> str:
+    value = value.rstrip(b"\x00")
+    if generation == 2:
+        return value.decode("utf-8", "replace").strip()
+    for codec in ("cp932", "shift_jisx0213"):
+        try:
+            return value.decode(codec).strip()
+        except UnicodeDecodeError:
+            continue
+    return value.decode("cp932", "replace").strip()
+
+
+def _field_value(kind: str, name: str, text: str) -> str:
+    if kind == "date" and len(text) == 8 and text.isdigit():
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if kind == "code" and f"card.code.{name}.{text}" in catalogue():
+        return f"{text} {t(f'card.code.{name}.{text}')}"
+    return text
+
+
+def decode_fields(kind: CardKind, files: dict[str, bytes]) -> tuple[ChipField, ...]:
+    out = []
+    for spec in layout()["field"]:
+        if spec["generation"] != kind.generation or spec["file"] not in files:
+            continue
+        value = tlv.as_dict(files[spec["file"]]).get(spec["tag"])
+        if value is None:
+            continue
+        text = _decode_text(kind.generation, value)
+        if not text:
+            continue
+        out.append(ChipField(spec["name"], _field_value(spec["kind"], spec["name"], text), text))
+    return tuple(out)
+
+
+def read_card(
+    card: Transport, number: str, anchors: list[Any] | None = None
+) -> ChipData:
+    """Everything the chip holds for ``number``, with the genuineness result.
+
+    ``anchors``: the MOJ CA certificates (see :func:`genuine.load_anchors`).
+    """
+    number = normalize_number(number)
+    kind = read_kind(card)
+    session = authenticate(card, kind, number)
+    files: dict[str, bytes] = {}
+    current = ""
+    for spec in _files(kind):
+        if spec["df"] != current:
+            _send(card, apdu.select_df(bytes.fromhex(layout()["aid"][spec["df"]])))
+            current = spec["df"]
+        if spec.get("sm"):
+            files[spec["name"]] = read_secure(card, session, spec["p1"])
+        else:
+            files[spec["name"]] = read_plain(card, spec["p1"], spec["size"])
+    anchors = anchors or []
+    sig = tlv.as_dict(files.pop("signature", b""))
+    if kind.generation == 1:
+        front = tlv.as_dict(files.pop("front", b"")).get(0xD0, b"")
+        photo = tlv.as_dict(files.pop("photo", b"")).get(0xD1, b"")
+        result = genuine.check_gen1(sig.get(0xDA, b""), sig.get(0xDB, b""), front, photo, anchors)
+        name_image = b""
+    else:
+        images = tlv.as_dict(files.pop("images", b""))
+        front, photo, name_image = b"", images.get(0xD1, b""), images.get(0xD0, b"")
+        printed = b"".join(v for _, v in tlv.parse(files.get("printed", b"")))
+        result = genuine.check_gen2(
+            sig.get(0xDC, b""), sig.get(0xDD, b""), printed, photo, name_image, anchors
+        )
+    del photo  # the photo is used for the signature only
+    fields = decode_fields(kind, files)
+    chip_number = next((f.raw for f in fields if f.name == "card_number"), number)
+    if chip_number != number:
+        raise CardMismatch(number, chip_number)
+    return ChipData(kind, number, fields, result, front, name_image)
+
+
+def read_with_reader(
+    number: str, *, reader: str | None = None, trust: Path | None = None
+) -> ChipData:
+    """Open the reader, read the card for ``number``, close (the card is reset)."""
+    from core.card.reader import Context
+
+    number = normalize_number(number)  # before any APDU, before even the service
+    anchors = genuine.load_anchors(trust)
+    with Context() as ctx, ctx.connect(reader) as conn:
+        return read_card(conn, number, anchors)

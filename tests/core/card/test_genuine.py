@@ -1,0 +1,89 @@
+"""偽変造確認 with a test CA: genuine, not genuine (and why), unknown without anchors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+from core.card import genuine, tlv
+from tests.support.cardsim.holders import HOLDERS, SimCA, gen1_card, gen2_card, sim_ca
+
+
+def _gen1_parts(bad: bool = False) -> tuple[bytes, bytes, bytes, bytes]:
+    card = gen1_card(HOLDERS["gen1"], bad_signature=bad)
+    sig = tlv.as_dict(card.files[("df3", 0x82)])
+    front = tlv.as_dict(card.files[("df1", 0x85)])[0xD0]
+    photo = tlv.as_dict(card.files[("df1", 0x86)])[0xD1]
+    return sig[0xDA], sig[0xDB], front, photo
+
+
+def _gen2_parts() -> tuple[bytes, bytes, bytes, bytes, bytes]:
+    card = gen2_card(HOLDERS["gen2"])
+    sig = tlv.as_dict(card.files[("df3", 0x82)])
+    printed = b"".join(v for _, v in tlv.parse(card.files[("df1", 0x83)]))
+    images = tlv.as_dict(card.files[("df1", 0x84)])
+    return sig[0xDC], sig[0xDD], printed, images[0xD1], images[0xD0]
+
+
+def _anchors(tmp_path: Path, ca: SimCA | None = None) -> list:
+    (ca or sim_ca()).install(tmp_path / "moj-ca")
+    return genuine.load_anchors(tmp_path / "moj-ca")
+
+
+def test_first_generation_genuine_and_altered(tmp_path: Path) -> None:
+    anchors = _anchors(tmp_path)
+    check, cert, front, photo = _gen1_parts()
+    assert genuine.check_gen1(check, cert, front, photo, anchors).status == genuine.GENUINE
+    altered = bytes([front[0] ^ 1]) + front[1:]
+    result = genuine.check_gen1(check, cert, altered, photo, anchors)
+    assert (result.status, result.reason) == (genuine.NOT_GENUINE, "card.genuine.bad_signature")
+    # the signature covers the photo too
+    result = genuine.check_gen1(check, cert, front, photo[:-1], anchors)
+    assert result.status == genuine.NOT_GENUINE
+
+
+def test_second_generation_genuine_and_altered(tmp_path: Path) -> None:
+    anchors = _anchors(tmp_path)
+    sig, cert, printed, photo, name = _gen2_parts()
+    assert genuine.check_gen2(sig, cert, printed, photo, name, anchors).genuine
+    changed = printed.replace(b"19920730", b"19920731")
+    assert not genuine.check_gen2(sig, cert, changed, photo, name, anchors).genuine
+    assert not genuine.check_gen2(sig, cert, printed, photo, name + b"x", anchors).genuine
+
+
+def test_no_anchor_is_unknown_never_genuine(tmp_path: Path) -> None:
+    check, cert, front, photo = _gen1_parts()
+    result = genuine.check_gen1(check, cert, front, photo, [])
+    assert (result.status, result.reason) == (genuine.UNKNOWN, "card.genuine.no_anchor")
+    assert genuine.load_anchors(tmp_path / "missing") == []
+
+
+def test_certificate_from_another_ca_is_not_genuine(tmp_path: Path) -> None:
+    other = _anchors(tmp_path, SimCA("SOME OTHER CA"))
+    sig, cert, printed, photo, name = _gen2_parts()
+    result = genuine.check_gen2(sig, cert, printed, photo, name, other)
+    assert (result.status, result.reason) == (genuine.NOT_GENUINE, "card.genuine.untrusted")
+    assert "TEST MOJ CA" in result.message("en")
+
+
+def test_trust_directory_takes_pem_and_der_and_ignores_other_files(tmp_path: Path) -> None:
+    trust = tmp_path / "moj-ca"
+    trust.mkdir()
+    ca = sim_ca()
+    (trust / "a.cer").write_bytes(ca.cert.public_bytes(serialization.Encoding.DER))
+    (trust / "readme.txt").write_text("not a certificate")
+    broken = "-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n"
+    (trust / "broken.pem").write_text(broken)
+    assert [c.subject for c in genuine.load_anchors(trust)] == [ca.cert.subject]
+
+
+def test_missing_or_garbled_certificate(tmp_path: Path) -> None:
+    anchors = _anchors(tmp_path)
+    check, _cert, front, photo = _gen1_parts()
+    assert genuine.check_gen1(check, b"", front, photo, anchors).reason == (
+        "card.genuine.no_certificate"
+    )
+    assert genuine.check_gen1(check, b"\x30\x03abc", front, photo, anchors).reason == (
+        "card.genuine.bad_certificate"
+    )

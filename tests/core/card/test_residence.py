@@ -1,0 +1,123 @@
+"""The read flow against the simulated chip, without PC/SC (APDUs handed over directly)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.card import genuine, residence
+from core.card.errors import (
+    CardNumberForm,
+    CardProofFailed,
+    CardStatus,
+    MyNumberCombined,
+    UnsupportedCard,
+    WrongCardNumber,
+)
+from tests.support.cardsim.card import Faults, SimCard, mynumber_card
+from tests.support.cardsim.direct import Direct
+from tests.support.cardsim.holders import HOLDERS, gen1_card, gen2_card, sim_ca
+
+
+@pytest.fixture
+def anchors(tmp_path: Path) -> list:
+    sim_ca().install(tmp_path / "moj-ca")
+    return genuine.load_anchors(tmp_path / "moj-ca")
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [("AB12345678CD", "AB12345678CD"), ("ab 1234-5678 cd", "AB12345678CD"),
+     ("ＡＢ１２３４５６７８ＣＤ", "AB12345678CD")],
+)
+def test_number_form_is_forgiving_about_width_case_and_spaces(raw: str, number: str) -> None:
+    assert residence.normalize_number(raw) == number
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "AB1234567CD", "1B12345678CD", "AB12345678C1", "AB12345678CDE"]
+)
+def test_malformed_numbers_are_refused(raw: str) -> None:
+    with pytest.raises(CardNumberForm):
+        residence.normalize_number(raw)
+
+
+def test_first_generation_read(anchors: list) -> None:
+    holder = HOLDERS["gen1"]
+    card = gen1_card(holder)
+    chip = residence.read_card(Direct(card), holder.number, anchors)
+    assert (chip.card.generation, chip.card.kind, chip.card.card_type) == (1, "residence", "1")
+    assert chip.get("address") == holder.address
+    assert chip.get("municipality_code") == "131016"
+    assert chip.genuineness.genuine
+    assert chip.front_image.startswith(b"II*\x00")
+    assert "photo" not in repr(chip) and chip.name_image == b""
+    assert card.auth_attempts == 1
+
+
+def test_second_generation_read_spr(anchors: list) -> None:
+    holder = HOLDERS["spr2"]
+    chip = residence.read_card(Direct(gen2_card(holder, "spr")), holder.number, anchors)
+    assert (chip.card.generation, chip.card.kind) == (2, "spr")
+    assert chip.get("birth_date") == "1960-11-05"
+    assert chip.get("sex") == "1 男"
+    assert chip.get("period") == "0000 無期限"
+    assert chip.genuineness.genuine
+    doc = chip.as_dict("en")
+    assert doc["genuineness"]["status"] == "genuine"
+    assert doc["images"] == {"front_image": False, "name_image": True}
+
+
+def test_wrong_number_fails_at_mutual_authenticate_once(anchors: list) -> None:
+    card = gen2_card(HOLDERS["gen2"])
+    with pytest.raises(WrongCardNumber) as err:
+        residence.read_card(Direct(card), "XY98765432ZX", anchors)
+    assert err.value.params["step"] == "MUTUAL AUTHENTICATE"
+    assert card.auth_attempts == 1
+    assert not any(cmd[1] == 0x20 for cmd in card.commands)  # VERIFY never sent
+
+
+class _Impostor(SimCard):
+    """A chip that passes authentication without knowing the key (answers garbage)."""
+
+    def _authenticate(self, cla: int, p1: int, p2: int, data: bytes, le: int | None) -> bytes:
+        self.auth_attempts += 1
+        return bytes(40) + b"\x90\x00"
+
+
+def test_a_chip_that_cannot_prove_the_key_is_refused(anchors: list) -> None:
+    real = gen1_card(HOLDERS["gen1"])
+    fake = _Impostor(real.generation, real.card_type, real.number, real.files)
+    with pytest.raises(CardProofFailed):
+        residence.read_card(Direct(fake), real.number, anchors)
+
+
+def test_my_number_and_unknown_types_are_refused_before_authentication() -> None:
+    card = mynumber_card()
+    with pytest.raises(MyNumberCombined):
+        residence.read_card(Direct(card), card.number)
+    assert card.auth_attempts == 0
+    odd = gen2_card(HOLDERS["gen2"])
+    from core.card import tlv
+
+    odd.files[("mf", 0x8A)] = tlv.encode(0xC1, b"09")
+    with pytest.raises(UnsupportedCard):
+        residence.read_card(Direct(odd), odd.number)
+
+
+def test_6982_is_its_own_message(anchors: list) -> None:
+    card = gen1_card(HOLDERS["gen1"])
+    card.faults = Faults(sm_6982=True)
+    with pytest.raises(CardStatus) as err:
+        residence.read_card(Direct(card), card.number, anchors)
+    assert err.value.key == "card.sw.6982"
+
+
+def test_plain_reads_are_chunked() -> None:
+    card = gen1_card(HOLDERS["gen1"])
+    residence.read_card(Direct(card), card.number)
+    tail = [c[2:5] for c in card.commands[-6:]]
+    # DF3's 1464 bytes in 256-byte chunks: the SFI read first, then offsets 256, 512 …
+    assert tail == [b"\x82\x00\x00", b"\x01\x00\x00", b"\x02\x00\x00", b"\x03\x00\x00",
+                    b"\x04\x00\x00", bytes([5, 0, 1464 - 5 * 256])]

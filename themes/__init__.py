@@ -1,0 +1,93 @@
+"""The TUI's looks: four themes, each a Textual theme plus a ``.tcss`` file.
+
+``default`` for ordinary terminals, ``ansi16`` (the terminal's own 16 colours,
+chosen automatically for ``TERM=linux`` consoles), ``mono`` (no colour, chosen
+when ``NO_COLOR`` is set) and ``contrast`` (high contrast). ``base.tcss`` holds
+the layout every theme shares; ``ascii.tcss`` replaces box-drawing borders for
+consoles without those glyphs. Choosing a theme imports nothing from Textual.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+NAMES = ("default", "ansi16", "mono", "contrast")
+HERE = Path(__file__).resolve().parent
+
+
+def choose(setting: str = "auto", env: Mapping[str, str] | None = None) -> str:
+    """The theme to use: the configured one, or for ``auto`` the terminal's best."""
+    if setting in NAMES:
+        return setting
+    env = os.environ if env is None else env
+    if "NO_COLOR" in env:
+        return "mono"
+    term = env.get("TERM", "")
+    if term in ("linux", "vt100", "vt220", "ansi") or term.startswith(("linux", "cons")):
+        return "ansi16"
+    return "default"
+
+
+def css_paths(name: str, ascii_borders: bool = False) -> list[Path]:
+    """Stylesheets to load, later ones overriding earlier ones."""
+    paths = [HERE / "base.tcss", HERE / f"{name}.tcss"]
+    if ascii_borders:
+        paths.append(HERE / "ascii.tcss")
+    return paths
+
+
+def textual_theme(name: str) -> Any:
+    """The ``textual.theme.Theme`` of ``name`` (imports Textual: UI only)."""
+    from textual.theme import BUILTIN_THEMES, Theme
+
+    if name == "ansi16":
+        return BUILTIN_THEMES["ansi-dark"]
+    if name == "mono":
+        return Theme(
+            name="renkei-mono",
+            primary="#ffffff",
+            secondary="#c0c0c0",
+            accent="#ffffff",
+            warning="#ffffff",
+            error="#ffffff",
+            success="#ffffff",
+            foreground="#ffffff",
+            background="#000000",
+            surface="#000000",
+            panel="#000000",
+            boost="#000000",
+            dark=True,
+        )
+    if name == "contrast":
+        return Theme(
+            name="renkei-contrast",
+            primary="#ffff00",
+            secondary="#00ffff",
+            accent="#ffff00",
+            warning="#ffff00",
+            error="#ff5555",
+            success="#00ff00",
+            foreground="#ffffff",
+            background="#000000",
+            surface="#000000",
+            panel="#000000",
+            boost="#000000",
+            dark=True,
+        )
+    return Theme(
+        name="renkei-default",
+        primary="#4f9dd9",
+        secondary="#7fb8a4",
+        accent="#e0a84f",
+        warning="#e0c04f",
+        error="#e06c6c",
+        success="#6cc06c",
+        foreground="#e6e6e6",
+        background="#1c1f24",
+        surface="#252a31",
+        panel="#2e3640",
+        dark=True,
+    )

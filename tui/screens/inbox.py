@@ -1,0 +1,150 @@
+"""受信: the received notice files; open one for its records and data check."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import ProgressBar, Static
+
+from core.terminal import InboxFile, Progress
+from tui.screens.base import BaseScreen, TitleBar
+from tui.text import tr
+from tui.widgets.keybar import KeyBar
+from tui.widgets.vtable import Column, VirtualTable
+
+
+def status_word(status: str) -> str:
+    return tr(f"inbox.status.{status}") if status in ("ok", "invalid") else status
+
+
+def inbox_row(item: InboxFile) -> tuple[str, ...]:
+    check = (
+        tr("inbox.check.ok") if not item.problems else tr("inbox.check.problems", n=item.problems)
+    )
+    return (
+        item.received_at.strftime("%Y-%m-%d %H:%M"),
+        item.kind.upper(),
+        str(item.records),
+        status_word(item.status),
+        check,
+        item.name,
+    )
+
+
+class InboxScreen(BaseScreen):
+    TITLE_KEY = "nav.inbox"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", tr("inbox.open"), id="inbox.open"),
+        Binding("r", "reload", tr("action.reload"), id="inbox.reload"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="progress-text", classes="hint", markup=False)
+        yield ProgressBar(id="progress", show_eta=False)
+        yield VirtualTable(
+            [
+                Column(tr("col.received"), 16),
+                Column(tr("col.kind"), 4),
+                Column(tr("col.records"), 6),
+                Column(tr("col.status"), 8),
+                Column(tr("col.check"), 10),
+                Column(tr("col.file"), 0),
+            ],
+            inbox_row,
+            id="inbox-table",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#inbox-table", VirtualTable).focus()
+        self.data_changed()
+
+    def data_changed(self) -> None:
+        terminal = self.terminal
+        if terminal is not None:
+            self.renkei.run_core(terminal.inbox, done=self._show, name="inbox")
+
+    def _show(self, files: Any) -> None:
+        table = self.query_one("#inbox-table", VirtualTable)
+        keep = table.current
+        items = list(files)
+        table.set_source(items)
+        if keep is not None:
+            for i, item in enumerate(items):
+                if item.file_id == keep.file_id:
+                    table.cursor = i
+        self.set_title_extra(tr("inbox.summary", files=len(items)))
+
+    def action_reload(self) -> None:
+        self.data_changed()
+
+    def action_open(self) -> None:
+        item = self.query_one("#inbox-table", VirtualTable).current
+        if item is not None and self.terminal is not None:
+            self.renkei.run_core(
+                self.terminal.inbox_records,
+                item.file_id,
+                done=lambda result: self.app.push_screen(InboxFileScreen(item, *result)),
+                name="records",
+            )
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        self.action_open()
+
+    def start_fetch(self) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        text = self.query_one("#progress-text", Static)
+        bar.add_class("-active")
+        bar.update(total=None, progress=0)
+        text.update(tr("fetch.running"))
+
+        def progress(step: Progress) -> None:
+            bar.update(total=step.total, progress=step.done)
+            text.update(f"{tr('fetch.running')} {step.detail}".strip())
+
+        def done(result: Any) -> None:
+            bar.remove_class("-active")
+            text.update(tr("fetch.finished") if result is not None else tr("fetch.failed"))
+            self.data_changed()
+
+        self.renkei.start_fetch(progress, done)
+
+
+class InboxFileScreen(Screen[None]):
+    """One received file: its records and its data check report."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", tr("action.back"), id="inbox.back")
+    ]
+
+    def __init__(self, item: InboxFile, records: list[dict[str, str]], problems: list[Any]):
+        super().__init__()
+        self.item = item
+        self.records = records
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(tr("inbox.file_title", name=self.item.name))
+        keys = ["card_number", "name_kanji", "name_alpha", "birth_date", "card_delivered_date"]
+        if self.records and not set(keys) & set(self.records[0]):
+            keys = list(self.records[0])[:5]
+        yield Static(tr("inbox.records", n=len(self.records)), classes="hint", markup=False)
+        yield VirtualTable(
+            [Column(k, 14 if i < len(keys) - 1 else 0) for i, k in enumerate(keys)],
+            lambda rec: tuple(str(rec.get(k, "")) for k in keys),
+            list(self.records),
+            id="records-table",
+        )
+        lines = [p.render() for p in self.problems] or [tr("inbox.check.clean")]
+        yield Static(tr("inbox.report_title"), classes="hint", markup=False)
+        yield Static("\n".join(lines[:200]), id="report", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#records-table", VirtualTable)
+        table.set_source(list(self.records))
+        table.focus()

@@ -1,0 +1,148 @@
+"""送信状況: what is queued, sending, sent or rejected, the schedule, the history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import ProgressBar, Static
+
+from core import i18n
+from core.terminal import HistoryEvent, OutboxItem, Progress, Status
+from tui.screens.base import BaseScreen
+from tui.text import tr
+from tui.widgets.vtable import Column, VirtualTable
+
+STATES = ("queued", "sending", "sent", "rejected")
+
+
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%m-%d %H:%M") if moment else "-"
+
+
+def outbox_row(item: OutboxItem) -> tuple[str, ...]:
+    state = tr(f"state.{item.state}") if item.state in STATES else item.state
+    return (
+        item.card_number,
+        state,
+        item.delivered.isoformat() if item.delivered else "",
+        when(item.sent_at or item.created_at),
+        item.reason or (item.receipt_id or ""),
+    )
+
+
+def history_row(event: HistoryEvent) -> tuple[str, ...]:
+    action = i18n.t(event.action) if "." in event.action else event.action
+    return (event.at.strftime("%m-%d %H:%M"), action, event.result, event.detail)
+
+
+def status_lines(status: Status) -> str:
+    counts = tr(
+        "outbox.counts",
+        waiting=status.waiting,
+        queued=status.queued,
+        sending=status.sending,
+        sent=status.sent,
+        rejected=status.rejected,
+    )
+    times = tr(
+        "outbox.times",
+        last_fetch=when(status.last_fetch),
+        next_fetch=when(status.next_fetch),
+        last_send=when(status.last_send),
+        next_send=when(status.next_send),
+    )
+    lines = [counts, times]
+    if status.plain_http:
+        lines.append(tr("outbox.plain_http"))
+    lines.append(tr("outbox.last_error", error=status.last_error or tr("outbox.no_error")))
+    return "\n".join(lines)
+
+
+class OutboxScreen(BaseScreen):
+    TITLE_KEY = "nav.outbox"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "toggle_history", tr("outbox.history"), id="outbox.history"),
+        Binding("r", "reload", tr("action.reload"), id="outbox.reload"),
+        Binding("tab", "app.focus_next", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="status", markup=False)
+        yield Static("", id="progress-text", classes="hint", markup=False)
+        yield ProgressBar(id="progress", show_eta=False)
+        yield VirtualTable(
+            [
+                Column(tr("col.card_number"), 12),
+                Column(tr("col.state"), 8),
+                Column(tr("col.delivered"), 10),
+                Column(tr("col.when"), 11),
+                Column(tr("col.reason"), 0),
+            ],
+            outbox_row,
+            id="outbox-table",
+        )
+        yield VirtualTable(
+            [
+                Column(tr("col.when"), 11),
+                Column(tr("col.action"), 10),
+                Column(tr("col.result"), 8),
+                Column(tr("col.detail"), 0),
+            ],
+            history_row,
+            id="history-table",
+            classes="-hidden",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#outbox-table", VirtualTable).focus()
+        self.data_changed()
+
+    def data_changed(self) -> None:
+        terminal = self.terminal
+        if terminal is None:
+            return
+
+        def read() -> tuple[Status, list[OutboxItem], list[HistoryEvent]]:
+            return terminal.status(), list(terminal.outbox()), list(terminal.history())
+
+        self.renkei.run_core(read, done=self._show, name="outbox")
+
+    def _show(self, data: tuple[Status, list[OutboxItem], list[HistoryEvent]]) -> None:
+        status, items, history = data
+        self.query_one("#status", Static).update(status_lines(status))
+        self.query_one("#outbox-table", VirtualTable).set_source(items)
+        self.query_one("#history-table", VirtualTable).set_source(history)
+        self.set_title_extra(tr("outbox.summary", queued=status.queued, rejected=status.rejected))
+
+    def action_reload(self) -> None:
+        self.data_changed()
+
+    def action_toggle_history(self) -> None:
+        history = self.query_one("#history-table", VirtualTable)
+        outbox = self.query_one("#outbox-table", VirtualTable)
+        showing = history.has_class("-hidden")
+        history.set_class(not showing, "-hidden")
+        outbox.set_class(showing, "-hidden")
+        (history if showing else outbox).focus()
+
+    def start_send(self) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        text = self.query_one("#progress-text", Static)
+        bar.add_class("-active")
+        bar.update(total=None, progress=0)
+        text.update(tr("send.running"))
+
+        def progress(step: Progress) -> None:
+            bar.update(total=step.total, progress=step.done)
+            text.update(f"{tr('send.running')} {step.detail}".strip())
+
+        def done(result: Any) -> None:
+            bar.remove_class("-active")
+            text.update(tr("send.finished") if result is not None else tr("send.failed"))
+            self.data_changed()
+
+        self.renkei.start_send(progress, done)

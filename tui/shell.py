@@ -1,0 +1,392 @@
+"""The renkei App (``RenkeiApp``): modes for each screen, global keys, the core thread, idle lock.
+
+Every action is a ``core.terminal.Terminal`` call. Those calls run on one
+dedicated "core" thread (the terminal's SQLite connection stays on one thread)
+and are awaited by Textual thread workers, so the screen never freezes while a
+fetch or a send talks to the server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+import themes
+from core import config as core_config
+from core.config import Config
+from core.terminal import Progress, Terminal
+from tui.screens.entry import EntryScreen
+from tui.screens.inbox import InboxScreen
+from tui.screens.outbox import OutboxScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.unlock import UnlockScreen
+from tui.screens.waiting import WaitingScreen
+from tui.text import tr
+
+UnlockFn = Callable[[Path, str], Terminal]
+DATA_MODES = ("inbox", "waiting", "entry", "outbox", "settings")
+
+
+def default_unlock(data_dir: Path, passphrase: str) -> Terminal:
+    """Open the data directory with the passphrase (the vault/exchange code)."""
+    from core.session import unlock
+
+    return unlock(data_dir, passphrase)
+
+
+class RenkeiApp(App[int]):
+    """The terminal's TUI. ``terminal`` is ``None`` while locked."""
+
+    TITLE = "renkei"
+    DEFAULT_MODE = "locked"
+    MODES: ClassVar[dict[str, Any]] = {
+        "locked": UnlockScreen,
+        "inbox": InboxScreen,
+        "waiting": WaitingScreen,
+        "entry": EntryScreen,
+        "outbox": OutboxScreen,
+        "settings": SettingsScreen,
+    }
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "go('inbox')", tr("nav.inbox"), id="go.inbox"),
+        Binding("f2", "go('waiting')", tr("nav.waiting"), id="go.waiting"),
+        Binding("f3", "go('entry')", tr("nav.entry"), id="go.entry"),
+        Binding("f4", "go('outbox')", tr("nav.outbox"), id="go.outbox"),
+        Binding("f5", "go('settings')", tr("nav.settings"), id="go.settings"),
+        Binding("f9", "fetch", tr("action.fetch"), id="fetch"),
+        Binding("f10", "send", tr("action.send"), id="send"),
+        Binding("f12", "lock", tr("action.lock"), id="lock"),
+        Binding("ctrl+q", "quit", tr("action.quit"), id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        data_dir: Path,
+        config: Config | None = None,
+        *,
+        unlock: UnlockFn | None = None,
+        terminal: Terminal | None = None,
+        theme: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        passphrase_hint: str = "",
+        schedule: Any = None,  # None: the terminal's own; False: no automatic runs
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.config = config or core_config.load(self.data_dir)
+        self.theme_name = themes.choose(theme or self.config.ui.theme)
+        super().__init__(
+            css_path=themes.css_paths(self.theme_name, self.config.ui.ascii_borders),
+            ansi_color=self.theme_name == "ansi16",
+        )
+        self.animation_level = "none"
+        self._unlock_fn = unlock or default_unlock
+        self.terminal: Terminal | None = terminal
+        self.clock = clock or datetime.now
+        self.passphrase_hint = passphrase_hint
+        self.schedule = schedule
+        self._core = ThreadPoolExecutor(max_workers=1, thread_name_prefix="renkei-core")
+        self._last_input = time.monotonic()
+        self.busy: set[str] = set()
+        self.last_error = ""
+        self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
+
+    # -- start and stop ------------------------------------------------------
+
+    def on_mount(self) -> None:
+        theme = themes.textual_theme(self.theme_name)
+        if theme.name not in self.available_themes:
+            self.register_theme(theme)
+        self.theme = theme.name
+        if self.config.ui.keymap:
+            self.set_keymap(dict(self.config.ui.keymap))
+        self.set_interval(5.0, self._tick)
+        if self.terminal is not None:
+            self._after_unlock()
+
+    def on_unmount(self) -> None:
+        terminal, self.terminal = self.terminal, None
+        if terminal is not None:
+            self._core.submit(terminal.close).result()
+        self._core.shutdown(wait=True)
+
+    # -- the core thread -------------------------------------------------------
+
+    def run_core(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], None] | None = None,
+        error: Callable[[BaseException], None] | None = None,
+        name: str = "core",
+    ) -> Any:
+        """Run ``fn(*args)`` on the core thread from a worker; report back on the UI thread."""
+
+        def job() -> None:
+            try:
+                result = self._core.submit(fn, *args).result()
+            except BaseException as exc:  # reported on screen, never swallowed
+                self.call_from_thread(error or self.show_error, exc)
+                return
+            if done is not None:
+                self.call_from_thread(done, result)
+
+        return self.run_worker(job, thread=True, name=name, group="core", exit_on_error=False)
+
+    def progress_fn(self, target: Callable[[Progress], None]) -> Callable[[Progress], None]:
+        """A progress callback safe to call from the core thread."""
+        return lambda progress: self.call_from_thread(target, progress)
+
+    def show_error(self, exc: BaseException) -> None:
+        message = exc.message() if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
+        self.last_error = message
+        self.notify(message, title=tr("error.title"), severity="error", timeout=8, markup=False)
+
+    # -- unlock and lock -------------------------------------------------------
+
+    def try_unlock(self, passphrase: str, done: Callable[[str | None], None]) -> None:
+        """Open the terminal; ``done(None)`` on success, ``done(message)`` on failure."""
+
+        def opened(terminal: Terminal) -> None:
+            self.terminal = terminal
+            self._after_unlock()
+            done(None)
+
+        def failed(exc: BaseException) -> None:
+            done(exc.message() if hasattr(exc, "message") else str(exc))
+
+        self.run_core(self._unlock_fn, self.data_dir, passphrase, done=opened, error=failed)
+
+    def _after_unlock(self) -> None:
+        self._last_input = time.monotonic()
+        if self.terminal is not None and getattr(self.terminal, "config", None) is not None:
+            self.config = self.terminal.config
+        self.refresh_waiting()
+        self.switch_mode("waiting")
+        self.run_schedule(datetime.now())  # a fetch at start is the schedule's call
+
+    async def action_lock(self) -> None:
+        """Close the terminal and drop every screen that showed personal data."""
+        terminal, self.terminal = self.terminal, None
+        self.waiting_index = None
+        if terminal is not None:
+            self._core.submit(terminal.close)
+        await self.switch_mode("locked")
+        for mode in DATA_MODES:
+            await self.remove_mode(mode)
+            self.add_mode(mode, self.MODES[mode])
+
+    # -- navigation and global actions ----------------------------------------
+
+    async def action_go(self, mode: str) -> None:
+        if self.terminal is None:
+            return
+        await self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("go", "fetch", "send", "lock") and self.terminal is None:
+            return False
+        return True
+
+    def action_fetch(self) -> None:
+        screen = self._mode_screen("inbox")
+        if screen is not None and self.current_mode == "inbox":
+            screen.start_fetch()
+        else:
+            self.start_fetch()
+
+    def action_send(self) -> None:
+        screen = self._mode_screen("outbox")
+        if screen is not None and self.current_mode == "outbox":
+            screen.start_send()
+        else:
+            self.start_send()
+
+    def _mode_screen(self, mode: str) -> Any:
+        stack = self._screen_stacks.get(mode)
+        return stack[0] if stack else None
+
+    def start_fetch(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Fetch now (F9 or the schedule); one at a time."""
+        if self.terminal is None or "fetch" in self.busy:
+            return
+        self.busy.add("fetch")
+        terminal = self.terminal
+        report = self.progress_fn(progress) if progress else None
+
+        def finished(result: Any) -> None:
+            self.busy.discard("fetch")
+            self.notify(
+                tr(
+                    "fetch.done",
+                    files=result.files,
+                    records=result.records,
+                    waiting=result.waiting_added,
+                ),
+                markup=False,
+            )
+            self.refresh_waiting()
+            if done:
+                done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.busy.discard("fetch")
+            self.show_error(exc)
+            if done:
+                done(None)
+
+        self.run_core(terminal.fetch, report, done=finished, error=failed, name="fetch")
+
+    def start_send(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Send now (F10 or the schedule); one at a time."""
+        if self.terminal is None or "send" in self.busy:
+            return
+        self.busy.add("send")
+        terminal = self.terminal
+        report = self.progress_fn(progress) if progress else None
+
+        def finished(result: Any) -> None:
+            self.busy.discard("send")
+            self.notify(
+                tr(
+                    "send.done",
+                    files=result.files,
+                    accepted=result.accepted,
+                    rejected=result.rejected,
+                ),
+                severity="warning" if result.rejected else "information",
+                markup=False,
+            )
+            self.refresh_waiting()
+            if done:
+                done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.busy.discard("send")
+            self.show_error(exc)
+            if done:
+                done(None)
+
+        self.run_core(terminal.send, report, done=finished, error=failed, name="send")
+
+    def entered(self, result: Any) -> None:
+        """An entry was made: mark it on the list at once (no reload of 100,000)."""
+        index = self.waiting_index
+        old = index.get(result.card_number) if index is not None else None
+        if old is not None and hasattr(index, "upsert"):
+            index.upsert(dataclasses.replace(old, entered_date=result.delivered))
+            self._data_changed()
+        else:
+            self.refresh_waiting()
+
+    def _data_changed(self) -> None:
+        for mode in DATA_MODES:
+            screen = self._mode_screen(mode)
+            if screen is not None and hasattr(screen, "data_changed"):
+                screen.data_changed()
+
+    def refresh_waiting(self) -> None:
+        """Reload the 未入力 index after anything that changes it; screens redraw."""
+        terminal = self.terminal
+        if terminal is None:
+            return
+
+        def loaded(index: Any) -> None:
+            if self.terminal is terminal:
+                self.waiting_index = index
+                self._data_changed()
+
+        self.run_core(terminal.waiting, done=loaded, name="waiting")
+
+    # -- idle lock and the schedule -----------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self._last_input
+
+    async def _tick(self) -> None:
+        if self.terminal is None:
+            return
+        limit = self.config.ui.idle_lock_minutes
+        if limit > 0 and self.idle_seconds() >= limit * 60:
+            await self.action_lock()
+            return
+        self.run_schedule(datetime.now())
+
+    def _schedule(self) -> Any:
+        if self.schedule is False:
+            return None
+        return self.schedule or getattr(self.terminal, "schedule", None)
+
+    def run_schedule(self, now: datetime) -> None:
+        """Ask the schedule what is due (起動時間監視) and start it; report back."""
+        schedule = self._schedule()
+        if schedule is None or self.terminal is None or self.busy & {"fetch", "send"}:
+            return
+
+        def start(jobs: Any) -> None:
+            for job in jobs:
+                action = getattr(job, "action", job)
+                slot = getattr(job, "slot", "")
+                if action == "fetch":
+                    self.start_fetch(done=lambda r, s=slot: report("fetch", s, r))
+                elif action == "send":
+                    self.start_send(done=lambda r, s=slot: report("send", s, r))
+
+        def report(action: str, slot: str, result: Any) -> None:
+            if result is not None and hasattr(schedule, "done"):
+                self.run_core(schedule.done, action, slot, name="schedule")
+            elif result is None and hasattr(schedule, "failed"):
+                self.run_core(schedule.failed, action, datetime.now(), name="schedule")
+
+        self.run_core(schedule.due, now, done=start, name="schedule")
+
+    # -- command palette -------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Any:
+        if self.terminal is not None:
+            for mode in DATA_MODES:
+                yield SystemCommand(
+                    tr(f"nav.{mode}"),
+                    tr(f"navhelp.{mode}"),
+                    lambda m=mode: self.run_action(f"go('{m}')"),
+                )
+            yield SystemCommand(tr("action.fetch"), tr("actionhelp.fetch"), self.action_fetch)
+            yield SystemCommand(tr("action.send"), tr("actionhelp.send"), self.action_send)
+            yield SystemCommand(tr("action.lock"), tr("actionhelp.lock"), self.action_lock)
+        yield SystemCommand(tr("action.quit"), tr("actionhelp.quit"), self.action_quit)
+
+    def compose(self) -> ComposeResult:
+        yield from ()
+
+    async def open_entry(self, card_number: str) -> None:
+        """交付年月日入力 for ``card_number`` (from a 未入力 row); back there after."""
+        came_from = self.current_mode
+        await self.switch_mode("entry")
+        screen = self._mode_screen("entry")
+        if screen is not None:
+            screen.prefill(card_number, return_to=came_from)

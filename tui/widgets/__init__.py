@@ -1,0 +1,1 @@
+"""Widgets shared by the screens: the virtual table, the date input."""
