@@ -36,10 +36,21 @@ def proposal(card_number: str, chip: ChipData, today: date) -> HandOver:
     return HandOver(chip.card_number, chip, today)
 
 
+def card_present(reader: str | None) -> bool:
+    """Whether a card already lies on ``reader`` (default: the first reader)."""
+    from core.card.reader import Context
+
+    with Context() as ctx:
+        name = ctx.pick(reader)
+        return any(info.card_present for info in ctx.readers() if info.name == name)
+
+
 def wait_for_card(
-    reader: str | None, timeout: float, cancelled: Callable[[], bool] = lambda: False
+    reader: str | None, timeout: float, cancelled: Callable[[], bool] = lambda: False,
+    present: bool = True,
 ) -> bool:
-    """Block until a card is on ``reader`` (default: any), ``timeout`` or ``cancelled()``."""
+    """Block until a card is on ``reader`` (default: any) — or, with ``present=False``,
+    gone from it — or ``timeout`` passes or ``cancelled()``; True if it happened."""
     import time
 
     from core.card.reader import Context
@@ -48,7 +59,7 @@ def wait_for_card(
     with Context() as ctx:
         name = ctx.pick(reader)
         while not cancelled():
-            if ctx.wait(name, True, 0.3):
+            if ctx.wait(name, present, 0.3):
                 return True
             if time.monotonic() > deadline:
                 return False

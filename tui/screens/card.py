@@ -4,7 +4,10 @@ card screen that reads any card and shows chip data and genuineness.
 ``CardCheckScreen(card_number, entry)`` is a modal returning the date to enter
 (today, after the clerk's Enter) or ``None``; the caller passes the date to
 ``Terminal.enter``. Reading runs in a worker thread; a failed read is never
-retried by itself — the clerk presses R after checking the number.
+retried by itself — the clerk presses R after checking the number. A card that
+already lies on the reader when the check opens may be the previous holder's, so
+it is not read on its own (a wrong number may count against that card): the
+clerk presses R, or replaces it and the new card is read when placed.
 """
 
 from __future__ import annotations
@@ -92,6 +95,7 @@ class CardCheckScreen(ModalScreen[date | None]):
         self.handover: counter.HandOver | None = None
         self.error: RenkeiError | None = None
         self.busy = True  # until the first read has finished
+        self.asking = False  # a card was already on the reader: waiting for R
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -107,22 +111,26 @@ class CardCheckScreen(ModalScreen[date | None]):
             yield Static("", id="proposal", markup=False)
 
     def on_mount(self) -> None:
-        self.start_read()
+        self.start_read(fresh=True)
 
     def _status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
 
-    def start_read(self) -> None:
-        self.busy = True
+    def start_read(self, fresh: bool = False) -> None:
+        self.busy, self.asking = True, False
         self.handover, self.error = None, None
         self.query_one("#proposal", Static).update("")
         self.query_one("#genuineness", Static).update("")
         self.query_one("#chip", Static).update(t("card.ui.chip"))
         self._status(t("card.ui.place_card", number=self.card_number))
-        self._read()
+        self._read(fresh)
+
+    def _ask(self) -> None:
+        self.asking = True
+        self._status(t("card.ui.card_on_reader", number=self.card_number))
 
     @work(thread=True, exclusive=True, group="card")
-    def _read(self) -> None:
+    def _read(self, fresh: bool) -> None:
         worker = get_current_worker()
         try:
             from core.card.reader import support
@@ -135,8 +143,16 @@ class CardCheckScreen(ModalScreen[date | None]):
             from core.card.residence import normalize_number
 
             normalize_number(self.card_number)  # the form first: nothing sent if wrong
+            cancelled = lambda: worker.is_cancelled  # noqa: E731
+            if fresh and counter.card_present(self.reader):
+                self.app.call_from_thread(self._ask)
+                if not counter.wait_for_card(self.reader, self.wait_seconds, cancelled, False):
+                    return  # still there: R reads it
+                self.app.call_from_thread(
+                    self._status, t("card.ui.place_card", number=self.card_number)
+                )
             placed = counter.wait_for_card(
-                self.reader, self.wait_seconds, lambda: worker.is_cancelled
+                self.reader, self.wait_seconds, cancelled
             )
             if not placed:
                 if not worker.is_cancelled:
@@ -180,7 +196,8 @@ class CardCheckScreen(ModalScreen[date | None]):
         self.dismiss(None)
 
     def action_read_again(self) -> None:
-        if not self.busy and self.handover is None:  # by the clerk's hand only
+        if (self.asking or not self.busy) and self.handover is None:  # the clerk's hand only
+            self.workers.cancel_group(self, "card")
             self.start_read()
 
 

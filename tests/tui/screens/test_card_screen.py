@@ -45,9 +45,15 @@ class Host(App[None]):
         self.result = value
 
 
-async def _settled(pilot: Any, screen: CardCheckScreen) -> None:
+async def _settled(pilot: Any, screen: CardCheckScreen, read: bool = True) -> None:
+    """Wait for the read to finish; a card already on the reader needs the clerk's R."""
     for _ in range(300):
         await pilot.pause(0.05)
+        if screen.asking and read:
+            assert "R" in _text(screen, "#status")
+            await pilot.press("r")
+            read = False
+            continue
         if not screen.busy:
             return
     raise AssertionError("the card read did not finish")
@@ -57,21 +63,49 @@ def _text(screen: CardCheckScreen, wid: str) -> str:
     return str(screen.query_one(wid, Static).render())
 
 
-def test_matching_card_proposes_today_and_enter_confirms(
+def test_matching_card_placed_after_opening_proposes_today_and_enter_confirms(
     pcsc: Any, place_card: Callable[[SimCard], SimCard], card_data: Path
 ) -> None:
     async def go() -> None:
         holder = HOLDERS["gen2"]
-        place_card(gen2_card(holder))
         app = Host(holder.number, card_data)
         async with app.run_test(size=(100, 30)) as pilot:
             screen = app.screen
             assert isinstance(screen, CardCheckScreen)
-            await _settled(pilot, screen)
+            await pilot.pause(0.3)
+            assert holder.number in _text(screen, "#status")  # "place card …"
+            card = await asyncio.to_thread(place_card, gen2_card(holder))
+            await _settled(pilot, screen, read=False)
             assert screen.handover is not None and screen.handover.proposed == TODAY
             assert "1992-07-30" in _text(screen, "#chip")
             assert "真正" in _text(screen, "#genuineness")
             assert TODAY.isoformat() in _text(screen, "#proposal")
+            await pilot.press("enter")
+            await pilot.pause()
+        assert app.result == TODAY
+        assert card.auth_attempts == 1
+
+    asyncio.run(go())
+
+
+def test_a_card_left_on_the_reader_is_read_only_on_r(
+    pcsc: Any, place_card: Callable[[SimCard], SimCard], card_data: Path
+) -> None:
+    async def go() -> None:
+        holder = HOLDERS["gen2"]
+        card = place_card(gen2_card(holder))
+        app = Host(holder.number, card_data)
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, CardCheckScreen)
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if screen.asking:
+                    break
+            assert screen.asking and card.commands == []  # nothing sent before R
+            await pilot.press("r")
+            await _settled(pilot, screen, read=False)
+            assert screen.handover is not None and screen.handover.proposed == TODAY
             await pilot.press("enter")
             await pilot.pause()
         assert app.result == TODAY
