@@ -8,6 +8,7 @@ fetch or a send talks to the server.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -81,7 +82,7 @@ class RenkeiApp(App[int]):
         theme: str | None = None,
         clock: Callable[[], datetime] | None = None,
         passphrase_hint: str = "",
-        schedule: Any = None,
+        schedule: Any = None,  # None: the terminal's own; False: no automatic runs
     ) -> None:
         self.data_dir = Path(data_dir)
         self.config = config or core_config.load(self.data_dir)
@@ -174,8 +175,7 @@ class RenkeiApp(App[int]):
             self.config = self.terminal.config
         self.refresh_waiting()
         self.switch_mode("waiting")
-        if self.config.schedule.fetch_at_start and self.schedule is None:
-            pass  # the schedule decides (see _tick); a fetch at start is its job
+        self.run_schedule(datetime.now())  # a fetch at start is the schedule's call
 
     async def action_lock(self) -> None:
         """Close the terminal and drop every screen that showed personal data."""
@@ -289,6 +289,22 @@ class RenkeiApp(App[int]):
 
         self.run_core(terminal.send, report, done=finished, error=failed, name="send")
 
+    def entered(self, result: Any) -> None:
+        """An entry was made: mark it on the list at once (no reload of 100,000)."""
+        index = self.waiting_index
+        old = index.get(result.card_number) if index is not None else None
+        if old is not None and hasattr(index, "upsert"):
+            index.upsert(dataclasses.replace(old, entered_date=result.delivered))
+            self._data_changed()
+        else:
+            self.refresh_waiting()
+
+    def _data_changed(self) -> None:
+        for mode in DATA_MODES:
+            screen = self._mode_screen(mode)
+            if screen is not None and hasattr(screen, "data_changed"):
+                screen.data_changed()
+
     def refresh_waiting(self) -> None:
         """Reload the 未入力 index after anything that changes it; screens redraw."""
         terminal = self.terminal
@@ -298,10 +314,7 @@ class RenkeiApp(App[int]):
         def loaded(index: Any) -> None:
             if self.terminal is terminal:
                 self.waiting_index = index
-                for mode in DATA_MODES:
-                    screen = self._mode_screen(mode)
-                    if screen is not None and hasattr(screen, "data_changed"):
-                        screen.data_changed()
+                self._data_changed()
 
         self.run_core(terminal.waiting, done=loaded, name="waiting")
 
@@ -324,16 +337,33 @@ class RenkeiApp(App[int]):
             return
         self.run_schedule(datetime.now())
 
+    def _schedule(self) -> Any:
+        if self.schedule is False:
+            return None
+        return self.schedule or getattr(self.terminal, "schedule", None)
+
     def run_schedule(self, now: datetime) -> None:
-        """Ask the schedule what is due and start it (fetch, send)."""
-        if self.schedule is None:
+        """Ask the schedule what is due (起動時間監視) and start it; report back."""
+        schedule = self._schedule()
+        if schedule is None or self.terminal is None or self.busy & {"fetch", "send"}:
             return
-        for job in self.schedule.due(now):
-            kind = getattr(job, "kind", job)
-            if kind == "fetch":
-                self.start_fetch()
-            elif kind == "send":
-                self.start_send()
+
+        def start(jobs: Any) -> None:
+            for job in jobs:
+                action = getattr(job, "action", job)
+                slot = getattr(job, "slot", "")
+                if action == "fetch":
+                    self.start_fetch(done=lambda r, s=slot: report("fetch", s, r))
+                elif action == "send":
+                    self.start_send(done=lambda r, s=slot: report("send", s, r))
+
+        def report(action: str, slot: str, result: Any) -> None:
+            if result is not None and hasattr(schedule, "done"):
+                self.run_core(schedule.done, action, slot, name="schedule")
+            elif result is None and hasattr(schedule, "failed"):
+                self.run_core(schedule.failed, action, datetime.now(), name="schedule")
+
+        self.run_core(schedule.due, now, done=start, name="schedule")
 
     # -- command palette -------------------------------------------------------
 

@@ -187,7 +187,7 @@ class EntryScreen(BaseScreen):
                 card_in.value = ""
                 date_in.value = ""
                 self.query_one("#who", Static).update("")
-            self.renkei.refresh_waiting()
+            self.renkei.entered(result)
             if self.return_to:
                 target, self.return_to = self.return_to, None
                 self.app.call_later(self.renkei.switch_mode, target)
