@@ -28,6 +28,7 @@ from core.vault import envelope
 from core.vault.atomic import DIR_MODE, FILE_MODE, make_private_dir, sweep_temp_files
 from core.vault.errors import (
     AlreadyInitialised,
+    ForeignOwner,
     InsecurePermissions,
     InUse,
     NotInitialised,
@@ -118,7 +119,9 @@ def is_initialised(data_dir: Path | str) -> bool:
 def check_permissions(data_dir: Path) -> None:
     """Refuse a data directory others can write; tighten anything readable by others."""
     info = data_dir.stat()
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or info.st_uid != os.geteuid():
+    if info.st_uid != os.geteuid():
+        raise ForeignOwner(str(data_dir), info.st_uid)
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise InsecurePermissions(str(data_dir), oct(stat.S_IMODE(info.st_mode)))
     if stat.S_IMODE(info.st_mode) != DIR_MODE:
         os.chmod(data_dir, DIR_MODE)

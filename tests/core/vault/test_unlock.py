@@ -133,3 +133,14 @@ def test_temp_files_swept_only_when_nobody_else_has_the_directory(tmp_path: Path
             with reopen(data):  # a second process opening must not take the temp file
                 pass
         assert first.read_bytes("files/big.enc") == b"in progress"
+
+
+def test_data_dir_of_another_user_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    new_vault(data).close()
+    os.chown(data, 4242, -1)
+    from core.vault.errors import ForeignOwner
+
+    with pytest.raises(ForeignOwner) as caught:
+        reopen(data)
+    assert caught.value.exit_code == 3 and "4242" in caught.value.message("en")
