@@ -1,13 +1,14 @@
 """The 未入力 list PDF for 10,000 rows: the product next to a bare fpdf2 loop.
 
-Product: ``core.pdf.document.render`` (coverage check of every character,
-fitting of long names, header and warning section, fallback font only where
-needed). Baseline, in the same run: a bare fpdf2 ``cell()`` loop over the same
-rows and strings with the same fonts (IPAexGothic with Noto Sans CJK JP as
-fpdf2 fallback, which the rows need for 𠮷 and Vietnamese letters), one cell
-per column, page breaks, no checks. Each variant runs in its own child process
-so that its peak memory (max RSS) is its own; the best of ``REPEAT`` runs
-counts. Both make the PDF in memory; nothing is written.
+Rows: ``core.synth.waiting_entries`` (fixed seed). Product:
+``core.pdf.document.render`` (coverage check of every character, fitting of
+long names, header and warning section, fallback font only where needed).
+Baseline, in the same run: a bare fpdf2 ``cell()`` loop over the same rows and
+strings with the same fonts (IPAexGothic with Noto Sans CJK JP as fpdf2
+fallback, which the rows need for 𠮷), one cell per column, page breaks, no
+checks. Each variant runs in its own child process so that its peak memory
+(max RSS) is its own; the best of ``REPEAT`` runs counts. Both make the PDF in
+memory; nothing is written.
 
 Run: ``python benchmarks/pdf.py [rows] [repeat]``.
 """
@@ -15,12 +16,11 @@ Run: ``python benchmarks/pdf.py [rows] [repeat]``.
 from __future__ import annotations
 
 import json
-import random
 import resource
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,34 +31,12 @@ from core.terminal import WaitingEntry  # noqa: E402
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10_000
 REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 2
 
-FAMILY = [("KIM", "金"), ("LEE", "李"), ("PARK", "朴"), ("CHOI", "崔"), ("TAKAHASHI", "髙橋"),
-          ("YOSHIDA", "𠮷田"), ("YAMAZAKI", "山﨑"), ("NGUYỄN", "阮"), ("WANG", "王"),
-          ("KANG", "姜")]  # fmt: skip
-GIVEN = [("MINJUN", "民俊"), ("SEOYEON", "瑞妍"), ("JIHO", "智浩"), ("HANA", "花"),
-         ("THỊ MINH", "氏明"), ("SORA", "空"), ("HARU", "春"), ("YUNA", "裕奈")]  # fmt: skip
-
-
 def rows(n: int) -> list[WaitingEntry]:
-    """``n`` synthetic certificates (fixed seed); every 50th has a long name."""
-    rng = random.Random(2026)
-    out = []
-    for i in range(n):
-        fa, fk = rng.choice(FAMILY)
-        ga, gk = rng.choice(GIVEN)
-        alpha, kanji = f"{fa} {ga}", f"{fk}\u3000{gk}"
-        if i % 50 == 0:
-            alpha = f"{alpha} {' '.join(rng.choice(FAMILY)[0] for _ in range(8))}"
-            kanji = kanji + "".join(rng.choice(FAMILY)[1] for _ in range(8))
-        out.append(WaitingEntry(
-            card_number=f"SP{i:08d}{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}",
-            notice_id=f"N{i}", card_made_date=date(2024, 3, 1) + timedelta(days=i % 300),
-            application_text=rng.choice(["切替交付", "有効期間更新", "再交付", "記載事項変更"]),
-            name_alpha=alpha, name_kanji=kanji, name_class_code="2",
-            birth_date=date(1930, 1, 1) + timedelta(days=rng.randrange(30000)),
-            sex_code=rng.choice("12"), nationality="韓国", nationality_code="410",
-            address="東京都千代田区", lasdec_code="131016", received_at=datetime(2026, 11, 1, 8),
-        ))  # fmt: skip
-    return out
+    """``n`` synthetic certificates (``core.synth``, fixed seed): Latin names up to
+    70 letters, 𠮷 in about one name in twelve."""
+    from core.synth import waiting_entries
+
+    return waiting_entries(count=n, seed=2026)
 
 
 def product(entries: list[WaitingEntry]) -> int:

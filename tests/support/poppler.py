@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -87,3 +90,37 @@ def fonts_of(pdf: Path) -> str:
     return subprocess.run(
         [_tool("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
     ).stdout
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    x0: float  # points from the left edge
+    y0: float  # points from the top edge
+    x1: float
+    y1: float
+    text: str
+
+    @property
+    def y_mid(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+)
+
+
+def words(pdf: Path, password: str | None = None) -> list[Word]:
+    """Every word poppler finds, with its page and box (``pdftotext -bbox``)."""
+    args = [_tool("pdftotext"), "-bbox", "-enc", "UTF-8"]
+    if password is not None:
+        args += ["-upw", password]
+    out = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True,
+                         timeout=120).stdout  # fmt: skip
+    found: list[Word] = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        for m in _WORD.finditer(page):
+            x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
+            found.append(Word(number, x0, y0, x1, y1, html.unescape(m.group(5))))
+    return found

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.config import Config
+from core.errors import RenkeiError
 from core.pdf import lifetime
 from core.pdf.export import default_path, export_list
 from core.store import Store
@@ -195,3 +196,16 @@ def test_the_default_place_is_a_private_folder_in_the_data_directory(tmp_path: P
     assert path.parent == tmp_path / "pdf"
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert path.name == "kofu-minyuryoku-20261120-100000.pdf"
+
+
+def test_a_missing_folder_is_a_clear_error_and_nothing_is_recorded(
+    store: Store, tmp_path: Path
+) -> None:
+    with pytest.raises(RenkeiError) as caught:
+        export_list(many(1), tmp_path / "no" / "x.pdf", store=store, config=_config(), now=MORNING)
+    assert caught.value.key == "pdf.out.directory"
+    assert str(tmp_path / "no") in caught.value.message("ja")
+    with pytest.raises(RenkeiError) as caught:
+        export_list(many(1), tmp_path, store=store, config=_config(), now=MORNING)
+    assert caught.value.key == "pdf.out.is_directory"
+    assert lifetime.active(store) == []
