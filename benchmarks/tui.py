@@ -1,0 +1,293 @@
+"""The TUI as a terminal sees it, next to a bare Textual app with one DataTable.
+
+Every figure is taken the same way for both apps, in the same run: the app
+runs in a child process on a pseudo-terminal (80x24, xterm-256color) and the
+parent counts the bytes and the time of what the app writes.
+
+- cold start to first paint: ``python -m tui`` up to its unlock screen, vs
+  the bare app (one empty ``DataTable``) up to its header; best of 3 (ratio);
+- search keystroke-to-repaint latency with 100,000 waiting certificates
+  (median, p95): a key is written to the pty, the time is when the last byte
+  of the repaint arrives (then 150 ms of quiet). The baseline filters the
+  same ``core.waiting`` index and refills its ``DataTable`` (clear + add_rows);
+- peak RSS of each child with the 100,000 certificates loaded (``wait4``);
+- bytes written per search keystroke, per cursor move (Down) and per idle
+  second.
+
+The renkei child opens the real ``RenkeiApp`` on an in-memory terminal
+holding ``core.synth.waiting_entries(100_000)`` (fetching 100,000 notices
+over HTTPS first would measure the exchange, not the screen). Both children
+hold the same entries. Run: ``python benchmarks/tui.py [count]``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COUNT = 100_000
+QUIET = 0.15
+QUERY = "kim mi"  # then backspaced again: narrowing and widening
+
+
+# -- the children ----------------------------------------------------------------
+
+
+class MemoryTerminal:
+    """Just enough of ``core.terminal.Terminal`` for the 未入力 screen."""
+
+    def __init__(self, data_dir: Path, entries: list[Any]) -> None:
+        from core.config import Config
+
+        self.data_dir = data_dir
+        self.config = Config()
+        self.entries = entries
+
+    def waiting(self) -> Any:
+        from core.waiting import WaitingList
+
+        return WaitingList(self.entries)
+
+    def close(self) -> None:
+        pass
+
+
+def _entries(count: int) -> list[Any]:
+    from core import synth
+
+    entries = synth.waiting_entries(count=count, seed=1)
+    # Latin names the query will meet (synth draws from its own name tables)
+    import dataclasses
+
+    names = ["KIM MINJUN", "KIM MIRAE", "LEE SORA", "PARK HANA", "CHOI JIHO"]
+    return [
+        dataclasses.replace(e, name_alpha=names[i % len(names)]) if i % 7 == 0 else e
+        for i, e in enumerate(entries)
+    ]
+
+
+def child_renkei(count: int) -> None:
+    from tui.shell import RenkeiApp
+
+    data = Path(tempfile.mkdtemp(prefix="renkei-bench-"))
+    terminal = MemoryTerminal(data, _entries(count))
+    RenkeiApp(data, terminal.config, terminal=terminal, schedule=False, theme="default").run()
+
+
+def child_baseline(count: int) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Input
+
+    from core.waiting import WaitingList
+
+    entries = _entries(count) if count else []
+    index = WaitingList(entries)
+
+    def cells(e: Any) -> tuple[str, ...]:
+        return (e.card_number, e.name_kanji, e.name_alpha, e.birth_date.isoformat())
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(placeholder="search")
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("番号", "漢字氏名", "氏名", "生年月日")
+            table.add_rows(cells(e) for e in index.search(""))
+            self.query_one(Input).focus()
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            table = self.query_one(DataTable)
+            table.clear()
+            table.add_rows(cells(e) for e in index.search(event.value))
+
+        def on_key(self, event: Any) -> None:
+            if event.key == "down":
+                self.query_one(DataTable).action_cursor_down()
+
+    Bare().run()
+
+
+# -- the parent: a pty, a clock and a byte counter --------------------------------
+
+
+class Child:
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ.update(env or {})
+            os.environ["TERM"] = "xterm-256color"
+            os.environ.pop("NO_COLOR", None)
+            os.chdir(ROOT)
+            os.execv(sys.executable, [sys.executable, *argv])
+        self.pid, self.fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.buffer = bytearray()
+
+    def read(self, timeout: float) -> tuple[int, float]:
+        """Read for up to ``timeout`` s; (bytes read, time of the last byte)."""
+        got, last = 0, 0.0
+        deadline = time.perf_counter() + timeout
+        while (left := deadline - time.perf_counter()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += len(chunk)
+            last = time.perf_counter()
+            self.buffer += chunk
+        return got, last
+
+    def until(self, marker: bytes, timeout: float = 300.0) -> float:
+        """Seconds from start until ``marker`` was drawn."""
+        deadline = time.perf_counter() + timeout
+        while marker not in self.buffer:
+            if time.perf_counter() > deadline:
+                tail = bytes(self.buffer[-400:])
+                raise RuntimeError(f"{marker!r} never drawn; last output {tail!r}")
+            self.read(0.05)
+        return time.perf_counter() - self.started
+
+    def settle(self, first_wait: float = 60.0) -> tuple[int, float]:
+        """Bytes of one repaint and when it ended (waits for output, then quiet)."""
+        total, last = self.read_first(first_wait)
+        while True:
+            got, when = self.read(QUIET)
+            if not got:
+                return total, last
+            total, last = total + got, when
+
+    def read_first(self, timeout: float) -> tuple[int, float]:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return 0, time.perf_counter()
+        return self.read(0.001)
+
+    def key(self, data: bytes) -> tuple[float, int]:
+        """(latency s, bytes) of one key's repaint."""
+        self.read(0.01)  # drain
+        sent = time.perf_counter()
+        os.write(self.fd, data)
+        count, last = self.settle()
+        return (last - sent if count else 0.0), count
+
+    def quit(self) -> int:
+        """Ctrl+Q; the child's peak RSS in KiB."""
+        os.write(self.fd, b"\x11")
+        deadline = time.perf_counter() + 20
+        while time.perf_counter() < deadline:
+            self.read(0.1)
+            pid, _status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid:
+                os.close(self.fd)
+                return usage.ru_maxrss
+        os.kill(self.pid, 9)
+        _, _, usage = os.wait4(self.pid, 0)
+        os.close(self.fd)
+        return usage.ru_maxrss
+
+
+def cold_start(kind: str, data_dir: Path) -> float:
+    if kind == "renkei":
+        child = Child(["-m", "tui", "--data", str(data_dir)])
+        marker = "パスフレーズ".encode()
+    else:
+        child = Child([__file__, "--child", "baseline", "0"])
+        marker = "生年月日".encode()
+    seconds = child.until(marker, 60)
+    child.quit()
+    return seconds
+
+
+def interactive(kind: str, count: int, keystrokes: str) -> dict[str, Any]:
+    child = Child([__file__, "--child", kind, str(count)])
+    marker = f"{count} / {count}".encode() if kind == "renkei" else b"KIM MINJUN"
+    ready = child.until(marker, 600)
+    child.settle(1.0)
+    idle_bytes, _ = child.read(3.0)
+    latencies, sizes = [], []
+    for ch in keystrokes:
+        latency, size = child.key(ch.encode())
+        latencies.append(latency)
+        sizes.append(size)
+    for _ in keystrokes:
+        latency, size = child.key(b"\x7f")  # backspace: the list widens again
+        latencies.append(latency)
+        sizes.append(size)
+    moves = [child.key(b"\x1b[B")[1] for _ in range(10)]
+    rss = child.quit()
+    latencies.sort()
+    return {
+        "ready": ready,
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))] * 1000,
+        "max_ms": latencies[-1] * 1000,
+        "bytes_key": statistics.mean(sizes),
+        "bytes_move": statistics.mean(moves),
+        "bytes_idle": idle_bytes / 3.0,
+        "rss_mb": rss / 1024,
+        "keys": len(latencies),
+    }
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else COUNT
+    from core.config import Config
+    from core.vault.unlock import init_vault
+
+    data = Path(tempfile.mkdtemp(prefix="renkei-bench-")) / "terminal"
+    init_vault(data, "benchmark-passphrase", cost="low", config=Config()).close()
+
+    ours = min(cold_start("renkei", data) for _ in range(3))
+    base = min(cold_start("baseline", data) for _ in range(3))
+    print("cold start to first paint (best of 3, 80x24 pty)")
+    print(f"  bare Textual + DataTable (baseline) {base * 1000:8.0f} ms")
+    print(f"  renkei (python -m tui, unlock)      {ours * 1000:8.0f} ms   ratio {ours / base:.2f}")
+
+    print(f"\nwith {count:,} waiting certificates, query {QUERY!r} typed then backspaced")
+    r = interactive("renkei", count, QUERY)
+    b = interactive("baseline", count, QUERY[:3])
+    rows = [
+        ("first paint of the list", "ready", "s", 1),
+        ("keystroke-to-repaint median", "median_ms", "ms", 1),
+        ("keystroke-to-repaint p95", "p95_ms", "ms", 1),
+        ("peak RSS", "rss_mb", "MiB", 1),
+        ("bytes per search keystroke", "bytes_key", "B", 0),
+        ("bytes per cursor move", "bytes_move", "B", 0),
+        ("bytes per idle second", "bytes_idle", "B", 0),
+    ]
+    print(f"  {'':30s} {'baseline':>12s} {'renkei':>12s}   ratio")
+    for label, key, unit, digits in rows:
+        ratio = r[key] / b[key] if b[key] else float("nan")
+        print(
+            f"  {label:30s} {b[key]:>9.{digits}f} {unit:3s}"
+            f"{r[key]:>9.{digits}f} {unit:3s}  {ratio:6.3f}"
+        )
+    print(f"  (keys measured: baseline {b['keys']}, renkei {r['keys']})")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 3 and sys.argv[1] == "--child":
+        {"renkei": child_renkei, "baseline": child_baseline}[sys.argv[2]](int(sys.argv[3]))
+    else:
+        main()
