@@ -79,18 +79,22 @@ class Vault:
     def rekey_pending(self) -> bool:
         return len(self.keyring.keys) > 1
 
-    def _path(self, path: Path | str) -> Path:
+    def _path(self, path: Path | str, create: bool = False) -> Path:
         p = Path(path)
-        return p if p.is_absolute() else self.data_dir / p
+        p = p if p.is_absolute() else self.data_dir / p
+        if create and not p.parent.is_dir():
+            make_private_dir(p.parent)
+        return p
 
     def writer(
         self, path: Path | str, chunk_size: int = envelope.DEFAULT_CHUNK
     ) -> envelope.EnvelopeWriter:
-        """An encrypting writer to ``path`` (relative paths are in the data dir)."""
-        return envelope.EnvelopeWriter(self._path(path), self.keyring.current, chunk_size)
+        """An encrypting writer to ``path`` (relative paths are in the data dir;
+        missing folders are made 0700)."""
+        return envelope.EnvelopeWriter(self._path(path, True), self.keyring.current, chunk_size)
 
     def write_bytes(self, path: Path | str, data: bytes) -> None:
-        envelope.encrypt_bytes_to(self._path(path), data, self.keyring.current)
+        envelope.encrypt_bytes_to(self._path(path, True), data, self.keyring.current)
 
     def read(self, path: Path | str) -> Iterator[bytes]:
         """Verified plaintext chunks of an encrypted file."""

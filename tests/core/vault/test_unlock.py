@@ -24,6 +24,8 @@ def test_init_layout_and_modes(tmp_path: Path) -> None:
     data = tmp_path / "d"
     with new_vault(data) as vault:
         vault.write_bytes("files/x.enc", b"secret")
+        vault.write_bytes("files/inbox/2026/y.enc", b"made its folders")
+        assert vault.read_bytes(vault.files_dir / "inbox" / "2026" / "y.enc") == b"made its folders"
         assert vault.weak_kdf and not vault.rekey_pending
     assert oct(data.stat().st_mode & 0o777) == "0o700"
     for path in data.rglob("*"):
