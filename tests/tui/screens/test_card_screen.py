@@ -187,14 +187,14 @@ def test_in_the_real_app_the_confirmed_date_goes_through_terminal_enter(
     will open it: the selected row's certificate, today by the app's clock, and
     the confirmed date passed to ``Terminal.enter``."""
     from tests.support.cardsim.holders import Holder
-    from tests.tui.conftest import unlock_and_fetch
+    from tests.tui.conftest import settle, unlock_and_fetch
 
-    app, terminal = make_app(n=20)
+    app = make_app()
 
     async def go() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await unlock_and_fetch(pilot)
-            entry = next(iter(terminal.waiting().search("")))
+            entry = app.waiting_index.search("")[0]
             holder = Holder(entry.card_number, entry.birth_date.strftime("%Y%m%d"), "2",
                             "KOR", entry.address)
             card = await asyncio.to_thread(place_card, gen2_card(holder, "spr"))
@@ -204,7 +204,7 @@ def test_in_the_real_app_the_confirmed_date_goes_through_terminal_enter(
             def done(value: date | None) -> None:
                 results.append(value)
                 if value is not None:
-                    terminal.enter(entry.card_number, value)
+                    app.enter_date(entry.card_number, value)  # Terminal.enter, core thread
 
             screen = CardCheckScreen(entry.card_number, entry, data_dir=card_data, today=today)
             app.push_screen(screen, done)
@@ -212,10 +212,11 @@ def test_in_the_real_app_the_confirmed_date_goes_through_terminal_enter(
             assert entry.name_kanji in _text(screen, "#entry")
             assert entry.birth_date.isoformat() in _text(screen, "#chip")
             await pilot.press("enter")
-            await pilot.pause(0.2)
+            await settle(pilot)
             assert results == [today]
             assert card.auth_attempts == 1
-            after = terminal.waiting().get(entry.card_number)
+            assert [i.card_number for i in app.terminal.outbox()] == [entry.card_number]
+            after = app.waiting_index.get(entry.card_number)
             assert after is not None and after.entered_date == today
 
     asyncio.run(go())
