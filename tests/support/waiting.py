@@ -48,7 +48,7 @@ def entry(
         "application_text": "更新",
         "name_alpha": name_alpha,
         "name_kanji": name_kanji,
-        "name_class_code": "1",
+        "name_class_code": "2",
         "birth_date": birth_date,
         "sex_code": "1",
         "nationality": "韓国",
@@ -78,3 +78,33 @@ def many(n: int, seed: int = 7) -> list[WaitingEntry]:
             )
         )
     return out
+
+
+def spr_csv(entries: list[WaitingEntry], lasdec: str) -> bytes:
+    """``entries`` as a certificate notice file (``spr``) for the reference server:
+    fixed test data that does not move when ``core.synth`` changes."""
+    from core import formats
+
+    def ymd(day: date) -> str:
+        return day.strftime("%Y%m%d")
+
+    records = [
+        {
+            "notice_id": f"S{lasdec}20240401{i + 1:07d}",
+            "card_number": e.card_number,
+            "card_made_date": ymd(e.card_made_date),
+            "card_delivered_date": "",
+            "application_text": e.application_text,
+            "name_alpha": e.name_alpha,
+            "name_kanji": e.name_kanji,
+            "name_class_code": e.name_class_code,
+            "birth_date": ymd(e.birth_date),
+            "sex_code": e.sex_code,
+            "nationality": e.nationality,
+            "nationality_code": e.nationality_code,
+            "address": e.address,
+            "lasdec_code": lasdec,
+        }
+        for i, e in enumerate(entries)
+    ]
+    return formats.write("spr", records)

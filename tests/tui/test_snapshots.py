@@ -1,7 +1,8 @@
 """Snapshots at 80x24 with Japanese data, in the default and the 16-colour theme.
 
-Real parts (the demo's server and terminal); deterministic: seeded synthetic
-people on a fixed day, fixed time text, no toasts.
+Real parts (the demo's server and terminal); deterministic: the server holds
+one certificate file made from this suite's own fixed people (not
+``core.synth``, whose output may change), fixed time text, no toasts.
 Update after a deliberate change with ``pytest tests/tui/test_snapshots.py
 --snapshot-update`` and look at the SVGs before committing.
 """
@@ -15,6 +16,18 @@ import pytest
 from tests.tui.conftest import settle, unlock_and_fetch
 
 THEMES = ["default", "ansi16"]
+
+
+@pytest.fixture(autouse=True)
+def fixed_people(demo) -> None:
+    """Replace the demo's synthetic files by one file of fixed people."""
+    from core import synth
+    from tests.support.waiting import many, spr_csv
+
+    folder = demo.root / "server" / synth.DEFAULT_LASDEC / "moj"
+    for path in folder.glob("*.csv"):
+        path.unlink()
+    (folder / "spr-20240401-1.csv").write_bytes(spr_csv(many(40), synth.DEFAULT_LASDEC))
 
 
 async def _ready(pilot: Any, *keys: str) -> None:
