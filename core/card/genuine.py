@@ -113,14 +113,19 @@ def _chain(cert_raw: bytes, anchors: list[x509.Certificate]) -> Genuineness | x5
         return Genuineness(NOT_GENUINE, "card.genuine.bad_certificate")
     if not _issued_by_anchor(cert, anchors):
         return Genuineness(
-            NOT_GENUINE, "card.genuine.untrusted", {"issuer": cert.issuer.rfc4514_string()},
+            NOT_GENUINE,
+            "card.genuine.untrusted",
+            {"issuer": cert.issuer.rfc4514_string()},
             cert.subject.rfc4514_string(),
         )
     return cert
 
 
 def check_gen1(
-    check_code: bytes, cert_raw: bytes, front: bytes, photo: bytes,
+    check_code: bytes,
+    cert_raw: bytes,
+    front: bytes,
+    photo: bytes,
     anchors: list[x509.Certificate],
 ) -> Genuineness:
     chain = _chain(cert_raw, anchors)
@@ -152,7 +157,11 @@ def _ecdsa_der(signature: bytes) -> bytes:
 
 
 def check_gen2(
-    signature: bytes, cert_raw: bytes, printed_values: bytes, photo: bytes, name_image: bytes,
+    signature: bytes,
+    cert_raw: bytes,
+    printed_values: bytes,
+    photo: bytes,
+    name_image: bytes,
     anchors: list[x509.Certificate],
 ) -> Genuineness:
     chain = _chain(cert_raw, anchors)
