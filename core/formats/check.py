@@ -23,6 +23,7 @@ CARDLESS = frozenset({"3", "4", "5", "6"})
 # card_kind_code a category_code calls for (1 中長期 → 在留カード, 2 特別永住者 → 証明書).
 CARD_KIND_OF_CATEGORY = {"1": "1", "2": "2"}
 
+_GOOD_LIMIT = 50_000  # per column, so memory stays bounded on any input
 REQUIRED = "validate.record.pattern_required"
 OLD_REQUIRED = "validate.record.old_required"
 NOT_CARRIED = "validate.record.not_carried"
@@ -75,6 +76,11 @@ class RecordChecker:
         codes = frozenset(self.patterns)
         self.field_checks: dict[str, Check] = {
             c.id: checker(c.type, c.arg, codes) for c in self.layout
+        }
+        # Values already found good, per column, for the columns whose values
+        # repeat across records (codes, dates, LASDEC): a set lookup, no call.
+        self.good: dict[str, set[str]] = {
+            c.id: set() for c in self.layout if c.type not in ("text", "name_alpha")
         }
         self.always = _Needs()
         for c in self.layout:
@@ -136,15 +142,20 @@ class RecordChecker:
         out: list[Problem] = []
         present: set[str] = set()
         add = present.add
-        checks = self.field_checks
+        checks, good = self.field_checks, self.good
         for column, value in record.items():
             if value:
                 add(column)
+                seen = good.get(column)
+                if seen is not None and value in seen:
+                    continue
                 check = checks.get(column)
                 if check is not None:
                     found = check(value)
                     if found is not None:
                         out.append(Problem(line, column, found[0], found[1]))
+                    elif seen is not None and len(seen) < _GOOD_LIMIT:
+                        seen.add(value)
         self.always.check(present, line, out)
         if "name_class_code" in present:
             self._check_name_class(record, present, line, out)

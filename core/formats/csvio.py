@@ -73,6 +73,35 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
     return text
 
 
+class _CsvError(Exception):
+    def __init__(self, line: int, detail: str) -> None:
+        self.line, self.detail = line, detail
+
+
+def _rows(text: str) -> tuple[list[list[str]], list[int]]:
+    """The non-empty rows of ``text`` and the file line each starts on.
+
+    Fast path: when every row is one line (the usual file), the line numbers
+    are just 1…n; only a file with blank lines or line breaks inside fields is
+    read again while counting lines.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise _CsvError(reader.line_num, str(exc)) from None
+    if reader.line_num == len(rows) and all(rows):
+        return rows, list(range(1, len(rows) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, starts, previous = [], [], 0
+    for row in reader:
+        if row:
+            rows.append(row)
+            starts.append(previous + 1)
+        previous = reader.line_num
+    return rows, starts
+
+
 def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = None) -> ParsedFile:
     """Parse ``data`` as a file of ``kind`` and (unless ``check=False``) run the data
     check on every record. See ``ParsedFile``; ``report`` holds every problem.
@@ -84,18 +113,10 @@ def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = Non
         return parsed
     if not text.strip():
         return _fatal(parsed, "validate.file.empty")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[list[str]] = []
-    starts: list[int] = []
-    previous = 0
     try:
-        for row in reader:
-            if row:
-                rows.append(row)
-                starts.append(previous + 1)
-            previous = reader.line_num
-    except csv.Error as exc:
-        return _fatal(parsed, "validate.file.csv", line=str(reader.line_num), detail=str(exc))
+        rows, starts = _rows(text)
+    except _CsvError as exc:
+        return _fatal(parsed, "validate.file.csv", line=str(exc.line), detail=exc.detail)
     header, body = rows[0], rows[1:]
     parsed.header = header
     known = {c.id for c in columns}

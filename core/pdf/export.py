@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from core.config import Config
 from core.errors import RenkeiError
@@ -20,6 +21,16 @@ from core.pdf import lifetime
 from core.pdf.document import ListHeader, Unprintable, render, sort_entries
 from core.terminal import ProgressFn, WaitingEntry
 from core.vault.atomic import write_atomic
+
+AUDIT_ACTION = "pdf.export"
+
+
+class AuditLike(Protocol):
+    """``core.store.audit.Audit`` (an unlocked terminal's audit log)."""
+
+    def append(self, action: str, *, actor: str = "", record: str = "", result: str = "ok",
+               detail: str = "") -> int: ...  # fmt: skip
+
 
 DEFAULT_NAME = "kofu-minyuryoku-{stamp}.pdf"
 
@@ -45,7 +56,8 @@ def default_path(data_dir: Path, now: datetime) -> Path:
     return folder / DEFAULT_NAME.format(stamp=f"{now.astimezone():%Y%m%d-%H%M%S}")
 
 
-def _check_target(out: Path) -> Path:
+def check_target(out: Path) -> Path:
+    """``out`` as an absolute path, or a clear error when it cannot be written there."""
     target = Path(out).expanduser().absolute()
     if target.is_dir():
         raise RenkeiError("pdf.out.is_directory", path=str(target))
@@ -66,14 +78,18 @@ def export_list(
     password: str | None = None,
     progress: ProgressFn | None = None,
     held: bool = False,
+    audit: AuditLike | None = None,
+    operator: str = "",
 ) -> PdfExport:
     """Write ``entries`` (the whole list, or the rows of the search ``filter_text``)
     as the list PDF at ``out``, sorted by ``sort_key`` (default ``[pdf] sort_key``).
 
     ``held``: the calling process (the TUI) stays running and sweeps; if it dies,
-    the next start-up deletes the PDF. ``now`` is the caller's clock.
+    the next start-up deletes the PDF. ``now`` is the caller's clock. ``audit``:
+    the export is an operator action, logged there (without the filter, which
+    may be a name).
     """
-    target = _check_target(out)
+    target = check_target(out)
     key = sort_key or config.pdf.sort_key
     rows = sort_entries(entries, key)
     header = ListHeader(
@@ -90,8 +106,20 @@ def export_list(
         write_atomic(target, rendered.data)
     except OSError as exc:
         lifetime.abandon(store, record, now)
+        if audit is not None:
+            audit.append(AUDIT_ACTION, actor=operator, result="failed", detail=str(exc))
         raise RenkeiError("pdf.out.write_failed", path=str(target), reason=str(exc)) from exc
     lifetime.written(store, record, target)
+    if audit is not None:
+        audit.append(
+            AUDIT_ACTION,
+            actor=operator,
+            detail=(
+                f"path={target} rows={rendered.rows} filtered={'yes' if filter_text else 'no'}"
+                f" encrypted={'yes' if password else 'no'} unprintable={len(rendered.unprintable)}"
+                f" expires={expires.isoformat(timespec='seconds')}"
+            ),
+        )
     return PdfExport(
         path=target,
         rows=rendered.rows,
@@ -115,13 +143,16 @@ def export_in(
     password: str | None = None,
     progress: ProgressFn | None = None,
     held: bool = True,
+    audit: AuditLike | None = None,
+    operator: str = "",
 ) -> PdfExport:
     """``export_list`` for the terminal in ``data_dir``: the call behind the TUI key.
 
     Sweeps what is due first; ``out`` defaults to ``default_path``; ``config``
     to the terminal's settings. The TUI passes its current search's rows and
     query (or the whole list and ""), and shows ``PdfExport.path``,
-    ``expires_at`` and ``unprintable`` to the operator.
+    ``expires_at`` and ``unprintable`` to the operator. It opens its own
+    connection to the store, so it may run on any thread.
     """
     from core import config as configuration
     from core.store import Store
@@ -141,4 +172,6 @@ def export_in(
             password=password,
             progress=progress,
             held=held,
+            audit=audit,
+            operator=operator,
         )

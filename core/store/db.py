@@ -98,13 +98,17 @@ class Store:
         if not existed:
             os.chmod(self.path, 0o600)
         self.conn.row_factory = sqlite3.Row
-        with self._translate():
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=FULL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA secure_delete=ON")
-            self.conn.execute("PRAGMA journal_size_limit=8388608")
-            self.migrate()
+        try:
+            with self._translate():
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=FULL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
+                self.conn.execute("PRAGMA secure_delete=ON")
+                self.conn.execute("PRAGMA journal_size_limit=8388608")
+                self.migrate()
+        except BaseException:
+            self.conn.close()
+            raise
 
     @classmethod
     def open(cls, data_dir: Path | str, keyring: Keyring | None = None) -> Store:

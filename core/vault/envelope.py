@@ -254,9 +254,10 @@ def decrypt_stream(source: BinaryIO, keys: KeyLookup, name: str = "") -> Iterato
     known = header.length != UNKNOWN_LENGTH
     chunks = header.length // size if known else MAX_CHUNKS
     counter = 0
+    buffer = bytearray(full)  # one read buffer for the whole file: no per-chunk churn
     while True:
         want = (header.length % size + TAG_SIZE) if counter == chunks else full
-        block = source.read(want)
+        block = _read_into(source, buffer, want)
         if len(block) < (want if known else TAG_SIZE):
             raise errors.Truncated(name, counter)
         last = counter == chunks if known else len(block) < full
@@ -275,8 +276,20 @@ def decrypt_stream(source: BinaryIO, keys: KeyLookup, name: str = "") -> Iterato
         counter += 1
 
 
+def _read_into(source: BinaryIO, buffer: bytearray, want: int) -> memoryview:
+    """Up to ``want`` bytes into ``buffer`` (fewer only at the end of the file)."""
+    view = memoryview(buffer)[:want]
+    got = 0
+    while got < want:
+        n = source.readinto(view[got:])
+        if not n:
+            break
+        got += n
+    return view[:got]
+
+
 def _diagnose(
-    aead: AESGCM, header: Header, block: bytes, counter: int, last: bool, name: str
+    aead: AESGCM, header: Header, block: bytes | memoryview, counter: int, last: bool, name: str
 ) -> errors.EnvelopeError:
     """Say why chunk ``counter`` failed: out of place, or altered."""
     size = header.chunk_size
@@ -323,9 +336,11 @@ def encrypt_file(
     src: Path | str, dst: Path | str, key: DataKey, chunk_size: int = DEFAULT_CHUNK
 ) -> int:
     """Encrypt the file ``src`` into ``dst`` (atomic); returns plaintext bytes."""
+    buffer = bytearray(chunk_size)  # reused: the writer never keeps a view of it
+    view = memoryview(buffer)
     with open(src, "rb") as source, EnvelopeWriter(dst, key, chunk_size) as writer:
-        while piece := source.read(chunk_size):
-            writer.write(piece)
+        while n := source.readinto(buffer):
+            writer.write(view[:n])
     return writer.bytes_in
 
 

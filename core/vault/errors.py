@@ -96,6 +96,11 @@ class InsecurePermissions(LockedError):
         super().__init__("vault.permissions.insecure", path=path, mode=mode)
 
 
+class ForeignOwner(LockedError):
+    def __init__(self, path: str, uid: int) -> None:
+        super().__init__("vault.permissions.owner", path=path, uid=uid)
+
+
 class InUse(LockedError):
     def __init__(self, path: str) -> None:
         super().__init__("vault.in_use", path=path)

@@ -50,6 +50,13 @@ def envelope_files(data_dir: Path) -> Iterator[Path]:
                 yield path
 
 
+def _under(data_dir: Path, keys: list[DataKey]) -> list[Path]:
+    """Envelopes under one of ``keys`` (files under other keys, e.g. a USB
+    bundle's transfer key, are not this terminal's to re-encrypt)."""
+    ids = {k.key_id for k in keys}
+    return [p for p in envelope_files(data_dir) if envelope.read_key_id(p) in ids]
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -162,7 +169,7 @@ def rekey(
                         datetime.now(UTC).isoformat(timespec="seconds"),
                     ),
                 )
-        todo = [p for p in envelope_files(data_dir) if envelope.read_key_id(p) != new.key_id]
+        todo = _under(data_dir, old)
         for done, path in enumerate(todo, 1):
             envelope.reencrypt_file(path, vault.keyring, new)
             if progress:
@@ -170,7 +177,7 @@ def rekey(
         fields = _rekey_database(vault, new)
         if progress:
             progress("vault.rekey.step_database", fields, fields)
-        left = [p for p in envelope_files(data_dir) if envelope.read_key_id(p) != new.key_id]
+        left = _under(data_dir, old)
         if left or _count_old(vault.store, new):
             raise RuntimeError(f"rekey left data under an old key: {left[:3]}")
         for key in old:

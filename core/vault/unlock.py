@@ -28,6 +28,7 @@ from core.vault import envelope
 from core.vault.atomic import DIR_MODE, FILE_MODE, make_private_dir, sweep_temp_files
 from core.vault.errors import (
     AlreadyInitialised,
+    ForeignOwner,
     InsecurePermissions,
     InUse,
     NotInitialised,
@@ -78,18 +79,22 @@ class Vault:
     def rekey_pending(self) -> bool:
         return len(self.keyring.keys) > 1
 
-    def _path(self, path: Path | str) -> Path:
+    def _path(self, path: Path | str, create: bool = False) -> Path:
         p = Path(path)
-        return p if p.is_absolute() else self.data_dir / p
+        p = p if p.is_absolute() else self.data_dir / p
+        if create and not p.parent.is_dir():
+            make_private_dir(p.parent)
+        return p
 
     def writer(
         self, path: Path | str, chunk_size: int = envelope.DEFAULT_CHUNK
     ) -> envelope.EnvelopeWriter:
-        """An encrypting writer to ``path`` (relative paths are in the data dir)."""
-        return envelope.EnvelopeWriter(self._path(path), self.keyring.current, chunk_size)
+        """An encrypting writer to ``path`` (relative paths are in the data dir;
+        missing folders are made 0700)."""
+        return envelope.EnvelopeWriter(self._path(path, True), self.keyring.current, chunk_size)
 
     def write_bytes(self, path: Path | str, data: bytes) -> None:
-        envelope.encrypt_bytes_to(self._path(path), data, self.keyring.current)
+        envelope.encrypt_bytes_to(self._path(path, True), data, self.keyring.current)
 
     def read(self, path: Path | str) -> Iterator[bytes]:
         """Verified plaintext chunks of an encrypted file."""
@@ -118,7 +123,9 @@ def is_initialised(data_dir: Path | str) -> bool:
 def check_permissions(data_dir: Path) -> None:
     """Refuse a data directory others can write; tighten anything readable by others."""
     info = data_dir.stat()
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or info.st_uid != os.geteuid():
+    if info.st_uid != os.geteuid():
+        raise ForeignOwner(str(data_dir), info.st_uid)
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise InsecurePermissions(str(data_dir), oct(stat.S_IMODE(info.st_mode)))
     if stat.S_IMODE(info.st_mode) != DIR_MODE:
         os.chmod(data_dir, DIR_MODE)

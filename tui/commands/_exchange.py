@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from core.session import Session
-from tui.commands._vault import open_from_args
+if TYPE_CHECKING:
+    from core.session import Session
 
 
 def open_session(args: argparse.Namespace) -> Session:
+    from core.session import Session  # loaded only when a command runs, not for --help
+    from tui.commands._vault import open_from_args
+
     return Session(open_from_args(args))
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import uuid
 from pathlib import Path
 
 from core import config as config_mod
-from core.errors import RenkeiError
+from core import config_check
+from core.errors import EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
 from core.vault.atomic import make_private_dir, write_atomic
 from core.vault.errors import AlreadyInitialised
@@ -60,15 +60,33 @@ def run(args: argparse.Namespace) -> int:
     target = data_dir(args)
     if is_initialised(target):
         raise AlreadyInitialised(str(target))
-    if args.lasdec is not None and not re.fullmatch(r"\d{6}", args.lasdec):
-        raise RenkeiError("vault.init.bad_lasdec", value=args.lasdec)
-    for name in ("ca", "client_cert", "client_key"):
-        path = getattr(args, name)
-        if path and not Path(path).is_file():
-            raise RenkeiError("common.error.file_not_found", path=path)
+    settings = _settings(args)
+    problems = config_check.check(settings)
+    if problems:  # the settings screen's own check: nothing is created
+        for problem in problems:
+            print(f"renkei: {problem.render()}", file=sys.stderr)
+        return EXIT_PROBLEMS
     phrase = scripted_passphrase(args)
     if phrase is None:
         phrase = ask_new()
+    vault = init_vault(target, phrase, cost=args.kdf_cost, config=settings)
+    try:
+        tls = make_private_dir(target / TLS_DIR)
+        copies = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
+        for name, dest in copies.items():
+            if getattr(args, name):
+                setattr(settings.server, name, _copy_private(getattr(args, name), tls / dest))
+        config_mod.save(target, settings)
+        vault.audit.append("vault.init.settings",
+                           detail=f"lasdec={settings.terminal.lasdec} server={settings.server.url}")
+        warn_weak(vault)
+    finally:
+        vault.close()
+    print(t("vault.init.done", path=str(target)), file=sys.stdout)
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> config_mod.Config:
     settings = config_mod.Config()
     settings.terminal.terminal_id = uuid.uuid4().hex
     if args.lasdec:
@@ -80,20 +98,7 @@ def run(args: argparse.Namespace) -> int:
         settings.server.allow_http = False
     if args.token:
         settings.server.token = args.token
-    vault = init_vault(target, phrase, cost=args.kdf_cost, config=settings)
-    try:
-        tls = make_private_dir(target / TLS_DIR)
-        copies = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
-        for name, dest in copies.items():
-            if getattr(args, name):
-                setattr(settings.server, name, _copy_private(getattr(args, name), tls / dest))
-        config_mod.save(target, settings)
-        vault.audit.append(
-            "vault.init.settings",
-            detail=f"lasdec={settings.terminal.lasdec} server={settings.server.url}",
-        )
-        warn_weak(vault)
-    finally:
-        vault.close()
-    print(t("vault.init.done", path=str(target)), file=sys.stdout)
-    return 0
+    for name in ("ca", "client_cert", "client_key"):  # checked as given, copied after
+        if getattr(args, name):
+            setattr(settings.server, name, getattr(args, name))
+    return settings

@@ -17,7 +17,6 @@ from pathlib import Path
 from core import config as configuration
 from core.errors import RenkeiError
 from core.i18n import t
-from core.terminal import WaitingEntry
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -66,15 +65,6 @@ def read_password(path: str) -> str:
     return password
 
 
-def _entries(args: argparse.Namespace, query: str) -> list[WaitingEntry]:
-    """The list rows through the Terminal (unlocked with the operator's passphrase)."""
-    from tui.commands._exchange import open_session
-
-    with open_session(args) as session:
-        waiting = session.waiting()
-        return list(waiting.search(query)) if query else list(waiting)
-
-
 def run(args: argparse.Namespace) -> int:
     from core.pdf import lifetime
 
@@ -98,24 +88,29 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     from core.pdf.document import sort_keys
-    from core.pdf.export import export_in
+    from core.pdf.export import check_target, export_list
+    from tui.commands._exchange import open_session
 
     if args.sort and args.sort not in sort_keys():
         raise RenkeiError("pdf.sort.unknown", key=args.sort, keys=", ".join(sort_keys()))
+    out = check_target(Path(args.out))  # before the passphrase is asked for
     password = read_password(args.password_file) if args.password_file else None
-    config = configuration.load(data_dir)
-    entries = _entries(args, args.filter)
-    done = export_in(
-        data_dir,
-        entries,
-        now=now,
-        out=Path(args.out),
-        config=config,
-        filter_text=args.filter,
-        sort_key=args.sort,
-        password=password,
-        held=False,
-    )
+    with open_session(args) as session:
+        waiting = session.waiting()
+        entries = list(waiting.search(args.filter)) if args.filter else list(waiting)
+        store, config = session.vault.store, session.config
+        lifetime.sweep(store, now)
+        done = export_list(
+            entries,
+            out,
+            store=store,
+            config=config,
+            now=now,
+            filter_text=args.filter,
+            sort_key=args.sort,
+            password=password,
+            audit=session.vault.audit,
+        )
     print(t("pdf.written", path=done.path, rows=done.rows, pages=done.pages))
     print(t("pdf.expires", at=_local(done.expires_at), minutes=config.pdf.expiry_minutes))
     if done.encrypted:

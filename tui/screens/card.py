@@ -19,7 +19,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
@@ -69,11 +69,10 @@ class CardCheckScreen(ModalScreen[date | None]):
 
     DEFAULT_CSS = """
     CardCheckScreen { align: center middle; }
-    CardCheckScreen > Vertical { width: 96%; height: auto; max-height: 96%;
+    CardCheckScreen > VerticalScroll { width: 100%; height: auto; max-height: 100%;
         border: round $accent; padding: 0 1; background: $surface; }
-    CardCheckScreen Horizontal { height: auto; }
+    CardCheckScreen Horizontal { height: auto; margin-top: 1; }
     CardCheckScreen .panel { width: 1fr; height: auto; padding: 0 1; }
-    CardCheckScreen #status { margin-top: 1; }
     """
     BINDINGS = [  # noqa: RUF012 - Textual's own convention
         Binding("enter", "confirm", "確定 / confirm"),
@@ -98,17 +97,18 @@ class CardCheckScreen(ModalScreen[date | None]):
         self.asking = False  # a card was already on the reader: waiting for R
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Static(f"{t('card.ui.title')} — {self.card_number}", id="title", markup=False)
+            # what the clerk acts on comes first: visible on 80x24 without scrolling
+            yield Static("", id="status", markup=False)
+            yield Static("", id="proposal", markup=False)
+            yield Static("", id="genuineness", markup=False)
             with Horizontal():
                 yield Static(
                     "\n".join([t("card.ui.list_entry"), *entry_lines(self.entry)]),
                     classes="panel", id="entry", markup=False,
                 )
                 yield Static(t("card.ui.chip"), classes="panel", id="chip", markup=False)
-            yield Static("", id="genuineness", markup=False)
-            yield Static("", id="status", markup=False)
-            yield Static("", id="proposal", markup=False)
 
     def on_mount(self) -> None:
         self.start_read(fresh=True)

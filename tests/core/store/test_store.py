@@ -98,3 +98,27 @@ def test_vault_store_is_in_data_dir(tmp_path: Path) -> None:
     with new_vault(tmp_path / "d") as vault:
         assert vault.store.path == tmp_path / "d" / DB_NAME
         assert vault.store.meta("blind_key_id") == vault.keyring.current.hex_id
+
+
+def test_sql_and_python_migrations_in_order_each_all_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.store import db
+
+    monkeypatch.setattr(db, "_MIGRATIONS_PKG", "tests.support.migrations_sample")
+    monkeypatch.setenv("RENKEI_TEST_MIGRATION_FAIL", "1")
+    with pytest.raises(RuntimeError, match="on purpose"):
+        Store(tmp_path / DB_NAME)
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    assert [r[0] for r in conn.execute("SELECT version FROM store_migrations")] == [1]
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(items)")]
+    assert "upper" not in columns and conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0
+    conn.close()
+    monkeypatch.delenv("RENKEI_TEST_MIGRATION_FAIL")
+    with Store(tmp_path / DB_NAME) as store:
+        assert store.schema_version() == 2
+        assert [tuple(r) for r in store.query("SELECT name, upper, touched FROM items")] == [
+            ("seed", "SEED", 1)
+        ]
+        assert store.query("SELECT note FROM item_log")[0][0] == "added; logged"
+        assert store.query("PRAGMA user_version")[0][0] == 2

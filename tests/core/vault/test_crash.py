@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.vault import envelope
-from core.vault.keys import KeyFile
+from core.vault.keys import DataKey, KeyFile
 from core.vault.rekey import envelope_files, rekey
 from core.vault.unlock import open_vault
 from tests.support import vault_workload as work
@@ -126,10 +126,15 @@ def _check_rekeyed(data: Path, contents: dict[str, bytes]) -> None:
 def test_rekey_completes_and_recomputes_blinds(tmp_path: Path) -> None:
     data = tmp_path / "d"
     contents = _rekey_setup(data)
+    foreign_key = DataKey.generate()  # e.g. a USB bundle under its transfer key
+    envelope.encrypt_bytes_to(data / "files" / "bundle.rkb", b"not ours", foreign_key)
+    foreign = (data / "files" / "bundle.rkb").read_bytes()
     before = KeyFile.load(data).current
     result = rekey(data, PASSPHRASE)
     assert result.files == len(contents) and result.fields == 400 and not result.resumed
     assert KeyFile.load(data).current != before
+    assert (data / "files" / "bundle.rkb").read_bytes() == foreign  # not ours: left alone
+    (data / "files" / "bundle.rkb").unlink()
     _check_rekeyed(data, contents)
 
 

@@ -24,6 +24,8 @@ def test_init_layout_and_modes(tmp_path: Path) -> None:
     data = tmp_path / "d"
     with new_vault(data) as vault:
         vault.write_bytes("files/x.enc", b"secret")
+        vault.write_bytes("files/inbox/2026/y.enc", b"made its folders")
+        assert vault.read_bytes(vault.files_dir / "inbox" / "2026" / "y.enc") == b"made its folders"
         assert vault.weak_kdf and not vault.rekey_pending
     assert oct(data.stat().st_mode & 0o777) == "0o700"
     for path in data.rglob("*"):
@@ -133,3 +135,14 @@ def test_temp_files_swept_only_when_nobody_else_has_the_directory(tmp_path: Path
             with reopen(data):  # a second process opening must not take the temp file
                 pass
         assert first.read_bytes("files/big.enc") == b"in progress"
+
+
+def test_data_dir_of_another_user_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    new_vault(data).close()
+    os.chown(data, 4242, -1)
+    from core.vault.errors import ForeignOwner
+
+    with pytest.raises(ForeignOwner) as caught:
+        reopen(data)
+    assert caught.value.exit_code == 3 and "4242" in caught.value.message("en")

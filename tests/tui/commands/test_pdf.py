@@ -111,3 +111,7 @@ def test_out_prints_the_terminals_list_and_says_when_it_goes(
     assert "[U+2A6A5]" in text and "抽出条件： KIM" in text
     assert recs[2]["card_number"] not in text
     assert [r.path for r in lifetime.active_in(terminal_dir)] == [out]
+    with unlock(terminal_dir, PASSPHRASE) as terminal:
+        logged = [e for e in terminal.vault.audit.entries() if e.action == "pdf.export"]
+    assert len(logged) == 1 and f"path={out} rows=2 filtered=yes encrypted=yes" in logged[0].detail
+    assert "KIM" not in logged[0].detail  # the filter may be a name: not logged

@@ -179,3 +179,44 @@ def test_not_genuine_chip_gets_no_date(
 
 
     asyncio.run(go())
+
+
+def test_in_the_real_app_the_confirmed_date_goes_through_terminal_enter(
+    make_app: Any, pcsc: Any, place_card: Callable[[SimCard], SimCard], card_data: Path
+) -> None:
+    """The hand-over opened over the real app's 未入力 screen at 80x24, as its key
+    will open it: the selected row's certificate, today by the app's clock, and
+    the confirmed date passed to ``Terminal.enter``."""
+    from tests.support.cardsim.holders import Holder
+    from tests.tui.conftest import unlock_and_fetch
+
+    app, terminal = make_app(n=20)
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await unlock_and_fetch(pilot)
+            entry = next(iter(terminal.waiting().search("")))
+            holder = Holder(entry.card_number, entry.birth_date.strftime("%Y%m%d"), "2",
+                            "KOR", entry.address)
+            card = await asyncio.to_thread(place_card, gen2_card(holder, "spr"))
+            today = app.clock().date()
+            results: list[date | None] = []
+
+            def done(value: date | None) -> None:
+                results.append(value)
+                if value is not None:
+                    terminal.enter(entry.card_number, value)
+
+            screen = CardCheckScreen(entry.card_number, entry, data_dir=card_data, today=today)
+            app.push_screen(screen, done)
+            await _settled(pilot, screen)
+            assert entry.name_kanji in _text(screen, "#entry")
+            assert entry.birth_date.isoformat() in _text(screen, "#chip")
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            assert results == [today]
+            assert card.auth_attempts == 1
+            after = terminal.waiting().get(entry.card_number)
+            assert after is not None and after.entered_date == today
+
+    asyncio.run(go())

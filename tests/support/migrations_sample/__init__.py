@@ -1,0 +1,1 @@
+"""Sample migrations for the store's own tests (one .sql, one .py)."""
