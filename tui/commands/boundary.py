@@ -4,7 +4,8 @@ with the resident-record system (パターン1), for cron/systemd and by hand.
 ``sync`` exports the new MOJ notices to ``[boundary] export_dir`` and takes the
 complete municipal notice files of ``[boundary] import_dir`` into the send
 queue (``--send`` sends right after). Exit 1 when a file was held back or
-rejected (its report is printed), 0 otherwise.
+rejected (its report is printed), 0 otherwise; ``status`` exits 1 while a
+file is held back.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def run_status(args: argparse.Namespace) -> int:
             {"file": r.name, "problems": r.lines()} for r in st.refused
         ]  # fmt: skip
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return EXIT_OK
+        return EXIT_PROBLEMS if st.refused else EXIT_OK
     print(
         t(
             "boundary.cli.status",

@@ -10,8 +10,7 @@ import pytest
 
 from core import boundary, charset, formats
 from core.exchange.ledger import KILL_ENV
-from tests.core.boundary.conftest import Line
-from tests.core.boundary.test_sync import LASDEC, cp932_only, drop, muni_text, session
+from tests.support.boundary import LASDEC, Line, cp932_only, drop, muni_text, session
 from tests.support.linkage import PASSPHRASE
 
 

@@ -5,53 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import time
-from pathlib import Path
 
 import pytest
 
 from core import boundary, charset, formats, synth
 from core import config as config_mod
-from core.session import Session, unlock
-from tests.core.boundary.conftest import GAIJI_CHARS, Line
-from tests.support.linkage import PASSPHRASE, Sleeps
-
-LASDEC = "131041"
-
-
-def session(data: Path) -> Session:
-    return unlock(data, PASSPHRASE, sleep=Sleeps())
-
-
-def cp932_only(recs: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Synthetic names may hold characters outside cp932 (e.g. 𠮷): the tests
-    put in exactly the ones they mean."""
-
-    def fit(value: str) -> str:
-        return "".join(c if c.encode("cp932", "ignore") else "山" for c in value)
-
-    return [{k: fit(v) for k, v in r.items()} for r in recs]
-
-
-def muni_text(count: int, seed: int = 1, kanji: str = GAIJI_CHARS[0]) -> tuple[str, list[dict]]:
-    recs = cp932_only(synth.muni_records(LASDEC, count, seed))
-    named = next(r for r in recs if r["name_kanji"])
-    named["name_kanji"] = f"{kanji}{named['name_kanji']}"
-    return formats.write("muni", recs).decode("utf-8"), recs
-
-
-def drop(folder: Path, name: str, data: bytes, checksum: bool = True) -> Path:
-    """What the resident-record system does: the file, then its checksum file."""
-    path = folder / name
-    path.write_bytes(data)
-    if checksum:
-        digest = hashlib.sha256(data).hexdigest()
-        (folder / f"{name}.sha256").write_text(f"{digest}  {name}\n", encoding="ascii")
-    else:
-        old = time.time() - 60
-        os.utime(path, (old, old))
-    return path
+from tests.support.boundary import (
+    GAIJI_CHARS,
+    LASDEC,
+    Line,
+    cp932_only,
+    drop,
+    muni_text,
+    session,
+)
 
 
 def test_dropped_juki_sjis_file_arrives_at_the_server_exactly_once(line: Line) -> None:
