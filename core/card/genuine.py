@@ -74,6 +74,13 @@ def load_anchors(directory: Path | None) -> list[x509.Certificate]:
     return anchors
 
 
+def describe_anchor(cert: x509.Certificate) -> str:
+    """One line per installed CA for ``renkei card trust``: subject, validity, fingerprint."""
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex(":").upper()
+    until = cert.not_valid_after_utc.date().isoformat()
+    return f"{cert.subject.rfc4514_string()}  ~{until}  SHA-256 {fingerprint}"
+
+
 def _padded(value: bytes, size: int) -> bytes | None:
     return value + bytes(size - len(value)) if len(value) <= size else None
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core import synth
 from core.exchange import protocol as p
 from core.exchange.entry import EntryRefused
 from core.session import Session, unlock
@@ -19,10 +20,10 @@ def session(data: Path) -> Session:
 
 def test_a_day_end_to_end(linkage_server: LinkageServer, terminal_dir: Path) -> None:
     linkage_server.put_notice("spr-131041-20261121-0001.csv", spr_file(spr_records(20)))
-    linkage_server.put_notice("moj-131041-20261121-0001.csv", b"notice_id,pattern\r\nM1,A\r\n")
+    linkage_server.put_notice("moj-131041-20261121-0001.csv", synth.moj_file("131041", 3))
     with session(terminal_dir) as t:
         got = t.fetch()
-        assert (got.files, got.records, got.waiting_added, got.errors) == (2, 21, 20, ())
+        assert (got.files, got.records, got.waiting_added, got.errors) == (2, 23, 20, ())
         assert linkage_server.running  # the server now lists nothing: all receipted
         with t.client() as c:
             assert c.list_notices() == []
@@ -43,7 +44,7 @@ def test_a_day_end_to_end(linkage_server: LinkageServer, terminal_dir: Path) -> 
         kinds = {f.kind: f.status for f in t.inbox()}
         assert kinds == {"moj": "ok", "spr": "ok"}
         rows, problems = t.inbox_records("moj-131041-20261121-0001")
-        assert rows == [{"notice_id": "M1", "pattern": "A"}] and problems == []
+        assert len(rows) == 3 and [q for q in problems if q.severity == "error"] == []
         actions = [h.action for h in t.history()]
         assert "exchange.history.send" in actions and "exchange.history.receipt" in actions
     received = linkage_server.received_records()
@@ -290,3 +291,33 @@ def test_clock_skew_is_warned(linkage_server: LinkageServer, terminal_dir: Path)
         got = t.fetch()
         assert len(got.errors) == 1 and "900" in got.errors[0]
         assert 890 < t.status().clock_skew < 910
+
+
+def test_two_processes_fetching_at_once_store_each_file_once(
+    linkage_server: LinkageServer, terminal_dir: Path
+) -> None:
+    """The TUI's automatic fetch and a timer's ``renkei fetch`` may overlap."""
+    import threading
+
+    for n in range(4):
+        recs = spr_records(30, start=30 * n)
+        linkage_server.put_notice(f"spr-131041-20261121-{n:04d}.csv", spr_file(recs))
+    linkage_server.faults({"match": "GET /v1/moj-notices/*", "action": "delay", "seconds": 0.1})
+    first, second = session(terminal_dir), session(terminal_dir)
+    results = []
+    workers = [
+        threading.Thread(target=lambda s=s: results.append(s.fetch())) for s in (first, second)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    try:
+        assert len(results) == 2
+        assert sum(r.waiting_added for r in results) == 120
+        assert len(first.waiting()) == 120
+        rows = first.vault.store.query("SELECT state, count(*) FROM exchange_inbox GROUP BY state")
+        assert {r[0]: r[1] for r in rows} == {"receipted": 4}
+    finally:
+        first.close()
+        second.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -55,7 +56,11 @@ def _free_port_pair() -> int:
 
 
 class PcscStack:
-    def __init__(self) -> None:
+    """pcscd with the vpcd reader — or, with ``with_reader=False``, with no reader
+    at all (its socket is then only handed to subprocesses through :meth:`env`)."""
+
+    def __init__(self, with_reader: bool = True) -> None:
+        self.with_reader = with_reader
         self.dir = Path(tempfile.mkdtemp(prefix="renkei-pcsc-"))
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
@@ -80,10 +85,11 @@ class PcscStack:
         self.port = _free_port_pair()
         conf = self.dir / "reader.conf.d"
         conf.mkdir()
-        (conf / "vpcd").write_text(
-            f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{self.port:X}\n'
-            f"LIBPATH {driver}\nCHANNELID 0x{self.port:X}\n"
-        )
+        if self.with_reader:
+            (conf / "vpcd").write_text(
+                f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{self.port:X}\n'
+                f"LIBPATH {driver}\nCHANNELID 0x{self.port:X}\n"
+            )
         run = self.dir / "run"
         run.mkdir()
         private = (
@@ -97,14 +103,16 @@ class PcscStack:
             )
             cmd = ["unshare", "-m", "sh", "-c", script]
             self.socket = str(run / "pcscd.comm")
-        else:  # no private namespace: the system location, which must be free
-            if Path("/run/pcscd/pcscd.comm").exists():
-                self._fail("another pcscd is running and no private mount namespace is available")
-            cmd = [pcscd, "-f", "-c", str(conf)]
+        else:  # no private namespace: the system location
             self.socket = "/run/pcscd/pcscd.comm"
+            if Path(self.socket).exists():
+                self._use_system_pcscd()
+                return
+            cmd = [pcscd, "-f", "-c", str(conf)]
         log = open(self.dir / "pcscd.log", "wb")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        os.environ["PCSCLITE_CSOCK_NAME"] = self.socket
+        if self.with_reader:
+            os.environ["PCSCLITE_CSOCK_NAME"] = self.socket
         deadline = time.monotonic() + 15
         while not Path(self.socket).exists():
             if self.proc.poll() is not None:
@@ -112,8 +120,25 @@ class PcscStack:
             if time.monotonic() > deadline:
                 self._fail("pcscd did not open its socket within 15 s")
             time.sleep(0.05)
+        atexit.register(self.stop)
+        if self.with_reader:
+            self.vcard = VirtualCard(self.port)
+            self._wait_reader(deadline)
+
+    def _use_system_pcscd(self) -> None:
+        """The machine's own pcscd (e.g. socket-activated by systemd) already owns the
+        socket: use it with Debian's vpcd entry (/etc/reader.conf.d/vpcd)."""
+        if not self.with_reader:
+            self._fail("a system pcscd owns the socket: a reader-less pcscd cannot be started")
+        entry = Path("/etc/reader.conf.d/vpcd")
+        text = entry.read_text() if entry.exists() else ""
+        found = re.search(r"^\s*CHANNELID\s+(0x[0-9A-Fa-f]+|\d+)", text, re.M)
+        if found is None:
+            self._fail("a system pcscd is running but /etc/reader.conf.d/vpcd has no CHANNELID")
+        self.port = int(found.group(1), 0)
+        os.environ["PCSCLITE_CSOCK_NAME"] = self.socket
         self.vcard = VirtualCard(self.port)
-        self._wait_reader(deadline)
+        self._wait_reader(time.monotonic() + 15)
         atexit.register(self.stop)
 
     def _wait_reader(self, deadline: float) -> None:
