@@ -12,7 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from core.exchange import entry, fetch, ledger, records, schedule, send
+from core import formats
+from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.report import Problem
 from core.terminal import (
@@ -81,10 +82,8 @@ class Session:
         if not rows or rows[0]["state"] == "listed":
             raise fetch.p.ExchangeError("exchange.inbox.unknown", file=file_id)
         data = self.vault.read_bytes(rows[0]["path"])
-        recs, problems = records.read_csv(data)
-        if rows[0]["kind"] == "spr":
-            problems += records.check_spr(recs)
-        return [{k: v for k, v in r.items() if not k.startswith("_")} for r in recs], problems
+        parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
+        return list(parsed.records), list(parsed.report.problems)
 
     # ② list
     def waiting(self) -> WaitingList:

@@ -148,6 +148,7 @@ class Generator:
         self._card_offset = rng.randrange(10**8)
         self._cards = 0
         self._random = rng.random
+        self._parts: list[str] = []
 
     def pick(self, seq: Any) -> Any:
         """``rng.choice`` without its overhead (the generator makes 100,000s of rows)."""
@@ -159,8 +160,13 @@ class Generator:
 
     # --- names -----------------------------------------------------------------
     def latin_part(self) -> str:
-        syllables = self.t["syllables"]
-        return "".join(self.pick(syllables) for _ in range(self.between(2, 4))).upper()
+        """One part of a Latin name, from a pool of syllable words made once per
+        generator (tens of thousands of names need not re-join syllables)."""
+        if not self._parts:
+            syllables, pick, n = self.t["syllables"], self.pick, self.between
+            words = {"".join(pick(syllables) for _ in range(n(2, 4))).upper() for _ in range(6000)}
+            self._parts = sorted(words)
+        return self.pick(self._parts)
 
     def latin_name(self, long: bool = False) -> str:
         parts = self.between(5, 7) if long else self.between(2, 3)

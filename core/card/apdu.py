@@ -119,7 +119,13 @@ def read_binary_sm(p1: int) -> Command:
     """Secure READ BINARY of a whole EF: data object 96 (expected length 0000 = all),
     extended Le 0000; the answer is data object 86 (padding indicator 01)."""
     return Command(
-        CLA_SM, 0xB0, p1, 0x00, b"\x96\x02\x00\x00", le=EXTENDED_MAX_LE, extended=True,
+        CLA_SM,
+        0xB0,
+        p1,
+        0x00,
+        b"\x96\x02\x00\x00",
+        le=EXTENDED_MAX_LE,
+        extended=True,
         name="READ BINARY (SM)",
     )
 

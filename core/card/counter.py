@@ -46,7 +46,9 @@ def card_present(reader: str | None) -> bool:
 
 
 def wait_for_card(
-    reader: str | None, timeout: float, cancelled: Callable[[], bool] = lambda: False,
+    reader: str | None,
+    timeout: float,
+    cancelled: Callable[[], bool] = lambda: False,
     present: bool = True,
 ) -> bool:
     """Block until a card is on ``reader`` (default: any) — or, with ``present=False``,
@@ -67,7 +69,10 @@ def wait_for_card(
 
 
 def prove(
-    card_number: str, *, reader: str | None = None, trust: Path | None = None,
+    card_number: str,
+    *,
+    reader: str | None = None,
+    trust: Path | None = None,
     today: date | None = None,
 ) -> HandOver:
     """Read the card on the reader with ``card_number`` (one attempt, never retried)."""

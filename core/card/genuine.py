@@ -74,6 +74,13 @@ def load_anchors(directory: Path | None) -> list[x509.Certificate]:
     return anchors
 
 
+def describe_anchor(cert: x509.Certificate) -> str:
+    """One line per installed CA for ``renkei card trust``: subject, validity, fingerprint."""
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex(":").upper()
+    until = cert.not_valid_after_utc.date().isoformat()
+    return f"{cert.subject.rfc4514_string()}  ~{until}  SHA-256 {fingerprint}"
+
+
 def _padded(value: bytes, size: int) -> bytes | None:
     return value + bytes(size - len(value)) if len(value) <= size else None
 
@@ -113,14 +120,19 @@ def _chain(cert_raw: bytes, anchors: list[x509.Certificate]) -> Genuineness | x5
         return Genuineness(NOT_GENUINE, "card.genuine.bad_certificate")
     if not _issued_by_anchor(cert, anchors):
         return Genuineness(
-            NOT_GENUINE, "card.genuine.untrusted", {"issuer": cert.issuer.rfc4514_string()},
+            NOT_GENUINE,
+            "card.genuine.untrusted",
+            {"issuer": cert.issuer.rfc4514_string()},
             cert.subject.rfc4514_string(),
         )
     return cert
 
 
 def check_gen1(
-    check_code: bytes, cert_raw: bytes, front: bytes, photo: bytes,
+    check_code: bytes,
+    cert_raw: bytes,
+    front: bytes,
+    photo: bytes,
     anchors: list[x509.Certificate],
 ) -> Genuineness:
     chain = _chain(cert_raw, anchors)
@@ -152,7 +164,11 @@ def _ecdsa_der(signature: bytes) -> bytes:
 
 
 def check_gen2(
-    signature: bytes, cert_raw: bytes, printed_values: bytes, photo: bytes, name_image: bytes,
+    signature: bytes,
+    cert_raw: bytes,
+    printed_values: bytes,
+    photo: bytes,
+    name_image: bytes,
     anchors: list[x509.Certificate],
 ) -> Genuineness:
     chain = _chain(cert_raw, anchors)

@@ -53,20 +53,28 @@ def _raise_for(scard: ModuleType, hresult: int, reader: str = "") -> None:
     code = hresult & 0xFFFFFFFF
     if code == 0:
         return
-    if code in (_code(scard, "SCARD_E_NO_SERVICE", 0x8010001D),
-                _code(scard, "SCARD_E_SERVICE_STOPPED", 0x8010001E)):
+    if code in (
+        _code(scard, "SCARD_E_NO_SERVICE", 0x8010001D),
+        _code(scard, "SCARD_E_SERVICE_STOPPED", 0x8010001E),
+    ):
         raise NoCardService(f"0x{code:08X}")
     if code == _code(scard, "SCARD_E_NO_READERS_AVAILABLE", 0x8010002E):
         raise NoReader()
-    if code in (_code(scard, "SCARD_E_UNKNOWN_READER", 0x80100009),
-                _code(scard, "SCARD_E_READER_UNAVAILABLE", 0x80100017)):
+    if code in (
+        _code(scard, "SCARD_E_UNKNOWN_READER", 0x80100009),
+        _code(scard, "SCARD_E_READER_UNAVAILABLE", 0x80100017),
+    ):
         raise NoReader(reader)
-    if code in (_code(scard, "SCARD_E_NO_SMARTCARD", 0x8010000C),
-                _code(scard, "SCARD_W_UNRESPONSIVE_CARD", 0x80100066),
-                _code(scard, "SCARD_W_UNPOWERED_CARD", 0x80100067)):
+    if code in (
+        _code(scard, "SCARD_E_NO_SMARTCARD", 0x8010000C),
+        _code(scard, "SCARD_W_UNRESPONSIVE_CARD", 0x80100066),
+        _code(scard, "SCARD_W_UNPOWERED_CARD", 0x80100067),
+    ):
         raise NoCard()
-    if code in (_code(scard, "SCARD_W_REMOVED_CARD", 0x80100069),
-                _code(scard, "SCARD_W_RESET_CARD", 0x80100068)):
+    if code in (
+        _code(scard, "SCARD_W_REMOVED_CARD", 0x80100069),
+        _code(scard, "SCARD_W_RESET_CARD", 0x80100068),
+    ):
         raise CardRemoved()
     raise CardError("card.pcsc", code=f"0x{code:08X}")
 
@@ -180,10 +188,15 @@ class Connection:
         code = hresult & 0xFFFFFFFF
         if code and not self._card_present():
             raise CardRemoved()
-        if code and command.is_extended and code in (
-            _code(s, "SCARD_E_NOT_TRANSACTED", 0x80100016),
-            _code(s, "SCARD_E_INSUFFICIENT_BUFFER", 0x80100008),
-            _code(s, "SCARD_E_INVALID_PARAMETER", 0x80100004),
+        if (
+            code
+            and command.is_extended
+            and code
+            in (
+                _code(s, "SCARD_E_NOT_TRANSACTED", 0x80100016),
+                _code(s, "SCARD_E_INSUFFICIENT_BUFFER", 0x80100008),
+                _code(s, "SCARD_E_INVALID_PARAMETER", 0x80100004),
+            )
         ):
             raise NoExtendedLength()
         if code == _code(s, "SCARD_E_NOT_TRANSACTED", 0x80100016):

@@ -173,8 +173,9 @@ def read_kind(card: Transport) -> CardKind:
     specification's form) so a reader without extended length fails here,
     before the number is ever sent."""
     lay = layout()
-    common = _send(card, apdu.read_binary(lay["mf"]["common"], le=apdu.EXTENDED_MAX_LE,
-                                          extended=True))
+    common = _send(
+        card, apdu.read_binary(lay["mf"]["common"], le=apdu.EXTENDED_MAX_LE, extended=True)
+    )
     version = _tag_text(common, 0xC0)
     card_type = _tag_text(read_plain(card, lay["mf"]["card_type"], 4), 0xC1)
     types = lay["card_type"]
@@ -197,8 +198,9 @@ def authenticate(card: Transport, kind: CardKind, number: str) -> sm.Session:
     response = card.transmit(command)
     if response.sw >> 8 == 0x63:
         raise WrongCardNumber(number, command.name)
-    session = sm.Session(suite, sm.check_authenticate_answer(
-        suite, key, challenge, _check(response, command)))
+    session = sm.Session(
+        suite, sm.check_authenticate_answer(suite, key, challenge, _check(response, command))
+    )
     command = apdu.verify_sm(session.verify_object(number))
     response = card.transmit(command)
     if response.sw >> 8 == 0x63:
@@ -209,7 +211,8 @@ def authenticate(card: Transport, kind: CardKind, number: str) -> sm.Session:
 
 def _files(kind: CardKind) -> list[dict[str, Any]]:
     return [
-        f for f in layout()["file"]
+        f
+        for f in layout()["file"]
         if f["generation"] == kind.generation and kind.kind in f.get("kinds", [kind.kind])
     ]
 
@@ -249,9 +252,7 @@ def decode_fields(kind: CardKind, files: dict[str, bytes]) -> tuple[ChipField, .
     return tuple(out)
 
 
-def read_card(
-    card: Transport, number: str, anchors: list[Any] | None = None
-) -> ChipData:
+def read_card(card: Transport, number: str, anchors: list[Any] | None = None) -> ChipData:
     """Everything the chip holds for ``number``, with the genuineness result.
 
     ``anchors``: the MOJ CA certificates (see :func:`genuine.load_anchors`).

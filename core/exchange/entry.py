@@ -15,8 +15,9 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from core import formats
 from core.errors import EXIT_PROBLEMS, RenkeiError
-from core.exchange import fetch, ledger, records
+from core.exchange import fetch, ledger
 from core.exchange.ledger import checkpoint
 from core.report import Problem
 from core.terminal import EntryResult, WaitingEntry
@@ -26,6 +27,13 @@ if TYPE_CHECKING:
     from core.vault.unlock import Vault
 
 OUTBOX_AAD_CARD = "exchange_outbox.card_sealed"
+CARD_RE = re.compile(r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")
+
+
+def parse_ymd(text: str) -> date | None:
+    if not formats.is_real_date(text or ""):
+        return None
+    return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
 
 def outbox_aad(notice_id: str, column: str) -> str:
@@ -51,7 +59,7 @@ def normalise_card(text: str) -> str:
 
 
 def _d(text: str) -> date:
-    parsed = records.parse_ymd(text)
+    parsed = parse_ymd(text)
     if parsed is None:
         raise ValueError(text)
     return parsed
@@ -72,7 +80,7 @@ def certificate(store: Store, card_number: str) -> tuple[str, dict[str, str], st
 def check(store: Store, card_number: str, delivered: date, today: date) -> list[Problem]:
     """The data check of an entry (FORMATS.md); empty when it may be made."""
     card = normalise_card(card_number)
-    if not records.CARD_RE.match(card):
+    if not CARD_RE.match(card):
         return [Problem(0, "card_number", "exchange.entry.bad_card", {"value": card_number})]
     found = certificate(store, card)
     if found is None:
@@ -90,7 +98,7 @@ def check(store: Store, card_number: str, delivered: date, today: date) -> list[
                 {"value": delivered.isoformat(), "today": today.isoformat()},
             )
         )
-    made = records.parse_ymd(notice.get("card_made_date", ""))
+    made = parse_ymd(notice.get("card_made_date", ""))
     if made is not None and delivered < made:
         problems.append(
             Problem(
@@ -138,7 +146,12 @@ def enter(
             is not None
         )
         notice_id = str(uuid.uuid4())
-        record = records.af_record(notice, delivered, today, notice_id, correction)
+        record = formats.af_record(
+            notice, delivered, today=today, notice_id=notice_id, correction=correction
+        )
+        bad = [q for q in formats.check_record("muni", record) if q.severity == "error"]
+        if bad:  # the certificate notice lacks what a municipal notice needs
+            raise EntryRefused(bad)
         conn.execute(
             "INSERT INTO exchange_outbox (notice_id, card_blind, card_sealed, record_sealed,"
             " delivered_sealed, state, correction, operator, created_at)"

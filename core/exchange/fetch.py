@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.exchange import ledger, records
+from core import formats
+from core.exchange import ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.terminal import FetchResult, Progress, ProgressFn
@@ -162,10 +163,10 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
         tally.errors.append(error.message())
         return
     checkpoint("fetch.stored")
-    rows, problems = records.read_csv(bytes(plain))
-    if item.kind == "spr":
-        problems += records.check_spr(rows)
-    errors = [q for q in problems if records.problem_is_error(q)]
+    parsed = formats.read(item.kind, bytes(plain), lasdec=vault.config.terminal.lasdec or None)
+    rows = parsed.records
+    problems = parsed.report.problems
+    errors = parsed.report.errors  # the fatal problem, if any, is among them
     with vault.store.transaction() as conn:
         added = 0
         if item.kind == "spr" and not errors:

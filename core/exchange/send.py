@@ -16,7 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from core.exchange import entry, ledger, records
+from core import formats
+from core.exchange import entry, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.terminal import Progress, ProgressFn, SendResult
@@ -68,7 +69,7 @@ def build_batch(vault: Vault) -> str | None:
             json.loads(store.unseal_text(r[1], entry.outbox_aad(r[0], "record_sealed")))
             for r in rows
         ]
-        body = records.write_muni(recs)
+        body = formats.write("muni", recs)
         vault.write_bytes(batch_path(batch_id), body)  # encrypted, atomic, durable
         checkpoint("send.built")
         conn.execute(

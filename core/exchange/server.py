@@ -33,10 +33,8 @@ Counters of ``times`` start again whenever the file changes.
 from __future__ import annotations
 
 import asyncio
-import csv
 import fnmatch
 import hashlib
-import io
 import json
 import logging
 import os
@@ -52,6 +50,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from core import formats
 from core.exchange import protocol as p
 from core.exchange.tls import ensure_server_tls
 from core.vault.atomic import write_atomic
@@ -528,28 +527,31 @@ class ReferenceServer:
             self.history(lasdec, "upload-repeat", key)
             await self.json(req, 200, json.loads(rows[0][1]))
             return
-        try:
-            header, records = self._parse_upload(body)
-        except ValueError as exc:
-            await self.problem(req, 422, "bad-file", str(exc))
+        parsed = formats.read("muni", body, lasdec=lasdec)
+        if parsed.fatal is not None:
+            await self.problem(req, 422, "bad-file", parsed.fatal.render("ja"))
             return
+        errors: dict[int, str] = {}
+        for problem in parsed.report.errors:
+            errors.setdefault(problem.line, f"{problem.column}: {problem.reason('ja')}")
         rejects = [r for r in faults if r.get("action") == "reject"]
         receipt_id = "r-" + hashlib.sha256(f"{lasdec}/{key}".encode()).hexdigest()[:20]
-        accepted: list[list[str]] = []
+        accepted: list[dict[str, str]] = []
         rejected: list[p.Rejection] = []
-        col = {name: i for i, name in enumerate(header)}
-        for line, record in records:
-            card = record[col["card_number"]] if "card_number" in col else ""
-            notice = record[col["notice_id"]] if "notice_id" in col else ""
-            reason = ""
-            if len(record) != len(header):
-                reason = f"{len(record)} fields, header has {len(header)}"
+        for line, record in zip(parsed.lines, parsed.records, strict=True):
+            card = record.get("card_number", "")
+            reason = errors.get(line, "")
             for rule in rejects:
                 if card in rule.get("card_numbers", []) or line in rule.get("lines", []):
                     reason = str(rule.get("reason", "rejected by the linkage server"))
             if reason:
                 rejected.append(
-                    p.Rejection(line=line, reason=reason, notice_id=notice, card_number=card)
+                    p.Rejection(
+                        line=line,
+                        reason=reason,
+                        notice_id=record.get("notice_id", ""),
+                        card_number=card,
+                    )
                 )
             else:
                 accepted.append(record)
@@ -557,13 +559,10 @@ class ReferenceServer:
             receipt_id=receipt_id, accepted=len(accepted), rejected=tuple(rejected)
         )
         if accepted:
-            out = io.StringIO(newline="")
-            writer = csv.writer(out, lineterminator="\r\n")
-            writer.writerow(header)
-            writer.writerows(accepted)
             folder = self.received_dir(lasdec)
             folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(folder / f"{receipt_id}.csv", out.getvalue().encode("utf-8"))
+            data = formats.write("muni", accepted, extra_columns=parsed.extra_columns)
+            write_atomic(folder / f"{receipt_id}.csv", data)
         self._sql(
             "INSERT INTO uploads (lasdec, idem_key, receipt_id, digest, answer, at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -575,32 +574,6 @@ class ReferenceServer:
         if any(r.get("action") == "drop_after_store" for r in faults):
             raise Cut("answer to an upload dropped after storing it")
         await self.json(req, 201, answer.to_json())
-
-    @staticmethod
-    def _parse_upload(body: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"not UTF-8 at byte {exc.start}") from exc
-        if text.startswith("\ufeff"):
-            raise ValueError("a byte order mark is not allowed")
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            header = next(reader)
-        except StopIteration as exc:
-            raise ValueError("empty file") from exc
-        except csv.Error as exc:
-            raise ValueError(f"line 1: {exc}") from exc
-        if "notice_id" not in header or "card_number" not in header:
-            raise ValueError("header lacks notice_id or card_number")
-        records = []
-        try:
-            for record in reader:
-                if record:
-                    records.append((reader.line_num, record))
-        except csv.Error as exc:
-            raise ValueError(f"line {reader.line_num}: {exc}") from exc
-        return header, records
 
     async def upload_result(self, req: Request, lasdec: str, receipt_id: str) -> None:
         rows = self._sql(

@@ -38,6 +38,10 @@ from core.terminal import Progress, ProgressFn, WaitingEntry
 from core.wareki import to_wareki
 
 PROGRESS_EVERY = 250  # rows between two progress reports
+# fpdf2 replaces this alias with the page total in any text it draws. It holds a
+# noncharacter that no font has, so a value containing it is shown as [U+FFFF]
+# by the check and can never be taken for the alias (unlike fpdf2's "{nb}").
+PAGES_ALIAS = "\uffffnb\uffff"
 
 SEX = {"1": "男", "2": "女"}
 
@@ -169,6 +173,7 @@ class _ListPdf(FPDF):
         self.total_rows = total_rows
         self.unprintable: list[Unprintable] = []
         self.bottom = self.h - self.margin - 5.0
+        self.alias_nb_pages(PAGES_ALIAS)
         self.set_font(self.primary, size=self.size)
         self._prepare_header()
 
@@ -291,8 +296,10 @@ class _ListPdf(FPDF):
             self.set_xy(m + label_w, y + n * self.line_h)
             self.put(self.filter_w, 4.5, self.coverage.check(line), size=self.filter_size)
         self.set_xy(m + self.epw - 60, y)
-        pages = self.coverage.check(f"{self.page_no()} / {{nb}} ページ")
-        self.put(60, 4.5, pages, align="R", size=size)
+        # Drawn without the check: the alias is replaced by the page total.
+        self._fallback(False)
+        self.set_font_size(size)
+        self.cell(60, 4.5, f"{self.page_no()} / {PAGES_ALIAS} ページ", align="R")
         y += max(1, len(self.filter_lines)) * self.line_h + 1
         self.set_xy(m, y)
         self.put(self.epw, 4.5, self.h_rest, size=size)

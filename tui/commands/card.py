@@ -61,6 +61,20 @@ def _read(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trust(args: argparse.Namespace) -> int:
+    from core.card import genuine
+
+    directory = genuine.trust_dir(resolve_data_dir(getattr(args, "data", None)))
+    anchors = genuine.load_anchors(directory)
+    print(f"{t('card.cli.trust_dir')}: {directory}")
+    if not anchors:
+        print(t("card.genuine.no_anchor"))
+        return 0
+    for cert in anchors:
+        print(genuine.describe_anchor(cert))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     card = sub.add_parser(
         "card", parents=[common], help="IC card reader: residence card / SPR certificate chip"
@@ -75,3 +89,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     read.add_argument("--reader", default=None, help="reader name (default: the one with a card)")
     read.add_argument("--json", action="store_true", help="print JSON (text only, no images)")
     read.set_defaults(func=_read)
+    trust = card_sub.add_parser(
+        "trust", parents=[common], help="list the MOJ CA certificates installed for genuineness"
+    )
+    trust.set_defaults(func=_trust)

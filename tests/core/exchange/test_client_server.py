@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from core import formats
 from core.exchange import protocol as p
 from core.exchange.client import Client
 from core.exchange.tls import issue, make_ca
-from tests.support.linkage import LinkageServer
+from tests.support.linkage import LinkageServer, spr_records
 
 CSV = (
     "notice_id,card_number,card_made_date\r\n"
     + "".join(f"N{i:05d},AB{i:08d}CD,20240401\r\n" for i in range(2000))
 ).encode()
 
-MUNI = (
-    b"notice_id,pattern,fact_code,card_number,card_delivered_date\r\n"
-    b"u1,AF,4,AB00000001CD,20241001\r\n"
-    b"u2,AF,4,AB00000002CD,20241002\r\n"
-    b"u3,AF,4,AB00000003CD,20241003\r\n"
-)
+U = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(5)]
+CERTS = spr_records(5)
+
+
+def muni(*numbers: int) -> bytes:
+    """A municipal notice file of AF records for certificates ``numbers``."""
+    return formats.write(
+        "muni",
+        [
+            formats.af_record(CERTS[n], date(2024, 10, n), today=date(2024, 11, 1), notice_id=U[n])
+            for n in numbers
+        ],
+    )
+
+
+MUNI = muni(1, 2, 3)
 
 
 class Sleeps(list[float]):
@@ -177,11 +189,9 @@ def test_upload_is_idempotent_by_key(linkage_server: LinkageServer) -> None:
         assert again_status == 200 and again == answer
         assert c.municipal_result(answer.receipt_id) == answer
         with pytest.raises(p.ServerProblem) as conflict:
-            c.send_municipal(
-                MUNI + b"u4,AF,4,AB00000004CD,20241004\r\n", "0f3c2a4e-1111-2222-3333-444455556666"
-            )
+            c.send_municipal(muni(1, 2, 3, 4), "0f3c2a4e-1111-2222-3333-444455556666")
     assert conflict.value.status == 422
-    assert [r["notice_id"] for r in linkage_server.received_records()] == ["u1", "u2", "u3"]
+    assert [r["notice_id"] for r in linkage_server.received_records()] == U[1:4]
 
 
 def test_upload_answer_lost_after_store_is_repeated_not_doubled(
@@ -221,10 +231,10 @@ def test_partial_rejection_names_line_and_reason(linkage_server: LinkageServer) 
     assert answer.accepted == 2
     assert answer.rejected == (
         p.Rejection(
-            line=3, reason="番号が存在しません", notice_id="u2", card_number="AB00000002CD"
+            line=3, reason="番号が存在しません", notice_id=U[2], card_number="AB00000002CD"
         ),
     )
-    assert [r["notice_id"] for r in linkage_server.received_records()] == ["u1", "u3"]
+    assert [r["notice_id"] for r in linkage_server.received_records()] == [U[1], U[3]]
 
 
 def test_digest_mismatch_is_refused(linkage_server: LinkageServer) -> None:
@@ -260,3 +270,19 @@ def test_client_certificate_required(tmp_path: Path) -> None:
             assert c.server_time().year > 2000
     finally:
         server.stop()
+
+
+def test_server_rejects_records_failing_the_data_check(linkage_server: LinkageServer) -> None:
+    records = [
+        formats.af_record(CERTS[n], date(2024, 10, 1), today=date(2024, 11, 1), notice_id=U[n])
+        for n in (1, 2)
+    ]
+    records[1]["birth_date"] = "20240230"
+    body = formats.write("muni", records)
+    with client(linkage_server) as c:
+        _, answer = c.send_municipal(body, "aaaaaaaa-0000-0000-0000-000000000005")
+        assert answer.accepted == 1 and [r.line for r in answer.rejected] == [3]
+        assert "birth_date" in answer.rejected[0].reason
+        with pytest.raises(p.ServerProblem) as whole:
+            c.send_municipal(b"not,a\r\nmunicipal,file\r\n", "aaaaaaaa-0000-0000-0000-000000000006")
+    assert whole.value.status == 422 and whole.value.key == "exchange.problem.bad_file"

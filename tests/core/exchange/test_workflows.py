@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core import synth
 from core.exchange import protocol as p
 from core.exchange.entry import EntryRefused
 from core.session import Session, unlock
@@ -19,10 +20,10 @@ def session(data: Path) -> Session:
 
 def test_a_day_end_to_end(linkage_server: LinkageServer, terminal_dir: Path) -> None:
     linkage_server.put_notice("spr-131041-20261121-0001.csv", spr_file(spr_records(20)))
-    linkage_server.put_notice("moj-131041-20261121-0001.csv", b"notice_id,pattern\r\nM1,A\r\n")
+    linkage_server.put_notice("moj-131041-20261121-0001.csv", synth.moj_file("131041", 3))
     with session(terminal_dir) as t:
         got = t.fetch()
-        assert (got.files, got.records, got.waiting_added, got.errors) == (2, 21, 20, ())
+        assert (got.files, got.records, got.waiting_added, got.errors) == (2, 23, 20, ())
         assert linkage_server.running  # the server now lists nothing: all receipted
         with t.client() as c:
             assert c.list_notices() == []
@@ -43,7 +44,7 @@ def test_a_day_end_to_end(linkage_server: LinkageServer, terminal_dir: Path) -> 
         kinds = {f.kind: f.status for f in t.inbox()}
         assert kinds == {"moj": "ok", "spr": "ok"}
         rows, problems = t.inbox_records("moj-131041-20261121-0001")
-        assert rows == [{"notice_id": "M1", "pattern": "A"}] and problems == []
+        assert len(rows) == 3 and [q for q in problems if q.severity == "error"] == []
         actions = [h.action for h in t.history()]
         assert "exchange.history.send" in actions and "exchange.history.receipt" in actions
     received = linkage_server.received_records()

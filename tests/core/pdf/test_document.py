@@ -355,3 +355,10 @@ def test_synthetic_day_list_comes_back_whole(tmp_path: Path) -> None:
         cell = cells[row.card_number]
         assert _same(cell.get("name_alpha", ""), row.name_alpha), row.card_number
         assert _same(cell.get("name_kanji", ""), row.name_kanji), row.card_number
+
+
+def test_text_that_looks_like_the_page_total_alias_prints_as_it_is(tmp_path: Path) -> None:
+    rows = [entry("AA00000001AA", "X {nb} Y", "金 花")]
+    path = _write(render(rows, _header(filter_text="{nb}")), tmp_path / "alias.pdf")
+    text = text_of(path)
+    assert "抽出条件： {nb}" in text and "X {nb} Y" in text and "1 / 1 ページ" in text

@@ -55,7 +55,11 @@ def _free_port_pair() -> int:
 
 
 class PcscStack:
-    def __init__(self) -> None:
+    """pcscd with the vpcd reader — or, with ``with_reader=False``, with no reader
+    at all (its socket is then only handed to subprocesses through :meth:`env`)."""
+
+    def __init__(self, with_reader: bool = True) -> None:
+        self.with_reader = with_reader
         self.dir = Path(tempfile.mkdtemp(prefix="renkei-pcsc-"))
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
@@ -80,10 +84,11 @@ class PcscStack:
         self.port = _free_port_pair()
         conf = self.dir / "reader.conf.d"
         conf.mkdir()
-        (conf / "vpcd").write_text(
-            f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{self.port:X}\n'
-            f"LIBPATH {driver}\nCHANNELID 0x{self.port:X}\n"
-        )
+        if self.with_reader:
+            (conf / "vpcd").write_text(
+                f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{self.port:X}\n'
+                f"LIBPATH {driver}\nCHANNELID 0x{self.port:X}\n"
+            )
         run = self.dir / "run"
         run.mkdir()
         private = (
@@ -104,7 +109,8 @@ class PcscStack:
             self.socket = "/run/pcscd/pcscd.comm"
         log = open(self.dir / "pcscd.log", "wb")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        os.environ["PCSCLITE_CSOCK_NAME"] = self.socket
+        if self.with_reader:
+            os.environ["PCSCLITE_CSOCK_NAME"] = self.socket
         deadline = time.monotonic() + 15
         while not Path(self.socket).exists():
             if self.proc.poll() is not None:
@@ -112,9 +118,10 @@ class PcscStack:
             if time.monotonic() > deadline:
                 self._fail("pcscd did not open its socket within 15 s")
             time.sleep(0.05)
-        self.vcard = VirtualCard(self.port)
-        self._wait_reader(deadline)
         atexit.register(self.stop)
+        if self.with_reader:
+            self.vcard = VirtualCard(self.port)
+            self._wait_reader(deadline)
 
     def _wait_reader(self, deadline: float) -> None:
         from core.card.reader import Context

@@ -51,6 +51,11 @@ def test_read_first_generation(
     assert "偽変造確認: 真正" in out.stdout
     assert "券面画像: あり" in out.stdout
     assert card.auth_attempts == 1
+    # nothing read from the card was written anywhere the command could write
+    written = sorted(str(p.relative_to(card_data)) for p in card_data.rglob("*") if p.is_file())
+    assert written == ["moj-ca/test-moj-ca.pem"]
+    home = [Path(cli_env["HOME"]), Path(cli_env["XDG_DATA_HOME"])]
+    assert not any(p.is_file() for d in home if d.exists() for p in d.rglob("*"))
 
 
 def test_read_second_generation_as_json(
@@ -207,3 +212,27 @@ def test_no_card_service(renkei_cmd: list[str], cli_env: dict[str, str], tmp_pat
     _fails(out, "no card service: PC/SC (pcscd) is not running")
     out = _run(renkei_cmd, env, "card", "read", "--number", "AB12345678CD")
     _fails(out, "カードサービス（PC/SC, pcscd）が動いていません")
+
+
+def test_no_reader_connected(renkei_cmd: list[str], cli_env: dict[str, str]) -> None:
+    bare = PcscStack(with_reader=False)  # a second pcscd, with no reader configured
+    bare.start()
+    try:
+        env = bare.env(cli_env)
+        out = _run(renkei_cmd, env, "card", "readers", "--lang", "en")
+        assert (out.returncode, out.stdout.strip()) == (0, "no card readers"), out.stderr
+        out = _run(renkei_cmd, env, "card", "read", "--number", "AB12345678CD", "--lang", "en")
+        _fails(out, "no card reader is connected")
+    finally:
+        bare.stop()
+
+
+def test_trust_lists_the_installed_moj_ca(
+    renkei_cmd: list[str], cli_env: dict[str, str], card_data: Path, tmp_path: Path
+) -> None:
+    out = _run(renkei_cmd, cli_env, "card", "trust", "--data", str(card_data), "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    assert str(card_data / "moj-ca") in out.stdout
+    assert "CN=TEST MOJ CA" in out.stdout and "SHA-256" in out.stdout
+    out = _run(renkei_cmd, cli_env, "card", "trust", "--data", str(tmp_path / "none"))
+    assert "法務省CA証明書がインストールされていません" in out.stdout
