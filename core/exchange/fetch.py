@@ -168,10 +168,7 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
     problems = parsed.report.problems
     errors = parsed.report.errors  # the fatal problem, if any, is among them
     with vault.store.transaction() as conn:
-        added = 0
-        if item.kind == "spr" and not errors:
-            added = _ingest(vault.store, conn, item.file_id, rows)
-        conn.execute(
+        moved = conn.execute(
             "UPDATE exchange_inbox SET state = 'stored', path = ?, records = ?, status = ?,"
             " problems = ?, error = '', stored_at = ? WHERE file_id = ? AND state = 'listed'",
             (
@@ -182,7 +179,12 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
                 ledger.stamp(),
                 item.file_id,
             ),
-        )
+        ).rowcount
+        if not moved:  # another process (the TUI, a timer) stored it meanwhile
+            return
+        added = 0
+        if item.kind == "spr" and not errors:
+            added = _ingest(vault.store, conn, item.file_id, rows)
         ledger.history(
             vault.store,
             "exchange.history.store",

@@ -291,3 +291,33 @@ def test_clock_skew_is_warned(linkage_server: LinkageServer, terminal_dir: Path)
         got = t.fetch()
         assert len(got.errors) == 1 and "900" in got.errors[0]
         assert 890 < t.status().clock_skew < 910
+
+
+def test_two_processes_fetching_at_once_store_each_file_once(
+    linkage_server: LinkageServer, terminal_dir: Path
+) -> None:
+    """The TUI's automatic fetch and a timer's ``renkei fetch`` may overlap."""
+    import threading
+
+    for n in range(4):
+        recs = spr_records(30, start=30 * n)
+        linkage_server.put_notice(f"spr-131041-20261121-{n:04d}.csv", spr_file(recs))
+    linkage_server.faults({"match": "GET /v1/moj-notices/*", "action": "delay", "seconds": 0.1})
+    first, second = session(terminal_dir), session(terminal_dir)
+    results = []
+    workers = [
+        threading.Thread(target=lambda s=s: results.append(s.fetch())) for s in (first, second)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    try:
+        assert len(results) == 2
+        assert sum(r.waiting_added for r in results) == 120
+        assert len(first.waiting()) == 120
+        rows = first.vault.store.query("SELECT state, count(*) FROM exchange_inbox GROUP BY state")
+        assert {r[0]: r[1] for r in rows} == {"receipted": 4}
+    finally:
+        first.close()
+        second.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -102,11 +103,12 @@ class PcscStack:
             )
             cmd = ["unshare", "-m", "sh", "-c", script]
             self.socket = str(run / "pcscd.comm")
-        else:  # no private namespace: the system location, which must be free
-            if Path("/run/pcscd/pcscd.comm").exists():
-                self._fail("another pcscd is running and no private mount namespace is available")
-            cmd = [pcscd, "-f", "-c", str(conf)]
+        else:  # no private namespace: the system location
             self.socket = "/run/pcscd/pcscd.comm"
+            if Path(self.socket).exists():
+                self._use_system_pcscd()
+                return
+            cmd = [pcscd, "-f", "-c", str(conf)]
         log = open(self.dir / "pcscd.log", "wb")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         if self.with_reader:
@@ -122,6 +124,22 @@ class PcscStack:
         if self.with_reader:
             self.vcard = VirtualCard(self.port)
             self._wait_reader(deadline)
+
+    def _use_system_pcscd(self) -> None:
+        """The machine's own pcscd (e.g. socket-activated by systemd) already owns the
+        socket: use it with Debian's vpcd entry (/etc/reader.conf.d/vpcd)."""
+        if not self.with_reader:
+            self._fail("a system pcscd owns the socket: a reader-less pcscd cannot be started")
+        entry = Path("/etc/reader.conf.d/vpcd")
+        text = entry.read_text() if entry.exists() else ""
+        found = re.search(r"^\s*CHANNELID\s+(0x[0-9A-Fa-f]+|\d+)", text, re.M)
+        if found is None:
+            self._fail("a system pcscd is running but /etc/reader.conf.d/vpcd has no CHANNELID")
+        self.port = int(found.group(1), 0)
+        os.environ["PCSCLITE_CSOCK_NAME"] = self.socket
+        self.vcard = VirtualCard(self.port)
+        self._wait_reader(time.monotonic() + 15)
+        atexit.register(self.stop)
 
     def _wait_reader(self, deadline: float) -> None:
         from core.card.reader import Context
