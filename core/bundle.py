@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from core.charset import CharsetError, Tables, encode_file
+from core.boundary import notices
+from core.charset import CharsetError, Tables
 from core.errors import RenkeiError
 from core.vault import envelope
 from core.vault.atomic import DIR_MODE, write_atomic
@@ -277,7 +278,7 @@ def import_bundle(
 
 # --- what the resident-record side needs: the received MOJ notices ----------
 
-EXPORT_KINDS = ("moj", "spr")
+EXPORT_KINDS = notices.EXPORT_KINDS
 
 
 @dataclass
@@ -294,23 +295,17 @@ def pending_notices(vault: Vault, tables: Tables, include_exported: bool = False
     done = set() if include_exported else {
         row["file_id"] for row in vault.store.query("SELECT file_id FROM media_exported")
     }  # fmt: skip
-    rows = vault.store.query(
-        "SELECT file_id, name, path FROM exchange_inbox WHERE state IN ('stored', 'receipted')"
-        " AND status = 'ok' AND kind IN (?, ?) ORDER BY name",
-        EXPORT_KINDS,
-    )
     out = PendingExport([], [], [])
-    for row in rows:
-        if row["file_id"] in done:
+    for notice in notices.received(vault):
+        if notice.file_id in done:
             continue
-        text = vault.read_bytes(row["path"]).decode("utf-8")
         try:
-            data = encode_file(text, tables.codec, row["name"], tables.hints)
+            data = notices.for_boundary(vault, tables, notice)
         except CharsetError as exc:
             out.refused.append(exc)
             continue
-        out.items.append((row["name"], data))
-        out.file_ids.append(row["file_id"])
+        out.items.append((notice.name, data))
+        out.file_ids.append(notice.file_id)
     return out
 
 

@@ -110,7 +110,7 @@ class Session:
                     notice_id=r["notice_id"],
                     card_number=store.unseal_text(r["card_sealed"], entry.OUTBOX_AAD_CARD),
                     state=r["state"],
-                    delivered=date.fromisoformat(
+                    delivered=_iso_or_none(
                         store.unseal_text(
                             r["delivered_sealed"],
                             entry.outbox_aad(r["notice_id"], "delivered_sealed"),
@@ -188,6 +188,10 @@ class Session:
             self.schedule.done(due.action, due.slot)
             ran.append((due.action, result))
         return ran
+
+
+def _iso_or_none(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def unlock(data_dir: Path | str, passphrase: str, **client_options: Any) -> Session:

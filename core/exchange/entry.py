@@ -23,6 +23,8 @@ from core.report import Problem
 from core.terminal import EntryResult, WaitingEntry
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from core.store.db import Store
     from core.vault.unlock import Vault
 
@@ -152,23 +154,7 @@ def enter(
         bad = [q for q in formats.check_record("muni", record) if q.severity == "error"]
         if bad:  # the certificate notice lacks what a municipal notice needs
             raise EntryRefused(bad)
-        conn.execute(
-            "INSERT INTO exchange_outbox (notice_id, card_blind, card_sealed, record_sealed,"
-            " delivered_sealed, state, correction, operator, created_at)"
-            " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-            (
-                notice_id,
-                blind,
-                store.seal(card, OUTBOX_AAD_CARD),
-                store.seal(
-                    json.dumps(record, ensure_ascii=False), outbox_aad(notice_id, "record_sealed")
-                ),
-                store.seal(delivered.isoformat(), outbox_aad(notice_id, "delivered_sealed")),
-                int(correction),
-                operator,
-                ledger.stamp(),
-            ),
-        )
+        _queue(conn, store, record, card, delivered.isoformat(), correction, operator)
         what = "correction" if correction else ("replaced" if replaced else "new")
         vault.audit.append("exchange.entry", actor=operator, record=store.ref(card), detail=what)
         ledger.history(store, "exchange.history.entry", f"{store.ref(card)[:12]} {what}")
@@ -176,6 +162,77 @@ def enter(
     return EntryResult(
         card_number=card, delivered=delivered, replaced=replaced, correction=correction
     )
+
+
+def _queue(
+    conn: sqlite3.Connection,
+    store: Store,
+    record: dict[str, str],
+    card: str,
+    delivered: str,
+    correction: bool,
+    operator: str,
+) -> None:
+    """One record into the send queue (state ``queued``), in the caller's transaction.
+
+    ``card``/``delivered`` (ISO) name the certificate whose 交付年月日 the record
+    reports; both are "" for a record that reports none, so it never touches
+    the 未入力 list.
+    """
+    notice_id = record["notice_id"]
+    conn.execute(
+        "INSERT INTO exchange_outbox (notice_id, card_blind, card_sealed, record_sealed,"
+        " delivered_sealed, state, correction, operator, created_at)"
+        " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+        (
+            notice_id,
+            store.blind(card, "card"),
+            store.seal(card, OUTBOX_AAD_CARD),
+            store.seal(
+                json.dumps(record, ensure_ascii=False), outbox_aad(notice_id, "record_sealed")
+            ),
+            store.seal(delivered, outbox_aad(notice_id, "delivered_sealed")),
+            int(correction),
+            operator,
+            ledger.stamp(),
+        ),
+    )
+
+
+def queue_records(
+    store: Store, conn: sqlite3.Connection, recs: list[dict[str, str]], operator: str
+) -> None:
+    """Checked municipal notice records made elsewhere (the resident-record
+    system's import folder) into the send queue, in the caller's transaction;
+    ``send`` takes them like entries made here. A record that reports a
+    certificate's 交付年月日 takes that certificate off the 未入力 list when sent."""
+    for rec in recs:
+        delivered = parse_ymd(rec.get("card_delivered_date", ""))
+        card = normalise_card(rec.get("card_number", "")) if delivered else ""
+        _queue(
+            conn,
+            store,
+            rec,
+            card,
+            delivered.isoformat() if delivered else "",
+            rec.get("fact_code") == "3",  # 修正
+            operator,
+        )
+
+
+def queued_notice_ids(store: Store, notice_ids: list[str]) -> set[str]:
+    """Which of ``notice_ids`` are in the outbox already (any state)."""
+    found: set[str] = set()
+    for start in range(0, len(notice_ids), 500):
+        part = notice_ids[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        found.update(
+            r[0]
+            for r in store.query(
+                f"SELECT notice_id FROM exchange_outbox WHERE notice_id IN ({marks})", part
+            )
+        )
+    return found
 
 
 def waiting_entries(store: Store) -> list[WaitingEntry]:
@@ -186,11 +243,11 @@ def waiting_entries(store: Store) -> list[WaitingEntry]:
         "SELECT notice_id, card_blind, delivered_sealed FROM exchange_outbox"
         " WHERE state IN ('queued', 'sending') ORDER BY created_at"
     ):
-        entered[bytes(row["card_blind"])] = date.fromisoformat(
-            store.unseal_text(
-                row["delivered_sealed"], outbox_aad(row["notice_id"], "delivered_sealed")
-            )
+        delivered = store.unseal_text(
+            row["delivered_sealed"], outbox_aad(row["notice_id"], "delivered_sealed")
         )
+        if delivered:  # records from the resident-record system may report no date
+            entered[bytes(row["card_blind"])] = date.fromisoformat(delivered)
     out = []
     for row in store.query(
         "SELECT card_blind, record_sealed, received_at FROM exchange_certificates"

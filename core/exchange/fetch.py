@@ -201,42 +201,41 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
 def _ingest(
     store: Store, conn: sqlite3.Connection, file_id: str, rows: list[dict[str, str]]
 ) -> int:
-    """Certificate notices into the 未入力 list: one entry per card number."""
-    added = 0
+    """Certificate notices into the 未入力 list: one entry per card number (the
+    same card again updates it; a notice carrying the date removes it)."""
     at = ledger.stamp()
+    key = store.blind_key()
+    known = {bytes(r[0]) for r in conn.execute("SELECT card_blind FROM exchange_certificates")}
+    added = 0
+    params = []
     for rec in rows:
         card = rec["card_number"]
-        blind = store.blind(card, "card")
+        blind = store.blind(card, "card", key=key)
         notice = {k: v for k, v in rec.items() if not k.startswith("_")}
-        sealed = store.seal(json.dumps(notice, ensure_ascii=False), CERT_AAD_RECORD)
-        reported = bool(rec.get("card_delivered_date"))
-        old = conn.execute(
-            "SELECT state FROM exchange_certificates WHERE card_blind = ?", (blind,)
-        ).fetchone()
-        if old is None:
-            conn.execute(
-                "INSERT INTO exchange_certificates (card_blind, card_sealed, record_sealed,"
-                " file_id, state, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    blind,
-                    store.seal(card, CERT_AAD_CARD),
-                    sealed,
-                    file_id,
-                    "reported" if reported else "waiting",
-                    at,
-                    at,
-                ),
+        state = "reported" if rec.get("card_delivered_date") else "waiting"
+        if blind not in known:
+            known.add(blind)
+            added += state == "waiting"
+        params.append(
+            (
+                blind,
+                store.seal(card, CERT_AAD_CARD),
+                store.seal(json.dumps(notice, ensure_ascii=False), CERT_AAD_RECORD),
+                file_id,
+                state,
+                at,
+                at,
             )
-            added += 0 if reported else 1
-            continue
-        state = old[0]
-        if reported:
-            state = "reported"
-        conn.execute(
-            "UPDATE exchange_certificates SET record_sealed = ?, file_id = ?, state = ?,"
-            " updated_at = ? WHERE card_blind = ?",
-            (sealed, file_id, state, at, blind),
         )
+    conn.executemany(
+        "INSERT INTO exchange_certificates (card_blind, card_sealed, record_sealed, file_id,"
+        " state, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (card_blind) DO UPDATE SET record_sealed = excluded.record_sealed,"
+        " file_id = excluded.file_id, updated_at = excluded.updated_at,"
+        " state = CASE WHEN excluded.state = 'reported' THEN 'reported'"
+        " ELSE exchange_certificates.state END",
+        params,
+    )
     return added
 
 

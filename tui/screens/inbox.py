@@ -123,6 +123,15 @@ class InboxFileScreen(Screen[None]):
         Binding("escape", "app.pop_screen", tr("action.back"), id="inbox.back")
     ]
 
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        """Enter on a record: its items as table 4.1.1 names them, old beside new."""
+        from core.notice_view import describe
+        from tui.screens.notice import NoticeScreen
+
+        event.stop()
+        view = describe(self.item.kind, event.item, event.index + 2)  # header: line 1
+        self.app.push_screen(NoticeScreen(view))
+
     def __init__(self, item: InboxFile, records: list[dict[str, str]], problems: list[Any]):
         super().__init__()
         self.item = item

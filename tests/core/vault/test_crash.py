@@ -177,3 +177,41 @@ def test_rekey_refuses_while_another_process_has_it_open(tmp_path: Path) -> None
     with open_vault(data, PASSPHRASE, delay_base=0.0), pytest.raises(InUse):
         rekey(data, PASSPHRASE)
     assert len(KeyFile.load(data).wrapped) == 1  # nothing was started
+
+
+def test_sigkill_during_passwd_leaves_one_of_the_two_passphrases(tmp_path: Path) -> None:
+    """The key file is replaced atomically: after a kill, the old or the new
+    passphrase opens it, never neither."""
+    from core.vault.errors import WrongPassphrase
+    from core.vault.unlock import change_passphrase
+
+    data = tmp_path / "d"
+    with new_vault(data) as vault:
+        vault.write_bytes("files/a.enc", b"kept")
+    phrases = [PASSPHRASE, "the other passphrase"]
+    rng = random.Random(3)
+
+    def current() -> str:
+        for phrase in phrases:
+            try:
+                open_vault(data, phrase, delay_base=0.0).close()
+            except WrongPassphrase:
+                continue
+            return phrase
+        raise AssertionError("neither passphrase opens the key file")
+
+    for _ in range(25):
+        now = current()
+
+        def child(ready: int, now: str = now) -> None:
+            os.write(ready, b"r")
+            old, new = now, phrases[1 - phrases.index(now)]
+            while True:
+                change_passphrase(data, old, new)
+                old, new = new, old
+
+        pid, ready = _fork(child)
+        _kill_after(pid, ready, rng.uniform(0, 0.05))
+        with open_vault(data, current(), delay_base=0.0) as vault:
+            assert vault.read_bytes("files/a.enc") == b"kept"
+            vault.audit.verify()

@@ -1,0 +1,129 @@
+"""The export folder (line connection, パターン1): every received MOJ notice file
+appears there once, in the boundary encoding, for the resident-record system.
+
+For each file: the bytes are written atomically (a ``.tmp-`` file renamed into
+place after fsync, so a reader never sees half a file), then ``NAME.sha256``
+(``sha256sum`` format) is written the same way: its presence says the file is
+complete, and the resident-record system can verify it. Then the state is
+recorded (``boundary_exports``). A crash before the record writes the same
+bytes again on the next sync (the content is deterministic); after it, never
+again. A file with a character the encoding cannot hold is not written: its
+report (file, record, column, character, U+ code) is kept sealed for the status
+and the TUI, and it is tried again when the code tables change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.boundary import notices
+from core.boundary import report as reports
+from core.charset import CharsetError, Tables
+from core.exchange import ledger
+from core.exchange.ledger import checkpoint
+from core.report import Problem
+from core.vault.atomic import write_atomic
+
+if TYPE_CHECKING:
+    from core.vault.unlock import Vault
+
+# Readable by a group the administrator gives the resident-record connector.
+EXPORT_MODE = 0o640
+CHECKSUM_SUFFIX = ".sha256"
+AAD_REPORT = "boundary_exports.report_sealed"
+
+
+@dataclass(frozen=True)
+class ExportRefusal:
+    """A notice file held back: characters with no mapping in the boundary encoding."""
+
+    file_id: str
+    name: str
+    problems: tuple[Problem, ...]
+
+    def lines(self, lang: str | None = None) -> list[str]:
+        return reports.render(self.problems, lang)
+
+
+def checksum_line(data: bytes, name: str) -> bytes:
+    return f"{hashlib.sha256(data).hexdigest()}  {name}\n".encode("ascii")
+
+
+def write_export(folder: Path, name: str, data: bytes) -> None:
+    """The file, then its checksum file: each atomic and durable."""
+    write_atomic(folder / name, data, EXPORT_MODE)
+    checkpoint("boundary.export.file")
+    write_atomic(folder / f"{name}{CHECKSUM_SUFFIX}", checksum_line(data, name), EXPORT_MODE)
+
+
+def run(
+    vault: Vault, tables: Tables, folder: Path, fingerprint: str
+) -> tuple[list[str], list[ExportRefusal]]:
+    """Export what is new; returns the names written and the files refused now."""
+    store = vault.store
+    known = {
+        r["file_id"]: (r["state"], r["tables"])
+        for r in store.query("SELECT file_id, state, tables FROM boundary_exports")
+    }
+    written: list[str] = []
+    refused: list[ExportRefusal] = []
+    for notice in notices.received(vault):
+        state = known.get(notice.file_id)
+        if state is not None and (state[0] == "exported" or state[1] == fingerprint):
+            continue  # done, or refused and the tables have not changed since
+        try:
+            data = notices.for_boundary(vault, tables, notice)
+        except CharsetError as exc:
+            problems = tuple(exc.report.problems)
+            _record(vault, notice, "refused", "", fingerprint, problems)
+            ledger.history(store, "boundary.history.export", notice.name, "refused")
+            refused.append(ExportRefusal(notice.file_id, notice.name, problems))
+            continue
+        write_export(folder, notice.name, data)
+        checkpoint("boundary.export.written")
+        _record(vault, notice, "exported", hashlib.sha256(data).hexdigest(), fingerprint, ())
+        ledger.history(store, "boundary.history.export", notice.name)
+        written.append(notice.name)
+    return written, refused
+
+
+def _record(
+    vault: Vault,
+    notice: notices.ReceivedNotice,
+    state: str,
+    sha256: str,
+    fingerprint: str,
+    problems: tuple[Problem, ...],
+) -> None:
+    sealed = vault.store.seal(reports.dump(problems), AAD_REPORT) if problems else None
+    vault.store.execute(
+        "INSERT INTO boundary_exports (file_id, name, state, sha256, tables, problems,"
+        " report_sealed, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(file_id) DO UPDATE"
+        " SET state = excluded.state, sha256 = excluded.sha256, tables = excluded.tables,"
+        " problems = excluded.problems, report_sealed = excluded.report_sealed, at = excluded.at",
+        (
+            notice.file_id,
+            notice.name,
+            state,
+            sha256,
+            fingerprint,
+            len(problems),
+            sealed,
+            ledger.stamp(),
+        ),
+    )
+
+
+def refusals(vault: Vault) -> list[ExportRefusal]:
+    """The files held back now, with their reports (for the status and the TUI)."""
+    out = []
+    for r in vault.store.query(
+        "SELECT file_id, name, report_sealed FROM boundary_exports WHERE state = 'refused'"
+        " ORDER BY name"
+    ):
+        text = vault.store.unseal_text(r["report_sealed"], AAD_REPORT)
+        out.append(ExportRefusal(r["file_id"], r["name"], reports.load(text)))
+    return out

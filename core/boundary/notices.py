@@ -1,0 +1,49 @@
+"""The received MOJ notices as the resident-record system gets them.
+
+One implementation for both ways out of the terminal: the line connection's
+export folder (``core.boundary.export``) and the USB bundle
+(``core.bundle.pending_notices``). A notice file is decrypted in memory and
+converted to the municipality's boundary encoding; a character without a
+mapping raises ``CharsetError`` with the full report (file, record, column,
+character, U+ code) and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from core.charset import Tables, encode_file
+
+if TYPE_CHECKING:
+    from core.vault.unlock import Vault
+
+# The file kinds carried to the resident-record system: MOJ notices (all
+# patterns A…BG) and the certificate notices (特別永住者証明書交付年月日).
+EXPORT_KINDS = ("moj", "spr")
+
+
+@dataclass(frozen=True)
+class ReceivedNotice:
+    """A received notice file, stored encrypted and checked ``ok``."""
+
+    file_id: str
+    name: str
+    path: str  # encrypted file, relative to the data directory
+
+
+def received(vault: Vault) -> list[ReceivedNotice]:
+    """Every received notice file the resident-record system should get, by name."""
+    rows = vault.store.query(
+        "SELECT file_id, name, path FROM exchange_inbox WHERE state IN ('stored', 'receipted')"
+        f" AND status = 'ok' AND kind IN ({', '.join('?' * len(EXPORT_KINDS))}) ORDER BY name",
+        EXPORT_KINDS,
+    )
+    return [ReceivedNotice(r["file_id"], r["name"], r["path"]) for r in rows]
+
+
+def for_boundary(vault: Vault, tables: Tables, notice: ReceivedNotice) -> bytes:
+    """The notice file's bytes in the boundary encoding (``CharsetError`` if a
+    character has no mapping). The plaintext exists only in memory here."""
+    text = vault.read_bytes(notice.path).decode("utf-8")
+    return encode_file(text, tables.codec, notice.name, tables.hints)

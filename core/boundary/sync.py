@@ -1,0 +1,207 @@
+"""``sync(terminal, now)``: one pass over both folders of the line connection,
+for the scheduler, the TUI and ``renkei boundary sync`` (cron)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import charset
+from core.boundary import export, importer
+from core.charset.juki import TABLE_NAME, table_dir
+from core.errors import RenkeiError
+from core.exchange import ledger
+from core.report import Problem
+
+if TYPE_CHECKING:
+    from core.config import BoundarySettings
+    from core.session import Session
+    from core.vault.unlock import Vault
+
+LOCK_NAME = "boundary.lock"
+LINE = "line"
+
+
+class BoundaryError(RenkeiError):
+    """The line connection cannot run (not configured, folder missing)."""
+
+
+@dataclass(frozen=True)
+class Folders:
+    export_dir: Path | None
+    import_dir: Path | None
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    exported: tuple[str, ...] = ()  # file names written into the export folder
+    refused: tuple[export.ExportRefusal, ...] = ()  # held back now: unmappable characters
+    imported: tuple[importer.ImportOutcome, ...] = ()
+    waiting: tuple[str, ...] = ()  # import files not complete yet (still being written)
+    busy: bool = False  # another sync was running: nothing done
+
+    @property
+    def queued_records(self) -> int:
+        return sum(o.records for o in self.imported if o.state == importer.QUEUED)
+
+    @property
+    def problems(self) -> bool:
+        return bool(self.refused) or any(o.state != importer.QUEUED for o in self.imported)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    name: str
+    state: str
+    records: int
+    problems: int
+    moved_to: str
+    at: str
+
+
+@dataclass(frozen=True)
+class BoundaryStatus:
+    linkage: str
+    encoding: str
+    export_dir: str
+    import_dir: str
+    exported: int
+    refused: tuple[export.ExportRefusal, ...]  # with their reports
+    queued_files: int
+    rejected_files: int
+    recent: tuple[ImportSummary, ...]
+    last_sync: str
+    last_error: str
+
+
+def folders(settings: BoundarySettings, data_dir: Path) -> Folders:
+    """The configured folders, or ``BoundaryError``: plaintext leaves the vault
+    only where the municipality said so (``[boundary] linkage = "line"`` and
+    ``export_dir`` / ``import_dir``), never inside the data directory."""
+    if settings.linkage != LINE:
+        raise BoundaryError("boundary.not_line", linkage=settings.linkage)
+    if not settings.export_dir and not settings.import_dir:
+        raise BoundaryError("boundary.not_configured")
+    out: list[Path | None] = []
+    for value in (settings.export_dir, settings.import_dir):
+        if not value:
+            out.append(None)
+            continue
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            raise BoundaryError("boundary.relative", path=value)
+        if not path.is_dir():
+            raise BoundaryError("boundary.no_dir", path=str(path))
+        resolved, data = path.resolve(), data_dir.resolve()
+        if resolved == data or data in resolved.parents:
+            raise BoundaryError("boundary.inside_data", path=str(path))
+        out.append(path)
+    if out[0] is not None and out[0] == out[1]:
+        raise BoundaryError("boundary.same_dir", path=str(out[0]))
+    return Folders(out[0], out[1])
+
+
+def fingerprint(data_dir: Path, tables: charset.Tables) -> str:
+    """Changes when the code tables change (a refused export is then tried again)."""
+    parts = [tables.codec.name]
+    for path in (tables.gaiji_path, table_dir(data_dir) / TABLE_NAME):
+        if path is not None and path.is_file():
+            info = path.stat()
+            parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+@contextlib.contextmanager
+def _exclusive(data_dir: Path) -> Iterator[bool]:
+    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def sync(terminal: Session, now: datetime | None = None) -> SyncResult:
+    """Export the new MOJ notices and take the complete municipal notice files.
+
+    Refuses (``BoundaryError``) when the folders are not configured. Files are
+    handled one by one; a file that cannot be converted or checked is reported
+    (``SyncResult.refused`` / an ``ImportOutcome`` in state ``rejected``) and
+    the others go on.
+    """
+    vault = terminal.vault
+    settings = vault.config.boundary
+    where = folders(settings, vault.data_dir)
+    tables = charset.load_tables(vault.data_dir)
+    at = (now or datetime.now()).timestamp()
+    with _exclusive(vault.data_dir) as mine:
+        if not mine:
+            return SyncResult(busy=True)
+        try:
+            return _sync(vault, tables, where, at)
+        except RenkeiError as exc:
+            ledger.set_state(vault.store, "boundary_error", f"{ledger.stamp()} {exc.message('en')}")
+            raise
+
+
+def _sync(vault: Vault, tables: charset.Tables, where: Folders, at: float) -> SyncResult:
+    exported: list[str] = []
+    refused: list[export.ExportRefusal] = []
+    if where.export_dir is not None:
+        exported, refused = export.run(
+            vault, tables, where.export_dir, fingerprint(vault.data_dir, tables)
+        )
+    outcomes: list[importer.ImportOutcome] = []
+    waiting: list[str] = []
+    if where.import_dir is not None:
+        ready, waiting = importer.candidates(where.import_dir, at)
+        lang = vault.config.ui.lang
+        for path in ready:
+            outcomes.append(importer.take(vault, tables, where.import_dir, path, lang))
+    ledger.set_state(vault.store, "boundary_last_sync", ledger.stamp())
+    ledger.set_state(vault.store, "boundary_error", "")
+    return SyncResult(tuple(exported), tuple(refused), tuple(outcomes), tuple(waiting))
+
+
+def status(terminal: Session, recent: int = 20) -> BoundaryStatus:
+    """What the line connection has done and what is held back, for status and TUI."""
+    vault = terminal.vault
+    settings = vault.config.boundary
+    store = vault.store
+    counts = {
+        r[0]: r[1]
+        for r in store.query("SELECT state, count(*) FROM boundary_imports GROUP BY state")
+    }
+    exported = store.query("SELECT count(*) FROM boundary_exports WHERE state = 'exported'")[0][0]
+    rows = store.query(
+        "SELECT name, state, records, problems, moved_to, at FROM boundary_imports"
+        " ORDER BY at DESC, name LIMIT ?",
+        (recent,),
+    )
+    return BoundaryStatus(
+        linkage=settings.linkage,
+        encoding=settings.encoding,
+        export_dir=settings.export_dir,
+        import_dir=settings.import_dir,
+        exported=int(exported),
+        refused=tuple(export.refusals(vault)),
+        queued_files=int(counts.get(importer.QUEUED, 0)),
+        rejected_files=int(counts.get(importer.REFUSED, 0)),
+        recent=tuple(ImportSummary(*tuple(r)) for r in rows),
+        last_sync=ledger.get_state(store, "boundary_last_sync") or "",
+        last_error=ledger.get_state(store, "boundary_error") or "",
+    )
+
+
+__all__ = ["BoundaryError", "BoundaryStatus", "Problem", "SyncResult", "folders", "status", "sync"]
