@@ -352,13 +352,23 @@ class RenkeiApp(App[int]):
 
         self.run_core(lifetime.sweep_in, self.data_dir, datetime.now(), when, name="pdf-sweep")
 
-    def export_pdf(self, entries: list[Any], filter_text: str) -> None:
-        """The 未入力 list (the current search's rows) as the PDF for the counter."""
+    def export_pdf(
+        self,
+        entries: list[Any],
+        filter_text: str,
+        progress: Callable[[Progress], None] | None = None,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """The 未入力 list (the current search's rows) as the PDF for the counter;
+        logged in the terminal's audit log like ``renkei pdf``."""
         if self.terminal is None or "pdf" in self.busy:
             return
         from core.pdf import export
 
         self.busy.add("pdf")
+        vault = getattr(self.terminal, "vault", None)
+        audit = vault.audit if vault is not None else None
+        report = self.progress_fn(progress) if progress else None
 
         def written(result: Any) -> None:
             self.busy.discard("pdf")
@@ -374,10 +384,14 @@ class RenkeiApp(App[int]):
                     severity="warning",
                     markup=False,
                 )
+            if done:
+                done(result)
 
         def failed(exc: BaseException) -> None:
             self.busy.discard("pdf")
             self.show_error(exc)
+            if done:
+                done(None)
 
         def job() -> Any:
             return export.export_in(
@@ -386,6 +400,8 @@ class RenkeiApp(App[int]):
                 now=datetime.now(),
                 config=self.config,
                 filter_text=filter_text,
+                progress=report,
+                audit=audit,
             )
 
         self.notify(tr("pdf.running", rows=len(entries)), markup=False)

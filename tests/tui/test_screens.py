@@ -374,12 +374,26 @@ def test_pdf_key_writes_the_list_and_tracks_it(make_app, demo) -> None:
     async def go() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await unlock_and_fetch(pilot)
+            shown: list[str] = []
+            original = app.progress_fn
+            app.progress_fn = lambda target: original(
+                lambda step: (target(step), shown.append(text_of(app, "#count")))
+            )
             await pilot.press("f7")
             await settle(pilot)
             pdfs = list((demo.data_dir / "pdf").glob("*.pdf"))
             assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
+            assert shown and shown[-1].startswith("PDF作成中") and f"/{WAITING}件" in shown[-1]
+            assert text_of(app, "#count") == f"{WAITING} / {WAITING}件"  # the count is back
+        return pdfs[0]
 
-    run(go())
+    pdf = asyncio.run(go())
+    from core.session import unlock as open_terminal
+    from tui.commands.demo import PASSPHRASE
+
+    with open_terminal(demo.data_dir, PASSPHRASE) as terminal:
+        logged = [e for e in terminal.vault.audit.entries() if e.action == "pdf.export"]
+    assert len(logged) == 1 and f"path={pdf} rows={WAITING} filtered=no" in logged[0].detail
 
 
 def test_dates_in_both_forms() -> None:

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from core.terminal import WaitingEntry
+from core.terminal import Progress, WaitingEntry
 from tui.screens.base import BaseScreen
 from tui.text import tr
 from tui.widgets.vtable import Column, VirtualTable
@@ -121,7 +121,14 @@ class WaitingScreen(BaseScreen):
     def action_pdf(self) -> None:
         """The rows of the current search (or the whole list) as the counter PDF."""
         query = self.query_one("#search", Input).value
-        self.renkei.export_pdf(list(self.table.source), query.strip())
+        count = self.query_one("#count", Static)
+
+        def progress(step: Progress) -> None:
+            count.update(tr("pdf.progress", done=step.done, total=step.total or 0))
+
+        self.renkei.export_pdf(
+            list(self.table.source), query.strip(), progress, lambda _r: self.data_changed()
+        )
 
     def action_card(self) -> None:
         """Hand-over at the counter: read the card, then enter today's date."""
