@@ -36,6 +36,7 @@ from tui.text import tr
 
 UnlockFn = Callable[[Path, str], Terminal]
 DATA_MODES = ("inbox", "waiting", "entry", "outbox", "settings")
+BOUNDARY_EVERY = 30.0  # seconds between two line-connection syncs while open
 
 
 def default_unlock(data_dir: Path, passphrase: str) -> Terminal:
@@ -107,6 +108,9 @@ class RenkeiApp(App[int]):
         self.last_error = ""
         self.entry_request: tuple[str, str] | None = None  # (card number, mode to go back to)
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
+        self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
+        self._boundary_at: float | None = None  # when the last line sync started (monotonic)
+        self._boundary_error = ""  # the sync error shown last: not shown again until it changes
 
     # -- start and stop ------------------------------------------------------
 
@@ -154,8 +158,12 @@ class RenkeiApp(App[int]):
         """A progress callback safe to call from the core thread."""
         return lambda progress: self.call_from_thread(target, progress)
 
+    @staticmethod
+    def error_text(exc: BaseException) -> str:
+        return exc.message() if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
+
     def show_error(self, exc: BaseException) -> None:
-        message = exc.message() if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
+        message = self.error_text(exc)
         self.last_error = message
         self.notify(message, title=tr("error.title"), severity="error", timeout=8, markup=False)
 
@@ -187,6 +195,7 @@ class RenkeiApp(App[int]):
         """Close the terminal and drop every screen that showed personal data."""
         terminal, self.terminal = self.terminal, None
         self.waiting_index = None
+        self.boundary_held, self._boundary_at, self._boundary_error = (), None, ""
         if terminal is not None:
             self._core.submit(terminal.close)
         await self.switch_mode("locked")
@@ -342,6 +351,7 @@ class RenkeiApp(App[int]):
             await self.action_lock()
             return
         self.run_schedule(datetime.now())
+        self.sync_boundary()
         self._ticks += 1
         if self._ticks % 12 == 0:  # every minute
             self.sweep_pdfs("due")
@@ -351,6 +361,58 @@ class RenkeiApp(App[int]):
         from core.pdf import lifetime
 
         self.run_core(lifetime.sweep_in, self.data_dir, datetime.now(), when, name="pdf-sweep")
+
+    def sync_boundary(self) -> None:
+        """The line connection (``renkei boundary sync``) while the TUI is open:
+        at most every ``BOUNDARY_EVERY`` seconds, one at a time, on the core thread."""
+        settings = self.config.boundary
+        terminal = self.terminal
+        if (
+            terminal is None
+            or "boundary" in self.busy
+            or settings.linkage != "line"
+            or not (settings.export_dir and settings.import_dir)
+        ):
+            return
+        started = time.monotonic()
+        if self._boundary_at is not None and started - self._boundary_at < BOUNDARY_EVERY:
+            return
+        self._boundary_at = started
+        self.busy.add("boundary")
+        from core import boundary
+
+        def job() -> Any:
+            return boundary.sync(terminal, datetime.now()), boundary.status(terminal)
+
+        def finished(found: Any) -> None:
+            self.busy.discard("boundary")
+            if self.terminal is not terminal:
+                return
+            result, status = found
+            self._boundary_error = ""
+            changed = status.refused != self.boundary_held
+            self.boundary_held = status.refused
+            if result.exported or result.imported:
+                self.notify(
+                    tr(
+                        "boundary.synced",
+                        exported=len(result.exported),
+                        imported=len(result.imported),
+                        records=result.queued_records,
+                    ),
+                    severity="warning" if result.problems else "information",
+                    markup=False,
+                )
+            if changed or result.imported:
+                self._data_changed()
+
+        def failed(exc: BaseException) -> None:
+            self.busy.discard("boundary")
+            if self.error_text(exc) != self._boundary_error:  # once, not every 30 s
+                self._boundary_error = self.error_text(exc)
+                self.show_error(exc)
+
+        self.run_core(job, done=finished, error=failed, name="boundary")
 
     def export_pdf(
         self,

@@ -47,6 +47,7 @@ class InboxScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="progress-text", classes="hint", markup=False)
         yield ProgressBar(id="progress", show_eta=False)
+        yield Static("", id="boundary-held", classes="hint", markup=False)
         yield VirtualTable(
             [
                 Column(tr("col.received"), 11),
@@ -68,6 +69,15 @@ class InboxScreen(BaseScreen):
         terminal = self.terminal
         if terminal is not None:
             self.renkei.run_core(terminal.inbox, done=self._show, name="inbox")
+        self._show_held()
+
+    def _show_held(self) -> None:
+        """Notice files the line connection holds back, each problem with its place."""
+        held = self.renkei.boundary_held
+        lines = [f"{r.name}: {line}" for r in held for line in r.lines()]
+        text = self.query_one("#boundary-held", Static)
+        text.update("\n".join([tr("inbox.boundary_held", n=len(held)), *lines]) if held else "")
+        text.display = bool(held)
 
     def _show(self, files: Any) -> None:
         table = self.query_one("#inbox-table", VirtualTable)
