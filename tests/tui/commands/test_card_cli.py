@@ -23,6 +23,15 @@ def _run(cmd: list[str], env: dict[str, str], *args: str) -> subprocess.Complete
     return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, timeout=60)
 
 
+def _read_en(
+    cmd: list[str], env: dict[str, str], number: str, data: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """``renkei card read`` in English on the test's data dir (most tests read this way)."""
+    return _run(
+        cmd, env, "card", "read", "--number", number, "--lang", "en", "--data", str(data), *extra
+    )
+
+
 def test_readers_lists_the_virtual_reader_and_the_card(
     renkei_cmd: list[str],
     cli_env: dict[str, str],
@@ -171,18 +180,7 @@ def test_wrong_number_is_refused_once_and_not_retried(
     card_data: Path,
 ) -> None:
     card = place_card(gen2_card(HOLDERS["gen2"]))
-    out = _run(
-        renkei_cmd,
-        pcsc.env(cli_env),
-        "card",
-        "read",
-        "--number",
-        "XY98765432ZZ",
-        "--lang",
-        "en",
-        "--data",
-        str(card_data),
-    )
+    out = _read_en(renkei_cmd, pcsc.env(cli_env), "XY98765432ZZ", card_data)
     _fails(out, "the card refused number XY98765432ZZ (MUTUAL AUTHENTICATE)")
     assert card.auth_attempts == 1
 
@@ -237,18 +235,7 @@ def test_card_removed_mid_read(
     card = gen1_card(HOLDERS["gen1"])
     card.faults = Faults(remove_at_read=4)  # after authentication, inside DF1
     place_card(card)
-    out = _run(
-        renkei_cmd,
-        pcsc.env(cli_env),
-        "card",
-        "read",
-        "--number",
-        card.number,
-        "--lang",
-        "en",
-        "--data",
-        str(card_data),
-    )
+    out = _read_en(renkei_cmd, pcsc.env(cli_env), card.number, card_data)
     _fails(out, "the card was removed during the read")
 
 
@@ -262,18 +249,7 @@ def test_security_status_not_satisfied(
     card = gen2_card(HOLDERS["gen2"])
     card.faults = Faults(sm_6982=True)
     place_card(card)
-    out = _run(
-        renkei_cmd,
-        pcsc.env(cli_env),
-        "card",
-        "read",
-        "--number",
-        card.number,
-        "--lang",
-        "en",
-        "--data",
-        str(card_data),
-    )
+    out = _read_en(renkei_cmd, pcsc.env(cli_env), card.number, card_data)
     _fails(out, "READ BINARY (SM): security status not satisfied (6982)")
 
 
@@ -287,18 +263,7 @@ def test_reader_without_extended_length_fails_before_authentication(
     card = gen2_card(HOLDERS["gen2"])
     card.faults = Faults(no_extended=True)
     place_card(card)
-    out = _run(
-        renkei_cmd,
-        pcsc.env(cli_env),
-        "card",
-        "read",
-        "--number",
-        card.number,
-        "--lang",
-        "en",
-        "--data",
-        str(card_data),
-    )
+    out = _read_en(renkei_cmd, pcsc.env(cli_env), card.number, card_data)
     _fails(out, "does not support extended-length APDUs")
     assert card.auth_attempts == 0
 
