@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import ProgressBar, Static
 
+from core.terminal import Progress, ProgressFn
 from tui.text import tr
 from tui.widgets.keybar import KeyBar
 
@@ -56,3 +58,25 @@ class BaseScreen(Screen[Any]):
 
     def data_changed(self) -> None:
         """The terminal's data changed (fetch, entry, send): redraw what is shown."""
+
+    def run_with_progress(
+        self, action: str, start: Callable[[ProgressFn, Callable[[Any], None]], None]
+    ) -> None:
+        """Run the app's fetch or send (``action``) with this screen's ``#progress`` bar and
+        ``#progress-text`` line, then redraw: one wiring for every screen that offers it."""
+        bar = self.query_one("#progress", ProgressBar)
+        text = self.query_one("#progress-text", Static)
+        bar.add_class("-active")
+        bar.update(total=None, progress=0)
+        text.update(tr(f"{action}.running"))
+
+        def progress(step: Progress) -> None:
+            bar.update(total=step.total, progress=step.done)
+            text.update(f"{tr(f'{action}.running')} {step.detail}".strip())
+
+        def done(result: Any) -> None:
+            bar.remove_class("-active")
+            text.update(tr(f"{action}.finished" if result is not None else f"{action}.failed"))
+            self.data_changed()
+
+        start(progress, done)

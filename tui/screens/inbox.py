@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
-from core.terminal import InboxFile, Progress
+from core.terminal import InboxFile
 from tui.screens.base import BaseScreen, TitleBar
 from tui.screens.outbox import when
 from tui.text import tr
@@ -108,22 +108,7 @@ class InboxScreen(BaseScreen):
         self.action_open()
 
     def start_fetch(self) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        text = self.query_one("#progress-text", Static)
-        bar.add_class("-active")
-        bar.update(total=None, progress=0)
-        text.update(tr("fetch.running"))
-
-        def progress(step: Progress) -> None:
-            bar.update(total=step.total, progress=step.done)
-            text.update(f"{tr('fetch.running')} {step.detail}".strip())
-
-        def done(result: Any) -> None:
-            bar.remove_class("-active")
-            text.update(tr("fetch.finished") if result is not None else tr("fetch.failed"))
-            self.data_changed()
-
-        self.renkei.start_fetch(progress, done)
+        self.run_with_progress("fetch", self.renkei.start_fetch)
 
 
 class InboxFileScreen(Screen[None]):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import ProgressBar, Static
 
 from core import i18n
-from core.terminal import HistoryEvent, OutboxItem, Progress, Status
+from core.terminal import HistoryEvent, OutboxItem, Status
 from tui.screens.base import BaseScreen
 from tui.text import tr
 from tui.widgets.vtable import Column, VirtualTable
@@ -134,19 +134,4 @@ class OutboxScreen(BaseScreen):
         (history if showing else outbox).focus()
 
     def start_send(self) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        text = self.query_one("#progress-text", Static)
-        bar.add_class("-active")
-        bar.update(total=None, progress=0)
-        text.update(tr("send.running"))
-
-        def progress(step: Progress) -> None:
-            bar.update(total=step.total, progress=step.done)
-            text.update(f"{tr('send.running')} {step.detail}".strip())
-
-        def done(result: Any) -> None:
-            bar.remove_class("-active")
-            text.update(tr("send.finished") if result is not None else tr("send.failed"))
-            self.data_changed()
-
-        self.renkei.start_send(progress, done)
+        self.run_with_progress("send", self.renkei.start_send)
