@@ -34,8 +34,10 @@ def main() -> None:
     anchors = genuine.load_anchors(trust)
     s = stack()
     try:
-        for label, make, holder in (("gen1", gen1_card, HOLDERS["gen1"]),
-                                    ("gen2", gen2_card, HOLDERS["gen2"])):
+        for label, make, holder in (
+            ("gen1", gen1_card, HOLDERS["gen1"]),
+            ("gen2", gen2_card, HOLDERS["gen2"]),
+        ):
             card = make(holder)
             assert s.vcard is not None
             s.vcard.insert(card)
@@ -61,11 +63,13 @@ def main() -> None:
                 residence.read_card(Direct(sim), holder.number, anchors)
                 cpu.append(time.perf_counter() - t0)
             read, bare = statistics.median(times), statistics.median(base)
-            print(f"{label}: whole read {read * 1000:7.1f} ms ({apdus} APDUs) | "
-                  f"baseline {apdus} bare APDUs {bare * 1000:7.1f} ms | "
-                  f"ratio {read / bare:4.2f} | "
-                  f"CPU only (simulator called directly) "
-                  f"{statistics.median(cpu) * 1000:6.1f} ms")
+            print(
+                f"{label}: whole read {read * 1000:7.1f} ms ({apdus} APDUs) | "
+                f"baseline {apdus} bare APDUs {bare * 1000:7.1f} ms | "
+                f"ratio {read / bare:4.2f} | "
+                f"CPU only (simulator called directly) "
+                f"{statistics.median(cpu) * 1000:6.1f} ms"
+            )
             s.vcard.remove()
             s.wait_card(False)
     finally:

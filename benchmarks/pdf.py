@@ -31,6 +31,7 @@ from core.terminal import WaitingEntry  # noqa: E402
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10_000
 REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 2
 
+
 def rows(n: int) -> list[WaitingEntry]:
     """``n`` synthetic certificates (``core.synth``, fixed seed): Latin names up to
     70 letters, 𠮷 in about one name in twelve."""
@@ -82,8 +83,13 @@ def child(kind: str) -> None:
 
 
 def run(kind: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, str(ROWS), "1", "--child", kind],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, str(ROWS), "1", "--child", kind],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -109,17 +109,31 @@ def _in_memory(mb: int, chunk: int, rounds: int) -> None:
             fn()
             times.append(time.process_time() - t0)
         best[name] = min(times)
-    print(f"in memory, encrypt {mb} MB (CPU s, best of {rounds}): "
-          + ", ".join(f"{k} {v:.3f}" for k, v in best.items())
-          + f"; envelope / one call = {best['envelope'] / best['one call']:.2f}x"
-          + f", envelope / bare chunks = {best['envelope'] / best['bare chunks']:.2f}x")
+    print(
+        f"in memory, encrypt {mb} MB (CPU s, best of {rounds}): "
+        + ", ".join(f"{k} {v:.3f}" for k, v in best.items())
+        + f"; envelope / one call = {best['envelope'] / best['one call']:.2f}x"
+        + f", envelope / bare chunks = {best['envelope'] / best['bare chunks']:.2f}x"
+    )
 
 
 def _run_phase(name: str, work: Path, key: DataKey, chunk: int) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--work", str(work),
-         "--key", key.key_id.hex() + key.secret.hex(), "--chunk", str(chunk)],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            name,
+            "--work",
+            str(work),
+            "--key",
+            key.key_id.hex() + key.secret.hex(),
+            "--chunk",
+            str(chunk),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout)
 
@@ -147,29 +161,43 @@ def main() -> None:
                 out.write(os.urandom(2**20))
         key = DataKey.generate()
         results: dict[str, dict[str, float]] = {}
-        phases = ("envelope-encrypt", "raw-encrypt", "raw-chunked-encrypt",
-                  "envelope-decrypt", "raw-decrypt", "raw-chunked-decrypt")
+        phases = (
+            "envelope-encrypt",
+            "raw-encrypt",
+            "raw-chunked-encrypt",
+            "envelope-decrypt",
+            "raw-decrypt",
+            "raw-chunked-decrypt",
+        )
         for _ in range(args.rounds):  # rounds interleaved, so load spikes hit all phases
             for name in phases:
                 run = _run_phase(name, work, key, args.chunk)
                 if name not in results or run["seconds"] < results[name]["seconds"]:
                     results[name] = run
-        print(f"vault envelope benchmark: {args.mb} MB random file, chunk {args.chunk} B, "
-              f"best of {args.rounds}")
-        print(f"{'phase':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>9}{'peak RSS MB':>13}"
-              f"{'py peak MB':>12}")
+        print(
+            f"vault envelope benchmark: {args.mb} MB random file, chunk {args.chunk} B, "
+            f"best of {args.rounds}"
+        )
+        print(
+            f"{'phase':<22}{'seconds':>9}{'CPU s':>8}{'MB/s':>9}{'peak RSS MB':>13}"
+            f"{'py peak MB':>12}"
+        )
         for name, r in results.items():
             rate = size / 2**20 / r["seconds"]
-            print(f"{name:<22}{r['seconds']:>9.3f}{r['cpu']:>8.3f}{rate:>9.0f}"
-                  f"{r['rss_mb']:>13.1f}{r['py_peak_mb']:>12.1f}")
+            print(
+                f"{name:<22}{r['seconds']:>9.3f}{r['cpu']:>8.3f}{rate:>9.0f}"
+                f"{r['rss_mb']:>13.1f}{r['py_peak_mb']:>12.1f}"
+            )
         for op in ("encrypt", "decrypt"):
             ratio = results[f"envelope-{op}"]["seconds"] / results[f"raw-{op}"]["seconds"]
             verdict = "ok" if ratio <= 1.25 else "OVER the 1.25x target"
-            chunked = (results[f"envelope-{op}"]["cpu"] / results[f"raw-chunked-{op}"]["cpu"])
-            print(f"{op}: envelope / raw AES-GCM (one call) = {ratio:.2f}x ({verdict}); "
-                  f"CPU time envelope / bare same chunks = {chunked:.2f}x; memory "
-                  f"{results[f'envelope-{op}']['rss_mb']:.0f} MB vs "
-                  f"{results[f'raw-{op}']['rss_mb']:.0f} MB peak RSS")
+            chunked = results[f"envelope-{op}"]["cpu"] / results[f"raw-chunked-{op}"]["cpu"]
+            print(
+                f"{op}: envelope / raw AES-GCM (one call) = {ratio:.2f}x ({verdict}); "
+                f"CPU time envelope / bare same chunks = {chunked:.2f}x; memory "
+                f"{results[f'envelope-{op}']['rss_mb']:.0f} MB vs "
+                f"{results[f'raw-{op}']['rss_mb']:.0f} MB peak RSS"
+            )
     _in_memory(min(args.mb, 100), args.chunk, args.rounds)
 
 

@@ -77,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
             if getattr(args, name):
                 setattr(settings.server, name, _copy_private(getattr(args, name), tls / dest))
         config_mod.save(target, settings)
-        vault.audit.append("vault.init.settings",
-                           detail=f"lasdec={settings.terminal.lasdec} server={settings.server.url}")
+        vault.audit.append(
+            "vault.init.settings",
+            detail=f"lasdec={settings.terminal.lasdec} server={settings.server.url}",
+        )
         warn_weak(vault)
     finally:
         vault.close()

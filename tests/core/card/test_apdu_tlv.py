@@ -17,8 +17,10 @@ H = bytes.fromhex
         (apdu.get_challenge(), "0084000008"),  # case 2 short
         (apdu.read_binary(0x8A, le=256), "00B08A0000"),  # Le 256 is 00
         (apdu.read_binary(0x8B, le=65536, extended=True), "00B08B00000000"),  # case 2 ext
-        (apdu.select_df(H("D392F0004F0200000000000000000000")),
-         "00A4040C10D392F0004F0200000000000000000000"),  # case 3 short
+        (
+            apdu.select_df(H("D392F0004F0200000000000000000000")),
+            "00A4040C10D392F0004F0200000000000000000000",
+        ),  # case 3 short
         (apdu.Command(0, 0xD6, 0, 0, bytes(300)), "00D60000" + "00012C" + "00" * 300),  # 3 ext
         (apdu.mutual_authenticate(bytes(40)), "0082000028" + "00" * 40 + "00"),  # case 4
         (apdu.read_binary_sm(0x86), "08B0860000000496020000" + "0000"),  # case 4 extended

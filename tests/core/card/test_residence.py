@@ -28,8 +28,11 @@ def anchors(tmp_path: Path) -> list:
 
 @pytest.mark.parametrize(
     ("raw", "number"),
-    [("AB12345678CD", "AB12345678CD"), ("ab 1234-5678 cd", "AB12345678CD"),
-     ("ＡＢ１２３４５６７８ＣＤ", "AB12345678CD")],
+    [
+        ("AB12345678CD", "AB12345678CD"),
+        ("ab 1234-5678 cd", "AB12345678CD"),
+        ("ＡＢ１２３４５６７８ＣＤ", "AB12345678CD"),
+    ],
 )
 def test_number_form_is_forgiving_about_width_case_and_spaces(raw: str, number: str) -> None:
     assert residence.normalize_number(raw) == number
@@ -119,5 +122,11 @@ def test_plain_reads_are_chunked() -> None:
     residence.read_card(Direct(card), card.number)
     tail = [c[2:5] for c in card.commands[-6:]]
     # DF3's 1464 bytes in 256-byte chunks: the SFI read first, then offsets 256, 512 …
-    assert tail == [b"\x82\x00\x00", b"\x01\x00\x00", b"\x02\x00\x00", b"\x03\x00\x00",
-                    b"\x04\x00\x00", bytes([5, 0, 1464 - 5 * 256])]
+    assert tail == [
+        b"\x82\x00\x00",
+        b"\x01\x00\x00",
+        b"\x02\x00\x00",
+        b"\x03\x00\x00",
+        b"\x04\x00\x00",
+        bytes([5, 0, 1464 - 5 * 256]),
+    ]

@@ -16,8 +16,9 @@ def _filled(tmp_path: Path, n: int = 6) -> Path:
     data = tmp_path / "d"
     with new_vault(data) as vault:
         for i in range(n):
-            vault.audit.append("test.action", actor="clerk1", record=vault.store.ref(f"C{i}"),
-                               detail=f"step {i}")
+            vault.audit.append(
+                "test.action", actor="clerk1", record=vault.store.ref(f"C{i}"), detail=f"step {i}"
+            )
         assert vault.audit.verify() == n + 1
     return data
 

@@ -84,9 +84,12 @@ def _rekey_setup(data: Path, files: int = 24) -> dict[str, bytes]:
                 card = f"AB{i:08d}CD"
                 conn.execute(
                     "INSERT INTO people VALUES (?, ?, ?, ?)",
-                    (i, vault.store.seal(f"山田 {i}", f"people.name:{i}"),
-                     vault.store.seal(card, f"people.card:{i}"),
-                     vault.store.blind(card, "card")),
+                    (
+                        i,
+                        vault.store.seal(f"山田 {i}", f"people.name:{i}"),
+                        vault.store.seal(card, f"people.card:{i}"),
+                        vault.store.blind(card, "card"),
+                    ),
                 )
         for i in range(files):
             body = os.urandom(40_000 + i * 1000)

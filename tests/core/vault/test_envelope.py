@@ -51,8 +51,9 @@ def test_round_trip_any_length_any_write_sizes(tmp_path_factory, data: bytes, pi
     assert path.stat().st_size == HEADER_SIZE + (full + 1) * TAG_SIZE + len(data)
 
 
-def test_chunks_are_bounded_and_verified_one_by_one(tmp_path: Path, key: DataKey,
-                                                    ring: Keyring) -> None:
+def test_chunks_are_bounded_and_verified_one_by_one(
+    tmp_path: Path, key: DataKey, ring: Keyring
+) -> None:
     data = os.urandom(CHUNK * 10 + 3)
     _make(tmp_path / "f", key, data)
     chunks = list(envelope.iter_decrypt(tmp_path / "f", ring))
@@ -60,8 +61,9 @@ def test_chunks_are_bounded_and_verified_one_by_one(tmp_path: Path, key: DataKey
     assert b"".join(chunks) == data
 
 
-def test_file_round_trip_and_no_plaintext_on_disk(tmp_path: Path, key: DataKey,
-                                                  ring: Keyring) -> None:
+def test_file_round_trip_and_no_plaintext_on_disk(
+    tmp_path: Path, key: DataKey, ring: Keyring
+) -> None:
     secret = ("山田 太郎 1990-04-01 AB12345678CD " * 100).encode()
     (tmp_path / "plain").write_bytes(secret)
     envelope.encrypt_file(tmp_path / "plain", tmp_path / "enc", key, 128)
@@ -72,8 +74,9 @@ def test_file_round_trip_and_no_plaintext_on_disk(tmp_path: Path, key: DataKey,
     assert oct((tmp_path / "enc").stat().st_mode & 0o777) == "0o600"
 
 
-def _refused(tmp_path: Path, raw: bytes, ring: Keyring, cls: type[errors.EnvelopeError]
-             ) -> errors.EnvelopeError:
+def _refused(
+    tmp_path: Path, raw: bytes, ring: Keyring, cls: type[errors.EnvelopeError]
+) -> errors.EnvelopeError:
     """Tampered bytes: the given error, no output file, no plaintext from the iterator."""
     bad = tmp_path / "bad.enc"
     bad.write_bytes(raw)
@@ -94,8 +97,7 @@ def _refused(tmp_path: Path, raw: bytes, ring: Keyring, cls: type[errors.Envelop
 DATA = bytes(range(256)) * 2 + b"tail"  # 8 full chunks of 64 and a short last one
 
 
-def test_flipped_bit_in_each_part_is_refused(tmp_path: Path, key: DataKey,
-                                             ring: Keyring) -> None:
+def test_flipped_bit_in_each_part_is_refused(tmp_path: Path, key: DataKey, ring: Keyring) -> None:
     good = _make(tmp_path / "f", key, DATA)
     for position in (HEADER_SIZE + 5, HEADER_SIZE + 3 * (CHUNK + TAG_SIZE) + 70, len(good) - 1):
         raw = bytearray(good)
@@ -106,11 +108,17 @@ def test_flipped_bit_in_each_part_is_refused(tmp_path: Path, key: DataKey,
 
 def test_flipped_bit_in_header_is_refused(tmp_path: Path, key: DataKey, ring: Keyring) -> None:
     good = _make(tmp_path / "f", key, DATA)
-    for position, cls in ((0, errors.NotAnEnvelope), (6, errors.UnsupportedVersion),
-                          (14, errors.WrongKey), (25, errors.ChunkTampered),
-                          (10, errors.ChunkTampered), (40, errors.ChunkTampered),
-                          (43, errors.NotAnEnvelope), (51, errors.EnvelopeError),
-                          (45, errors.EnvelopeError)):
+    for position, cls in (
+        (0, errors.NotAnEnvelope),
+        (6, errors.UnsupportedVersion),
+        (14, errors.WrongKey),
+        (25, errors.ChunkTampered),
+        (10, errors.ChunkTampered),
+        (40, errors.ChunkTampered),
+        (43, errors.NotAnEnvelope),
+        (51, errors.EnvelopeError),
+        (45, errors.EnvelopeError),
+    ):
         raw = bytearray(good)
         raw[position] ^= 0x01
         _refused(tmp_path, bytes(raw), ring, cls)
@@ -153,8 +161,9 @@ def test_reordered_and_duplicated_chunks(tmp_path: Path, key: DataKey, ring: Key
     _refused(tmp_path, dropped, ring, errors.ChunkOutOfOrder)
 
 
-def test_chunk_spliced_from_another_file_same_key(tmp_path: Path, key: DataKey,
-                                                  ring: Keyring) -> None:
+def test_chunk_spliced_from_another_file_same_key(
+    tmp_path: Path, key: DataKey, ring: Keyring
+) -> None:
     first = _make(tmp_path / "a", key, DATA)
     second = _make(tmp_path / "b", key, DATA)  # same key, same plaintext, other file
     spliced = first[: _chunk_at(4).start] + second[_chunk_at(4)] + first[_chunk_at(5).start :]
@@ -179,8 +188,9 @@ def test_not_an_envelope(tmp_path: Path, ring: Keyring) -> None:
     _refused(tmp_path, b"", ring, errors.NotAnEnvelope)
 
 
-def test_streaming_consumer_gets_only_verified_chunks(tmp_path: Path, key: DataKey,
-                                                      ring: Keyring) -> None:
+def test_streaming_consumer_gets_only_verified_chunks(
+    tmp_path: Path, key: DataKey, ring: Keyring
+) -> None:
     raw = bytearray(_make(tmp_path / "f", key, DATA))
     raw[_chunk_at(5).start + 1] ^= 0x80
     (tmp_path / "bad").write_bytes(bytes(raw))
@@ -210,8 +220,9 @@ def test_reencrypt_under_new_key(tmp_path: Path, key: DataKey) -> None:
     assert envelope.read_all(tmp_path / "f", Keyring([new], new.key_id)) == DATA
 
 
-def test_stream_without_length_field_still_detects_everything(tmp_path: Path, key: DataKey,
-                                                              ring: Keyring) -> None:
+def test_stream_without_length_field_still_detects_everything(
+    tmp_path: Path, key: DataKey, ring: Keyring
+) -> None:
     """An envelope made for a pipe (no seek, length left unknown) reads back, and
     truncation and extension are still refused."""
     enc = envelope.EnvelopeEncryptor(key, CHUNK)

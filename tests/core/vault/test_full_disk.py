@@ -26,7 +26,8 @@ def small_fs(tmp_path: Path) -> Iterator[Path]:
     mount.mkdir()
     done = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={SIZE},mode=0700", "tmpfs", str(mount)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         pytest.fail(
@@ -66,8 +67,10 @@ def test_full_disk_refuses_clearly_and_keeps_the_earlier_state(small_fs: Path) -
         # 3. a database transaction that does not fit: rolled back
         with pytest.raises(DiskFull), vault.store.transaction() as conn:
             for i in range(2, 40):
-                conn.execute("INSERT INTO notes VALUES (?, ?)",
-                             (i, vault.store.seal(os.urandom(60_000), f"n:{i}")))
+                conn.execute(
+                    "INSERT INTO notes VALUES (?, ?)",
+                    (i, vault.store.seal(os.urandom(60_000), f"n:{i}")),
+                )
         assert vault.store.query("SELECT count(*) FROM notes")[0][0] == 1
         assert (data / "renkei.db-wal").stat().st_size == 0  # the failed frames gave back
 

@@ -26,8 +26,16 @@ PEOPLE = [
 def _needles() -> list[bytes]:
     out: list[bytes] = []
     for latin, kanji, card, born in PEOPLE:
-        texts = [latin, latin.split()[0] + " " + latin.split()[1], kanji, kanji.replace(" ", ""),
-                 card, born, born.replace("-", ""), born.replace("-", "/")]
+        texts = [
+            latin,
+            latin.split()[0] + " " + latin.split()[1],
+            kanji,
+            kanji.replace(" ", ""),
+            card,
+            born,
+            born.replace("-", ""),
+            born.replace("-", "/"),
+        ]
         for text in texts:
             for codec in ("utf-8", "cp932", "utf-16-le"):
                 try:
@@ -54,9 +62,9 @@ def test_the_scanner_finds_plaintext(tmp_path: Path) -> None:
     assert _scan(tmp_path)
 
 
-def test_workflow_leaves_no_plaintext(tmp_path: Path, renkei_cmd: list[str],
-                                      cli_env: dict[str, str],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workflow_leaves_no_plaintext(
+    tmp_path: Path, renkei_cmd: list[str], cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data, temp, logs = tmp_path / "data", tmp_path / "tmp", tmp_path / "logs"
     temp.mkdir()
     logs.mkdir()
@@ -65,16 +73,24 @@ def test_workflow_leaves_no_plaintext(tmp_path: Path, renkei_cmd: list[str],
     log = (logs / "renkei.log").open("a", encoding="utf-8")
 
     def cli(*args: str) -> None:
-        done = subprocess.run([*renkei_cmd, *args, "--data", str(data)], env=env, text=True,
-                              capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+        done = subprocess.run(
+            [*renkei_cmd, *args, "--data", str(data)],
+            env=env,
+            text=True,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
         log.write(done.stdout + done.stderr)
         assert done.returncode == 0, done.stderr
 
     cli("init", "--kdf-cost", "low", "--lasdec", "131016")
     with open_vault(data, PW, delay_base=0.0) as vault:
         store = vault.store
-        store.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, card_blind BLOB,"
-                      " card BLOB, name BLOB, kanji BLOB, born BLOB)")
+        store.execute(
+            "CREATE TABLE people (id INTEGER PRIMARY KEY, card_blind BLOB,"
+            " card BLOB, name BLOB, kanji BLOB, born BLOB)"
+        )
         store.declare_blind("people", "card_blind", "card", "card")
         csv = "\n".join(",".join((c, latin, kanji, b)) for latin, kanji, c, b in PEOPLE)
         for codec in ("utf-8", "cp932"):  # a notice file as received, in both encodings
@@ -82,16 +98,29 @@ def test_workflow_leaves_no_plaintext(tmp_path: Path, renkei_cmd: list[str],
                 writer.write(csv.encode(codec, errors="replace"))
         with store.transaction() as conn:
             for i, (latin, kanji, card, born) in enumerate(PEOPLE):
-                conn.execute("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?)", (
-                    i, store.blind(card, "card"), store.seal(card, f"people.card:{i}"),
-                    store.seal(latin, f"people.name:{i}"), store.seal(kanji, f"people.kanji:{i}"),
-                    store.seal(born, f"people.born:{i}")))
-                vault.audit.append("entry.enter", actor="clerk1", record=store.ref(card),
-                                   detail="delivered date entered")
+                conn.execute(
+                    "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        i,
+                        store.blind(card, "card"),
+                        store.seal(card, f"people.card:{i}"),
+                        store.seal(latin, f"people.name:{i}"),
+                        store.seal(kanji, f"people.kanji:{i}"),
+                        store.seal(born, f"people.born:{i}"),
+                    ),
+                )
+                vault.audit.append(
+                    "entry.enter",
+                    actor="clerk1",
+                    record=store.ref(card),
+                    detail="delivered date entered",
+                )
         # and it all reads back
         assert vault.read_bytes("files/notice-utf-8.enc").decode() == csv
-        row = store.query("SELECT id, kanji FROM people WHERE card_blind = ?",
-                          (store.blind(PEOPLE[1][2], "card"),))[0]
+        row = store.query(
+            "SELECT id, kanji FROM people WHERE card_blind = ?",
+            (store.blind(PEOPLE[1][2], "card"),),
+        )[0]
         assert store.unseal_text(row["kanji"], f"people.kanji:{row['id']}") == PEOPLE[1][1]
     cli("audit", "show")
     cli("rekey")

@@ -17,7 +17,9 @@ from tests.support.linkage import PASSPHRASE, LinkageServer, Sleeps, spr_file, s
 
 
 def test_rekey_mid_day_keeps_every_workflow_working(
-    linkage_server: LinkageServer, terminal_dir: Path, tmp_path: Path,
+    linkage_server: LinkageServer,
+    terminal_dir: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     temp = tmp_path / "tmp"
@@ -59,8 +61,13 @@ def test_rekey_mid_day_keeps_every_workflow_working(
 def _scan_people(data: Path, temp: Path, recs: list[dict[str, str]]) -> list[str]:
     needles = []
     for r in recs:
-        for text in (r["card_number"], r["name_alpha"], r["name_kanji"], r["birth_date"],
-                     r["address"]):
+        for text in (
+            r["card_number"],
+            r["name_alpha"],
+            r["name_kanji"],
+            r["birth_date"],
+            r["address"],
+        ):
             for codec in ("utf-8", "cp932", "utf-16-le"):
                 needles.append(text.encode(codec))
     found = []

@@ -75,22 +75,25 @@ class SimCard:
         if extended and self.faults.no_extended:
             return b"\x67\x00"
         handler = {
-            0xA4: self._select, 0x84: self._challenge, 0x82: self._authenticate,
-            0x20: self._verify, 0xB0: self._read,
+            0xA4: self._select,
+            0x84: self._challenge,
+            0x82: self._authenticate,
+            0x20: self._verify,
+            0xB0: self._read,
         }.get(ins)
         if handler is None:
-            return b"\x6D\x00"
+            return b"\x6d\x00"
         return handler(cla, p1, p2, data, le)
 
     # --- commands --------------------------------------------------------------------
     def _select(self, cla: int, p1: int, p2: int, data: bytes, le: int | None) -> bytes:
         if p1 != 0x04:
-            return b"\x6A\x86"
+            return b"\x6a\x86"
         for name, aid in layout()["aid"].items():
             if data == bytes.fromhex(aid):
                 self.df, self.ef = name, None
                 return b"\x90\x00"
-        return b"\x6A\x82"
+        return b"\x6a\x82"
 
     def _challenge(self, cla: int, p1: int, p2: int, data: bytes, le: int | None) -> bytes:
         self.rnd_icc = secrets.token_bytes(8)
@@ -140,7 +143,7 @@ class SimCard:
             offset = (p1 << 8) | p2
         content = self.files.get((self.df, self.ef))
         if content is None:
-            return b"\x6A\x82"
+            return b"\x6a\x82"
         if self.df != "mf" and not self.verified:
             return b"\x69\x82"
         if cla == 0x08:  # secure messaging: the whole EF in data object 86
@@ -152,7 +155,7 @@ class SimCard:
         if self.df == "df1":
             return b"\x69\x82"  # DF1 is readable only under secure messaging
         if offset > len(content):
-            return b"\x6B\x00"
+            return b"\x6b\x00"
         want = le or 256
         chunk = content[offset : offset + want]
         if len(chunk) < want and want != 65536:
@@ -168,7 +171,12 @@ def pad_to(content: bytes, size: int) -> bytes:
 
 def mynumber_card() -> SimCard:
     """A card of type 07 (combined with the My Number card): must be refused unread."""
-    return SimCard(2, "07", "AB12345678CD", {
-        ("mf", 0x8B): tlv.encode(0xC0, b"0002"),
-        ("mf", 0x8A): tlv.encode(0xC1, b"07"),
-    })
+    return SimCard(
+        2,
+        "07",
+        "AB12345678CD",
+        {
+            ("mf", 0x8B): tlv.encode(0xC0, b"0002"),
+            ("mf", 0x8A): tlv.encode(0xC1, b"07"),
+        },
+    )

@@ -23,11 +23,13 @@ from tests.support.cardsim.card import SimCard, pad_to
 
 
 def _name(cn: str) -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "renkei test"),
-        x509.NameAttribute(NameOID.COMMON_NAME, cn),
-    ])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "renkei test"),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
 
 
 def _cert(subject: str, issuer: str, public_key, signing_key, ca: bool) -> x509.Certificate:
@@ -85,9 +87,7 @@ class Holder:
 
 
 HOLDERS = {
-    "gen1": Holder(
-        "AB12345678CD", "19850412", "2", "PHL", "東京都千代田区霞が関一丁目１番１号"
-    ),
+    "gen1": Holder("AB12345678CD", "19850412", "2", "PHL", "東京都千代田区霞が関一丁目１番１号"),
     "gen2": Holder(
         "XY98765432ZW", "19920730", "1", "VNM", "大阪府大阪市北区中之島一丁目３番２０号"
     ),
@@ -115,12 +115,14 @@ def gen1_card(holder: Holder, kind: str = "residence", bad_signature: bool = Fal
         ("df1", 0x85): tlv.encode(0xD0, front),
         ("df1", 0x86): tlv.encode(0xD1, photo),
         ("df2", 0x81): pad_to(
-            tlv.encode(0xD2, b"20240401") + tlv.encode(0xD3, b"131016")
+            tlv.encode(0xD2, b"20240401")
+            + tlv.encode(0xD3, b"131016")
             + tlv.encode(0xD4, holder.address.encode("cp932")),
             lay["address"]["size"],
         ),
-        ("df3", 0x82): pad_to(tlv.encode(0xDA, check) + tlv.encode(0xDB, cert),
-                              lay["signature"]["size"]),
+        ("df3", 0x82): pad_to(
+            tlv.encode(0xDA, check) + tlv.encode(0xDB, cert), lay["signature"]["size"]
+        ),
     }
     if kind == "residence":
         permission = "許可：原則週２８時間以内".encode("cp932")
@@ -139,8 +141,11 @@ def _layout_files(generation: int) -> list[dict]:
 def gen2_card(holder: Holder, kind: str = "residence", bad_signature: bool = False) -> SimCard:
     ca = sim_ca()
     entries = [
-        (0xC5, b"20330331"), (0xC6, holder.birth.encode()), (0xC7, holder.sex.encode()),
-        (0xC8, holder.nationality.encode()), (0xC9, holder.status.encode()),
+        (0xC5, b"20330331"),
+        (0xC6, holder.birth.encode()),
+        (0xC7, holder.sex.encode()),
+        (0xC8, holder.nationality.encode()),
+        (0xC9, holder.status.encode()),
         (0xCE, b"0000"),
     ]
     if kind == "residence":
@@ -167,7 +172,8 @@ def gen2_card(holder: Holder, kind: str = "residence", bad_signature: bool = Fal
     note = tlv.encode(0xD9, b"0") + tlv.encode(0xDE, b"")
     if kind == "residence":
         files[("df2", 0x81)] = pad_to(
-            tlv.encode(0xD5, b"1") + tlv.encode(0xD6, b"20330331") + tlv.encode(0xD7, b"0"), 22)
+            tlv.encode(0xD5, b"1") + tlv.encode(0xD6, b"20330331") + tlv.encode(0xD7, b"0"), 22
+        )
         files[("df2", 0x82)] = pad_to(tlv.encode(0xD8, b"0"), 3)
         files[("df2", 0x83)] = pad_to(note, 207)
     else:

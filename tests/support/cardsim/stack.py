@@ -98,8 +98,7 @@ class PcscStack:
         )
         if private:
             script = (
-                f"mkdir -p /run/pcscd && mount --bind {run} /run/pcscd"
-                f" && exec {pcscd} -f -c {conf}"
+                f"mkdir -p /run/pcscd && mount --bind {run} /run/pcscd && exec {pcscd} -f -c {conf}"
             )
             cmd = ["unshare", "-m", "sh", "-c", script]
             self.socket = str(run / "pcscd.comm")

@@ -195,8 +195,9 @@ def test_in_the_real_app_the_confirmed_date_goes_through_terminal_enter(
         async with app.run_test(size=(80, 24)) as pilot:
             await unlock_and_fetch(pilot)
             entry = app.waiting_index.search("")[0]
-            holder = Holder(entry.card_number, entry.birth_date.strftime("%Y%m%d"), "2",
-                            "KOR", entry.address)
+            holder = Holder(
+                entry.card_number, entry.birth_date.strftime("%Y%m%d"), "2", "KOR", entry.address
+            )
             card = await asyncio.to_thread(place_card, gen2_card(holder, "spr"))
             today = app.clock().date()
             results: list[date | None] = []
