@@ -1,0 +1,131 @@
+"""Reading cards played by the independent simulator (``tests/support/zairyu_sim``,
+written from the public specification, no ``core`` import) through the real
+pcscd + vpcd and pyscard.
+
+Expected values are what the simulator wrote on the synthetic card (its
+``Person``), as the specification lays them out — never the product's own output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from core.card import residence
+from tests.support.cardsim import fixtures
+from tests.support.zairyu_sim import issue
+from tests.support.zairyu_sim.card import Chip
+
+pcsc = fixtures.pcsc
+place_card = fixtures.place_card
+
+
+@pytest.fixture
+def trust(tmp_path: Path) -> Path:
+    """A trust directory holding the simulator's CA "A" of both generations."""
+    directory = tmp_path / "moj-ca"
+    directory.mkdir()
+    for generation in (1, 2):
+        (directory / f"sim-{generation}-a.pem").write_bytes(issue.authority(generation).ca_pem())
+    return directory
+
+
+def _raw(chip: residence.ChipData) -> dict[str, str]:
+    return {f.name: f.raw for f in chip.fields}
+
+
+def _date(text: str) -> str:
+    return text
+
+
+@pytest.mark.parametrize("name", ["gen1_residence", "gen1_spr"])
+def test_first_generation_every_field(
+    name: str, place_card: Callable[[Chip], Chip], trust: Path
+) -> None:
+    person, chip = issue.card(name)
+    place_card(chip)
+    data = residence.read_with_reader(person.number, trust=trust)
+    raw = _raw(data)
+    assert data.card.generation == 1
+    assert data.card.kind == ("residence" if name.endswith("residence") else "spr")
+    assert raw["address_date"] == person.address_date
+    assert raw["municipality_code"] == person.municipality
+    assert raw["address"] == person.address  # 諴 read as 諴 (JIS X 0213), not 鈼
+    if name.endswith("residence"):
+        assert raw["comprehensive_permission"] == person.comprehensive
+        assert raw["renewal"] == person.renewal
+    assert data.genuineness.genuine
+    assert chip.auth_attempts == 1
+
+
+@pytest.mark.parametrize("name", ["gen2_residence", "gen2_spr"])
+def test_second_generation_every_field(
+    name: str, place_card: Callable[[Chip], Chip], trust: Path
+) -> None:
+    person, chip = issue.card(name)
+    place_card(chip)
+    data = residence.read_with_reader(person.number, trust=trust)
+    raw = _raw(data)
+    assert data.card.generation == 2
+    expected = {
+        "card_number": person.number,
+        "card_expiry": person.card_expiry,
+        "birth_date": person.birth,
+        "sex": person.sex,
+        "nationality": person.nationality,
+        "status": person.status,
+        "period": person.period,
+        "note_flag": person.note_flag,
+    }
+    if name.endswith("residence"):
+        expected |= {
+            "permission_type": person.permission_type,
+            "permission_date": person.permission_date,
+            "work": person.work,
+            "stay_expiry": person.stay_expiry,
+            "comprehensive_permission": person.comprehensive_code,
+            "comprehensive_permission_expiry": person.comprehensive_expiry,
+            "individual_permission": person.individual_code,
+            "renewal": person.renewal,
+        }
+    assert {k: raw.get(k) for k in expected} == expected
+    assert data.genuineness.genuine
+    assert chip.auth_attempts == 1
+
+
+def test_reads_are_one_extended_sfi_command_per_file(
+    place_card: Callable[[Chip], Chip], trust: Path
+) -> None:
+    """The plain reads are ``00 B0 P1 00 00 00 00`` as the appendix shows, nothing else."""
+    person, chip = issue.card("gen1_residence")
+    place_card(chip)
+    residence.read_with_reader(person.number, trust=trust)
+    plain = [c for c in chip.log if c[:2] == b"\x00\xb0"]
+    assert plain and all(len(c) == 7 and c[3:] == b"\x00\x00\x00\x00" for c in plain), [
+        c.hex() for c in plain
+    ]
+    assert sorted(c[2] for c in plain) == [0x81, 0x82, 0x82, 0x83, 0x84, 0x8A, 0x8B]
+
+
+def test_wrong_number_is_one_authentication_and_nothing_more(
+    place_card: Callable[[Chip], Chip], trust: Path
+) -> None:
+    from core.card.errors import WrongCardNumber
+
+    _person, chip = issue.card("gen2_spr")
+    place_card(chip)
+    with pytest.raises(WrongCardNumber):
+        residence.read_with_reader("SP00001111TX", trust=trust)
+    assert chip.auth_attempts == 1 and chip.verify_attempts == 0
+
+
+def test_malformed_number_sends_no_apdu(place_card: Callable[[Chip], Chip], trust: Path) -> None:
+    from core.card.errors import CardNumberForm
+
+    _person, chip = issue.card("gen1_spr")
+    place_card(chip)
+    with pytest.raises(CardNumberForm):
+        residence.read_with_reader("SP0000111", trust=trust)
+    assert chip.log == []
