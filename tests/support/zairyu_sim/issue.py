@@ -103,9 +103,13 @@ def _usage(cert_sign: bool) -> x509.KeyUsage:
 _NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-@cache
 def authority(generation: int, label: str = "A") -> Authority:
     """The session's stand-in CA ``label`` of a generation (generated once)."""
+    return _authority(generation, label)
+
+
+@cache
+def _authority(generation: int, label: str) -> Authority:
     return Authority(
         generation, label, _NOW - dt.timedelta(days=400), _NOW + dt.timedelta(days=3650)
     )

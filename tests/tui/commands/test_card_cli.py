@@ -110,7 +110,7 @@ def test_read_second_generation_as_json(
     assert fields["birth_date"] == holder.birth
     assert fields["nationality"] == holder.nationality
     assert doc["genuineness"]["status"] == "genuine"
-    assert doc["images"] == {"front_image": False, "name_image": True}
+    assert doc["images"] == {"front_image": False, "name_image": True, "address_image": True}
     assert "photo" not in out.stdout
 
 
