@@ -1,11 +1,13 @@
-"""The hand-over at the counter: prove that the card in the clerk's hand is the
+"""The hand-over at the counter: check that the card in the clerk's hand is the
 certificate selected on the 未入力 list, then propose today as 交付年月日.
 
 Authentication with the list's card number succeeds only on the chip of that
-certificate (the keys come from the number), so success proves identity; the
-signature check says whether the chip itself is MOJ's. A chip found not genuine
-gets no proposal. The date is entered by the caller through
-``Terminal.enter(card_number, proposed)`` after the clerk's one-key confirmation.
+certificate (the keys come from the number), so success proves the card — not the
+person holding it. The signature check says whether the chip is MOJ's; the date is
+proposed only when it is 真正, or when it is 検証不能 (no CA installed for its
+issuer) and the clerk confirms that explicitly — the caller then audits it
+(:func:`audit_unverified`). 署名不一致 and 読取不可 get no proposal. The date is
+entered by the caller through ``Terminal.enter`` after the clerk's confirmation.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from core.card import genuine, residence
 from core.card.residence import ChipData
+
+AUDIT_UNVERIFIED = "card.handover_unverified"
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,31 @@ class HandOver:
     chip: ChipData
     proposed: date | None  # None: do not offer the date (see ``reason``)
     reason: str = ""  # catalogue key of why there is no proposal
+    confirm: bool = False  # 検証不能: the clerk must confirm explicitly (audited)
 
 
 def proposal(card_number: str, chip: ChipData, today: date) -> HandOver:
     """The decision on a read chip, separate from the reading so it is testable alone."""
     if chip.card_number != residence.normalize_number(card_number):
         return HandOver(card_number, chip, None, "card.mismatch")
-    if chip.genuineness.status == genuine.NOT_GENUINE:
-        return HandOver(card_number, chip, None, chip.genuineness.reason)
-    return HandOver(chip.card_number, chip, today)
+    status = chip.genuineness.status
+    if status == genuine.GENUINE:
+        return HandOver(chip.card_number, chip, today)
+    if status == genuine.UNVERIFIABLE:
+        return HandOver(chip.card_number, chip, today, chip.genuineness.reason, confirm=True)
+    return HandOver(card_number, chip, None, chip.genuineness.reason)
+
+
+def audit_unverified(audit: Any, record: str, handover: HandOver, operator: str = "") -> None:
+    """Log that the clerk accepted a 検証不能 card (``audit``: ``core.store.audit.Audit``;
+    ``record``: the store's reference of the certificate, never the number itself)."""
+    audit.append(
+        AUDIT_UNVERIFIED,
+        actor=operator,
+        record=record,
+        result="confirmed",
+        detail=handover.chip.genuineness.params.get("issuer", ""),
+    )
 
 
 def card_present(reader: str | None) -> bool:

@@ -123,12 +123,7 @@ class ChipData:
                 {"name": f.name, "label": f.label(lang), "value": f.value, "raw": f.raw}
                 for f in self.fields
             ],
-            "genuineness": {
-                "status": self.genuineness.status,
-                "reason": self.genuineness.reason,
-                "message": self.genuineness.message(lang),
-                "signer": self.genuineness.signer,
-            },
+            "genuineness": genuine.summary(self.genuineness, lang),
             "images": {
                 "front_image": len(self.front_image) > 0,
                 "name_image": len(self.name_image) > 0,

@@ -129,3 +129,84 @@ def test_malformed_number_sends_no_apdu(place_card: Callable[[Chip], Chip], trus
     with pytest.raises(CardNumberForm):
         residence.read_with_reader("SP0000111", trust=trust)
     assert chip.log == []
+
+
+# --- genuineness: four outcomes through the real stack ------------------------------
+
+
+@pytest.mark.parametrize("name", ["gen1_residence", "gen2_spr"])
+def test_no_ca_installed_is_unverifiable_and_names_what_is_missing(
+    name: str, place_card: Callable[[Chip], Chip], tmp_path: Path
+) -> None:
+    from core.card import genuine
+
+    person, chip = issue.card(name)
+    place_card(chip)
+    data = residence.read_with_reader(person.number, trust=tmp_path / "empty")
+    assert data.genuineness.status == genuine.UNVERIFIABLE
+    assert data.genuineness.label("ja") == "検証不能"
+    # the issuer the card names, so the administrator knows which CA to install
+    assert "SIM ZairyuCard CA" in data.genuineness.message("en")
+
+
+@pytest.mark.parametrize(
+    ("name", "ca"),
+    [("gen1_spr", "B"), ("gen2_residence", "B"), ("gen1_residence", "A-2021")],
+)
+def test_a_wrong_ca_is_unverifiable_not_a_mismatch(
+    name: str, ca: str, place_card: Callable[[Chip], Chip], tmp_path: Path
+) -> None:
+    """The card is signed under another CA than the one installed — also one with
+    the same name and another key, as MOJ's successive first-generation CAs are."""
+    from core.card import genuine
+
+    person, chip = issue.card(name, issue.Options(ca=ca))
+    place_card(chip)
+    directory = tmp_path / "moj-ca"
+    directory.mkdir()
+    generation = 1 if name.startswith("gen1") else 2
+    (directory / "a.pem").write_bytes(issue.authority(generation, "A").ca_pem())
+    data = residence.read_with_reader(person.number, trust=directory)
+    assert data.genuineness.status == genuine.UNVERIFIABLE
+    assert f" {ca.split('-')[0]},OU=zairyu_sim" in data.genuineness.message("en")
+
+
+@pytest.mark.parametrize("name", ["gen1_residence", "gen2_spr"])
+def test_a_tampered_image_is_a_signature_mismatch(
+    name: str, place_card: Callable[[Chip], Chip], trust: Path
+) -> None:
+    from core.card import genuine
+
+    person, chip = issue.card(name, issue.Options(tamper=True))
+    place_card(chip)
+    data = residence.read_with_reader(person.number, trust=trust)
+    assert data.genuineness.status == genuine.MISMATCH
+    assert data.genuineness.label("ja") == "署名不一致"
+
+
+def test_what_each_signature_covers_is_said(
+    place_card: Callable[[Chip], Chip], trust: Path
+) -> None:
+    person, chip = issue.card("gen2_residence")
+    place_card(chip)
+    data = residence.read_with_reader(person.number, trust=trust)
+    assert data.genuineness.covers("en") == (
+        "signed: the printed entries, the face photo and the name image;"
+        " the address image is not signed"
+    )
+    assert data.address_image  # acknowledged: present on the chip, the bytes dropped
+
+
+@pytest.mark.parametrize("card_type", ["07", "08"])
+def test_specified_cards_are_refused_unread_and_named(
+    card_type: str, place_card: Callable[[Chip], Chip], trust: Path
+) -> None:
+    from core.card.errors import MyNumberCombined
+
+    chip = place_card(issue.specified(card_type))
+    with pytest.raises(MyNumberCombined) as err:
+        residence.read_with_reader("ZZ00000000ZZ", trust=trust)
+    assert chip.auth_attempts == 0
+    name = "特定在留カード" if card_type == "07" else "特定特別永住者証明書"
+    assert name in err.value.message("ja")
+    assert "手入力" in err.value.message("ja")

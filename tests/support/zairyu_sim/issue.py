@@ -51,7 +51,10 @@ class Authority:
         else:
             self.ca_key = ec.generate_private_key(ec.SECP384R1())
             self.signer_key = ec.generate_private_key(ec.SECP384R1())
-        subject = _name(f"SIM ZairyuCard CA{'2' if self.generation == 2 else ''} {self.label}")
+        # "A-2021" has the same name as "A" but its own key: MOJ's first-generation CAs
+        # of 2015/2018/2021/2024 all share one subject name (certificate_trust_store.md)
+        cn = self.label.split("-")[0]
+        subject = _name(f"SIM ZairyuCard CA{'2' if self.generation == 2 else ''} {cn}")
         self.ca_cert = (
             x509.CertificateBuilder()
             .subject_name(subject)

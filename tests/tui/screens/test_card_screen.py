@@ -169,7 +169,7 @@ def test_not_genuine_chip_gets_no_date(
             assert isinstance(screen, CardCheckScreen)
             await _settled(pilot, screen)
             assert screen.handover is not None and screen.handover.proposed is None
-            assert "真正でない" in _text(screen, "#genuineness")
+            assert "署名不一致" in _text(screen, "#genuineness")
             await pilot.press("enter")
             await pilot.pause(0.3)
             assert app.result is UNSET
