@@ -97,6 +97,7 @@ class ListedCA:
     sha256: str
     archive: str
     source: str
+    pem: str = ""  # the certificate itself, when shipped (see moj_ca.toml)
 
     def describe(self) -> str:
         return (
@@ -147,14 +148,25 @@ def from_dir(directory: Path, only_listed: bool) -> list[x509.Certificate]:
     return out
 
 
-def shipped_dir() -> Path:
-    return Path(str(resources.files(__package__) / "moj_ca"))
+def shipped() -> list[x509.Certificate]:
+    """The CA certificates shipped in ``moj_ca.toml`` (``pem``), each used only if its
+    SHA-256 fingerprint is the one listed beside it."""
+    out = []
+    for ca in listed():
+        if not ca.pem:
+            continue
+        try:
+            certs = read_certificates(ca.pem.encode("ascii"))
+        except ValueError:
+            continue
+        out += [c for c in certs if fingerprint(c) == ca.sha256]
+    return out
 
 
 def load_anchors(directory: Path | None) -> list[x509.Certificate]:
-    """The MOJ CAs: those shipped in the package (only if listed in ``moj_ca.toml``)
-    and those an administrator installed in ``directory`` (the trust directory)."""
-    anchors = from_dir(shipped_dir(), only_listed=True)
+    """The MOJ CAs: those shipped in ``moj_ca.toml`` and those an administrator
+    installed in ``directory`` (the trust directory, ``renkei card ca add``)."""
+    anchors = shipped()
     if directory is not None:
         seen = {fingerprint(c) for c in anchors}
         anchors += [c for c in from_dir(directory, only_listed=False) if fingerprint(c) not in seen]

@@ -12,6 +12,7 @@ images stay in memory in the result and are never written anywhere.
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
 import unicodedata
@@ -31,7 +32,7 @@ from core.card.errors import (
     UnsupportedCard,
     WrongCardNumber,
 )
-from core.i18n import catalogue, t
+from core.i18n import catalogue, language, t
 
 NUMBER_RE = re.compile(r"[A-Z]{2}[0-9]{8}[A-Z]{2}")
 
@@ -225,11 +226,45 @@ def _decode_text(generation: int, value: bytes) -> str:
     return value.decode("shift_jisx0213", "replace").strip()
 
 
+@cache
+def nationalities() -> dict[str, tuple[str, str]]:
+    """Code (ISO 3166-1 alpha-3, tag C8) -> (ja, en), from ``nationality.csv``."""
+    text = (resources.files(__package__) / "nationality.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {row["code"]: (row["ja"], row["en"]) for row in rows}
+
+
+def period_label(raw: str, lang: str | None = None) -> str:
+    """Tag CE: ``0000`` indefinite, four digits YYMM, three digits days (001460711.pdf
+    §3.3.4 as zairyu-card-reader reader/parsing/second_generation_fields.py reads it)."""
+    if raw == "0000":
+        return t("card.period.indefinite", lang)
+    if len(raw) == 4 and raw.isdigit():
+        years, months = int(raw[:2]), int(raw[2:])
+        parts = [t("card.period.years", lang, n=years)] if years else []
+        parts += [t("card.period.months", lang, n=months)] if months else []
+        return ("" if (lang or language()) == "ja" else " ").join(parts)
+    if len(raw) == 3 and raw.isdigit():
+        return t("card.period.days", lang, n=int(raw))
+    return t("card.code_unknown", lang, code=raw)
+
+
 def _field_value(kind: str, name: str, text: str) -> str:
     if kind == "date" and len(text) == 8 and text.isdigit():
         return f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    if kind == "code" and f"card.code.{name}.{text}" in catalogue():
-        return f"{text} {t(f'card.code.{name}.{text}')}"
+    if kind == "code":
+        if f"card.code.{name}.{text}" in catalogue():
+            return f"{text} {t(f'card.code.{name}.{text}')}"
+        return f"{text} {t('card.code_unknown', code=text)}"
+    if kind == "nationality":
+        names = nationalities().get(text)
+        if names is None:
+            return f"{text} {t('card.code_unknown', code=text)}"
+        return f"{text} {names[0] if language() == 'ja' else names[1]}"
+    if kind == "period":
+        return f"{text} {period_label(text)}"
+    if kind == "status":  # no public master of the C9 codes: shown as the chip holds it
+        return f"{text} {t('card.status_code')}"
     return text
 
 

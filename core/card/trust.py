@@ -38,7 +38,7 @@ class Row:
 
 def rows(directory: Path) -> list[Row]:
     """Every listed MOJ CA (installed or missing), then unlisted installed ones."""
-    shipped = {genuine.fingerprint(c) for c in genuine.from_dir(genuine.shipped_dir(), True)}
+    shipped = {genuine.fingerprint(c) for c in genuine.shipped()}
     installed = {genuine.fingerprint(c): c for c in genuine.from_dir(directory, False)}
     out = []
     for ca in genuine.listed():

@@ -210,3 +210,20 @@ def test_specified_cards_are_refused_unread_and_named(
     name = "特定在留カード" if card_type == "07" else "特定特別永住者証明書"
     assert name in err.value.message("ja")
     assert "手入力" in err.value.message("ja")
+
+
+def test_fields_are_named_and_decoded(place_card: Callable[[Chip], Chip], trust: Path) -> None:
+    """Nationality by ISO 3166-1 alpha-3 (VNM = Viet Nam), the period YYMM rule (0300 =
+    3 years), dates as dates; the C9 status code is shown as held, marked as a code."""
+    from core.i18n import set_language
+
+    person, chip = issue.card("gen2_residence")
+    place_card(chip)
+    set_language("ja")
+    data = residence.read_with_reader(person.number, trust=trust)
+    assert data.get("nationality") == "VNM ベトナム"
+    assert data.get("period") == "0300 3年"
+    assert data.get("birth_date") == "1992-07-30"
+    assert data.get("stay_expiry") == "2028-03-31"
+    assert data.get("work") == "2 在留資格に基づく就労活動のみ可"
+    assert data.get("status").startswith(person.status + " （在留資格コード")

@@ -147,3 +147,12 @@ def test_a_missing_required_file_stops_the_read() -> None:
     with pytest.raises(CardStatus) as err:
         residence.read_card(Direct(chip), person.number)  # type: ignore[arg-type]
     assert err.value.sw == 0x6A82
+
+
+def test_first_generation_text_is_jis_x0213_not_cp932_first() -> None:
+    """諴 is EE AA in Shift_JIS X 0213 (Python's shift_jisx0213 codec, from the
+    JIS X 0213:2004 mapping); cp932 reads those bytes as its IBM extension 鈼."""
+    raw = "霞が関諴".encode("shift_jisx0213")
+    assert raw[-2:] == bytes.fromhex("EEAA")
+    assert raw.decode("cp932")[-1] == "鈼"  # what cp932-first guessing showed
+    assert residence._decode_text(1, raw + b"\x00\x00") == "霞が関諴"
