@@ -57,6 +57,78 @@ def audit_unverified(audit: Any, record: str, handover: HandOver, operator: str 
     )
 
 
+EQUAL, DIFFERENT, ON_FACE, NOT_ON_CHIP = "equal", "different", "on_face", "not_on_chip"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One field of the list's row beside the chip's, and whether they agree.
+
+    ``mark``: equal / different / on_face (the chip holds it as an image: compare
+    with the card by eye) / not_on_chip (this card kind does not record it)."""
+
+    field: str  # catalogue key card.field.<field>
+    row: str
+    chip: str
+    mark: str
+
+
+def _same_text(a: str, b: str) -> bool:
+    import unicodedata
+
+    def norm(v: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", v).split())
+
+    return norm(a) == norm(b)
+
+
+def compare(entry: Any, chip: ChipData) -> list[Comparison]:
+    """The row (a ``core.terminal.WaitingEntry``) beside the chip, field by field."""
+    out: list[Comparison] = []
+    raw = {f.name: f.raw for f in chip.fields}
+    shown = {f.name: f.value for f in chip.fields}
+
+    def add(name: str, row: str, chip_raw: str | None, chip_shown: str, same: bool) -> None:
+        if chip_raw is None:
+            out.append(Comparison(name, row, "", NOT_ON_CHIP))
+        else:
+            out.append(Comparison(name, row, chip_shown, EQUAL if same else DIFFERENT))
+
+    number = getattr(entry, "card_number", "")
+    add("card_number", number, chip.card_number, chip.card_number, number == chip.card_number)
+    birth = getattr(entry, "birth_date", None)
+    row_birth = birth.isoformat() if birth else ""
+    chip_birth = raw.get("birth_date")
+    add(
+        "birth_date",
+        row_birth,
+        chip_birth,
+        shown.get("birth_date", ""),
+        chip_birth is not None and row_birth.replace("-", "") == chip_birth,
+    )
+    sex = getattr(entry, "sex_code", "")
+    add("sex", sex, raw.get("sex"), shown.get("sex", ""), sex == raw.get("sex"))
+    row_nat = getattr(entry, "nationality", "")
+    chip_nat = raw.get("nationality")
+    known = residence.nationalities().get(chip_nat or "")
+    same_nat = known is not None and known[2] == getattr(entry, "nationality_code", "")
+    add("nationality", row_nat, chip_nat, shown.get("nationality", ""), same_nat)
+    address = getattr(entry, "address", "")
+    if chip.card.generation == 2:
+        out.append(Comparison("address", address, "", ON_FACE))
+        out.append(Comparison("name", getattr(entry, "name_kanji", "") or "", "", ON_FACE))
+    else:
+        chip_address = raw.get("address")
+        add(
+            "address",
+            address,
+            chip_address,
+            chip_address or "",
+            _same_text(address, chip_address or ""),
+        )
+    return out
+
+
 def card_present(reader: str | None) -> bool:
     """Whether a card already lies on ``reader`` (default: the first reader)."""
     from core.card.reader import Context

@@ -227,11 +227,11 @@ def _decode_text(generation: int, value: bytes) -> str:
 
 
 @cache
-def nationalities() -> dict[str, tuple[str, str]]:
-    """Code (ISO 3166-1 alpha-3, tag C8) -> (ja, en), from ``nationality.csv``."""
+def nationalities() -> dict[str, tuple[str, str, str]]:
+    """Code (ISO 3166-1 alpha-3, tag C8) -> (ja, en, ISO numeric), ``nationality.csv``."""
     text = (resources.files(__package__) / "nationality.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return {row["code"]: (row["ja"], row["en"]) for row in rows}
+    return {row["code"]: (row["ja"], row["en"], row["numeric"]) for row in rows}
 
 
 def period_label(raw: str, lang: str | None = None) -> str:
