@@ -164,11 +164,14 @@ def wait_for_card(
 def prove(
     card_number: str,
     *,
+    number: str | None = None,
     reader: str | None = None,
     trust: Path | None = None,
     today: date | None = None,
 ) -> HandOver:
-    """Read the card on the reader with ``card_number`` (one attempt, never retried)."""
-    number = residence.normalize_number(card_number)
-    chip = residence.read_with_reader(number, reader=reader, trust=trust)
-    return proposal(number, chip, today or date.today())
+    """Read the card on the reader (one attempt, never retried) and decide for the
+    row ``card_number``. ``number``: the number to authenticate with, when the clerk
+    typed it from the card after the row's was refused (default: the row's)."""
+    row = residence.normalize_number(card_number)
+    chip = residence.read_with_reader(number or row, reader=reader, trust=trust)
+    return proposal(row, chip, today or date.today())

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,7 +35,7 @@ from core.card import counter, genuine
 from core.card.residence import ChipData
 from core.errors import RenkeiError
 from core.i18n import t
-from tui.widgets.keybar import KeyBar
+from tui.widgets.keybar import KeyBar, key_label
 
 
 def chip_lines(chip: ChipData) -> list[str]:
@@ -51,6 +52,28 @@ def compare_lines(entry: Any, chip: ChipData) -> list[str]:
         cells = [c.row or "-", c.chip or "-", t(f"card.mark.{c.mark}")]
         lines.append(f"{t(f'card.field.{c.field}')}: " + " ｜ ".join(cells))
     return lines
+
+
+class ModalKeys(KeyBar):
+    """The modal's own key line: only the keys that act now (the shared key bar also
+    lists screen keys shadowed by a focused field, which here would show keys that
+    are off, e.g. Enter before there is anything to confirm)."""
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        text = Text(no_wrap=False, overflow="fold")
+        seen: set[str] = set()
+        for _node, binding, enabled, _tip in self.screen.active_bindings.values():
+            if not binding.show or not enabled or not binding.description:
+                continue
+            if binding.action in seen or binding.action.startswith("app."):
+                continue
+            seen.add(binding.action)
+            if text:
+                text.append(" ")
+            text.append(key_label(binding.key), key_style)
+            text.append(binding.description)
+        return text
 
 
 class CardCheckScreen(ModalScreen[date | None]):
@@ -111,7 +134,7 @@ class CardCheckScreen(ModalScreen[date | None]):
             yield Static("", id="proposal", markup=False)
             yield Static("", id="compare", markup=False)
             yield Static("", id="chip", markup=False)
-        yield KeyBar()
+        yield ModalKeys()
 
     def on_mount(self) -> None:
         self.start_read(fresh=True)
@@ -178,10 +201,13 @@ class CardCheckScreen(ModalScreen[date | None]):
                     self.app.call_from_thread(self._failed, RenkeiError("card.ui.timeout"))
                 return
             self.app.call_from_thread(self._status, t("card.ui.reading"))
-            chip = counter.residence.read_with_reader(
-                self.number, reader=self.reader, trust=self.trust
+            result = counter.prove(
+                self.card_number,
+                number=self.number,
+                reader=self.reader,
+                trust=self.trust,
+                today=self.today,
             )
-            result = counter.proposal(self.card_number, chip, self.today or date.today())
         except RenkeiError as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, exc)

@@ -21,8 +21,7 @@ from tests.support.cardsim.card import SimCard
 from tests.support.cardsim.holders import HOLDERS, gen1_card, gen2_card
 from tests.support.zairyu_sim import issue
 from tests.support.zairyu_sim.card import Chip
-from tui.screens.card import CardCheckScreen
-from tui.widgets.keybar import KeyBar
+from tui.screens.card import CardCheckScreen, ModalKeys
 
 TODAY = date(2026, 11, 21)
 UNSET = object()
@@ -327,8 +326,8 @@ def test_genuine_shows_each_field_equal_or_different_and_enter_confirms(
         assert "住所は画像として記録されています — カード表面と照合してください" in _text(
             screen, "#chip"
         )
-        bar = str(screen.query_one(KeyBar).render())
-        assert "確定" in bar and "F7" not in bar  # the modal's own keys
+        bar = str(screen.query_one(ModalKeys).render())
+        assert bar == "Enter確定 / confirm Esc取消 / cancel", bar  # the modal's own keys
 
     app = _run_check(place_card, chip, _install(tmp_path / "d"), entry, ["enter"], check)
     assert app.result == TODAY and app.audited == []
@@ -451,6 +450,9 @@ def test_f8_in_the_real_app_audits_an_accepted_unverifiable_card(
             assert isinstance(screen, CardCheckScreen)
             await _settled(pilot, screen)
             assert "検証不能" in _text(screen, "#genuineness")
+            # the modal's own keys, only those that act now: no Enter before C
+            bar = str(screen.query_one(ModalKeys).render())
+            assert bar == "Esc取消 / cancel C検証不能を承認 / accept unverifiable", bar
             await pilot.press("c", "enter")
             await settle(pilot)
             assert chip.auth_attempts == 1
