@@ -24,8 +24,8 @@ def _anchors(tmp_path: Path) -> list:
     return genuine.load_anchors(tmp_path)
 
 
-def _read(name: str, anchors: list, opt: issue.Options = issue.Options()) -> Any:
-    person, chip = issue.card(name, opt)
+def _read(name: str, anchors: list, opt: issue.Options | None = None) -> Any:
+    person, chip = issue.card(name, opt or issue.Options())
     return person, residence.read_card(Direct(chip), person.number, anchors)  # type: ignore[arg-type]
 
 
