@@ -215,7 +215,7 @@ def _missing(generation: int, issuer: x509.Name, signed: datetime, anchors: list
     stamp = signed.strftime("%Y-%m-%dT%H:%M:%SZ")
     candidates.sort(key=lambda ca: ca.valid_from, reverse=True)
     candidates.sort(key=lambda ca: not (ca.valid_from <= stamp <= ca.valid_until))
-    return "; ".join(ca.describe() for ca in candidates) or "-"
+    return "; ".join(ca.describe() for ca in candidates) or t("card.genuine.none_listed")
 
 
 Outcome = Genuineness | tuple[x509.Certificate, x509.Certificate]
