@@ -372,3 +372,35 @@ def test_ca_add_checks_the_file_and_remove_takes_it_out(
     assert list((data / "moj-ca").iterdir()) == []
     out = run("remove", fingerprint)
     assert out.returncode == 5 and "no installed CA certificate has fingerprint" in out.stderr
+
+
+def test_first_generation_spr_from_the_independent_simulator(
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    tmp_path: Path,
+) -> None:
+    """The case the issue found failing (6A86, exit 5): a first-generation SPR
+    certificate played by ``zairyu_sim`` (written from the public specification)."""
+    from tests.support.zairyu_sim import issue
+
+    person, chip = issue.card("gen1_spr")
+    place_card(chip)  # type: ignore[arg-type]
+    data = tmp_path / "data"
+    (data / "moj-ca").mkdir(parents=True)
+    (data / "moj-ca" / "sim.pem").write_bytes(issue.authority(1).ca_pem())
+    out = _read_en(renkei_cmd, pcsc.env(cli_env), person.number, data, "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    fields = {f["name"]: f["raw"] for f in doc["fields"]}
+    assert fields == {
+        "address_date": person.address_date,
+        "municipality_code": person.municipality,
+        "address": person.address,
+    }
+    assert (doc["kind"], doc["generation"]) == ("spr", 1)
+    assert doc["genuineness"]["status"] == "genuine"
+    assert doc["absent"] == []
+    plain = [c for c in chip.log if c[:2] == b"\x00\xb0"]
+    assert {c[3:] for c in plain} == {b"\x00\x00\x00\x00"}  # one extended read per file
