@@ -120,3 +120,81 @@ def test_missing_or_garbled_certificate(tmp_path: Path) -> None:
     assert genuine.check_gen1(check, b"\x30\x03abc", front, photo, anchors).reason == (
         "card.genuine.bad_certificate"
     )
+
+
+def _gen2_with(
+    *,
+    usage_sign: bool = True,
+    hash_alg: type | None = None,
+    issued: str = "inside",
+) -> tuple[bytes, bytes, bytes, bytes, bytes, list]:
+    """A gen-2 signature under a fresh CA, its signing certificate bent one way."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP384R1()), ec.generate_private_key(ec.SECP384R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bent CA")])
+    ca_from, ca_until = now - dt.timedelta(days=100), now + dt.timedelta(days=100)
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(ca_from)
+        .not_valid_after(ca_until)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    start = (
+        ca_from - dt.timedelta(days=10) if issued == "before" else ca_from + dt.timedelta(days=1)
+    )
+    usage = x509.KeyUsage(
+        usage_sign, False, not usage_sign, False, False, False, False, False, False
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bent signer")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(start)
+        .not_valid_after(ca_until)
+        .add_extension(usage, critical=True)
+        .sign(ca_key, (hash_alg or hashes.SHA256)())
+    )
+    printed, photo, name = b"2" * 53, b"p" * 100, b"n" * 100
+    target = printed + photo + bytes(2900) + name + bytes(2400)
+    signature = key.sign(target, ec.ECDSA(hashes.SHA256()))
+    der = cert.public_bytes(serialization.Encoding.DER)
+    return signature, der, printed, photo, name, [ca]
+
+
+def test_a_well_formed_certificate_under_the_ca_is_genuine() -> None:
+    sig, cert, printed, photo, name, anchors = _gen2_with()
+    assert genuine.check_gen2(sig, cert, printed, photo, name, anchors).genuine
+
+
+def test_a_certificate_issued_before_its_ca_was_valid_is_a_mismatch() -> None:
+    sig, cert, printed, photo, name, anchors = _gen2_with(issued="before")
+    result = genuine.check_gen2(sig, cert, printed, photo, name, anchors)
+    assert (result.status, result.reason) == (genuine.MISMATCH, "card.genuine.outside_validity")
+
+
+def test_a_signing_key_without_digital_signature_usage_is_a_mismatch() -> None:
+    sig, cert, printed, photo, name, anchors = _gen2_with(usage_sign=False)
+    result = genuine.check_gen2(sig, cert, printed, photo, name, anchors)
+    assert (result.status, result.reason) == (genuine.MISMATCH, "card.genuine.key_usage")
+
+
+def test_a_certificate_not_signed_with_sha256_is_a_mismatch() -> None:
+    from cryptography.hazmat.primitives import hashes
+
+    sig, cert, printed, photo, name, anchors = _gen2_with(hash_alg=hashes.SHA384)
+    result = genuine.check_gen2(sig, cert, printed, photo, name, anchors)
+    assert (result.status, result.reason) == (genuine.MISMATCH, "card.genuine.algorithm")
