@@ -119,6 +119,7 @@ class CardCheckScreen(ModalScreen[date | None]):
         self.asking = False  # a card was already on the reader: waiting for R
         self.accepted = False  # 検証不能 accepted with C
         self.replace_asked = False  # Enter pressed once on an already-entered row
+        self.typing = False  # R after a failure: the number box is open
 
     @property
     def stored(self) -> date | None:
@@ -153,7 +154,7 @@ class CardCheckScreen(ModalScreen[date | None]):
         if action == "read_again":
             return self.asking or (not self.busy and self.handover is None)
         if action == "confirm":
-            return self._can_confirm() or self.query_one("#number", Input).has_class("asking")
+            return self._can_confirm() or self.typing
         return True
 
     def _can_confirm(self) -> bool:
@@ -269,8 +270,7 @@ class CardCheckScreen(ModalScreen[date | None]):
         self.refresh_bindings()
 
     def action_confirm(self) -> None:
-        box = self.query_one("#number", Input)
-        if box.has_class("asking"):
+        if self.typing:
             return  # the Input's own Enter (on_input_submitted) reads
         h = self.handover
         if not self._can_confirm() or h is None or h.proposed is None:
@@ -301,6 +301,7 @@ class CardCheckScreen(ModalScreen[date | None]):
         box = self.query_one("#number", Input)
         box.value = ""
         box.add_class("asking")
+        self.typing = True
         box.focus()
         self._status(t("card.ui.number_again"))
         self.refresh_bindings()
@@ -309,6 +310,7 @@ class CardCheckScreen(ModalScreen[date | None]):
         event.stop()
         box = self.query_one("#number", Input)
         box.remove_class("asking")
+        self.typing = False
         self.number = event.value.strip() or self.card_number
         self.workers.cancel_group(self, "card")
         self.start_read()
