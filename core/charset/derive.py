@@ -189,7 +189,8 @@ def derive_juki(db: sqlite3.Connection) -> tuple[bytes, dict[str, int]]:
         also = ivs if ucs and ivs else ""
         lines.append(f"{code:04X}\t{mj.removeprefix('MJ')}\t{_hex(form)}\t{_hex(also)}\n")
     header = (
-        "住基統一文字 ⇄ Unicode, derived from the MJ文字情報一覧表 (CC BY-SA 2.1 JP, see ATTRIBUTION.txt)\n"
+        "住基統一文字 ⇄ Unicode, derived from the MJ文字情報一覧表 "
+        "(CC BY-SA 2.1 JP, see ATTRIBUTION.txt)\n"
         "J+<TAB>MJ文字図形名 number<TAB>form (実装したUCS, else Moji_Joho IVS)<TAB>also accepted"
     )
     return _lines(header, lines), forms
