@@ -18,7 +18,8 @@ Files written to ``core/charset/data/`` (hex code points, space-separated):
   since the MJ table has no non-kanji): ASCII 0020–007E, JIS X 0201 katakana
   FF61–FF9F, and the characters of JIS X 0213:2004 plane 1 rows 1–13 (non-kanji)
   that are one code point within 0020–33FF or FF00–FFFE (read from Python's
-  ``euc_jis_2004`` codec).
+  ``euc_jis_2004`` codec), except those the MJ table gives another J+ code
+  (々 U+3005 is J+AD1D).
 - ``suggest.tsv``  ``form<TAB>J+ …``: for a plain character that is a J+ form only
   with an IVS, those J+ codes first; for each MJ glyph whose form has no J+ code,
   the J+ codes of its 縮退 forms, in this order of tables: 法務省告示582号別表第四
@@ -196,7 +197,7 @@ def derive_juki(db: sqlite3.Connection) -> tuple[bytes, dict[str, int]]:
     return _lines(header, lines), forms
 
 
-def derive_nonkanji() -> bytes:
+def derive_nonkanji(forms: dict[str, int]) -> bytes:
     codes: set[int] = set(range(0x20, 0x7F)) | set(range(0xFF61, 0xFFA0))
     for row in range(1, 14):
         for cell in range(1, 95):
@@ -206,8 +207,8 @@ def derive_nonkanji() -> bytes:
                 continue
             if len(text) == 1:
                 cp = ord(text)
-                if 0x20 <= cp <= 0x33FF or 0xFF00 <= cp <= 0xFFFE:
-                    codes.add(cp)
+                if (0x20 <= cp <= 0x33FF or 0xFF00 <= cp <= 0xFFFE) and text not in forms:
+                    codes.add(cp)  # 々 is J+AD1D in the MJ table: the MJ table wins
     header = (
         "住基統一文字 non-kanji repertoire, J+ = U+ (rule: see core/charset/derive.py)\n"
         "ASCII 0020-007E, JIS X 0201 katakana, JIS X 0213:2004 plane 1 rows 1-13 "
@@ -300,7 +301,7 @@ def derive(tarball: Path) -> dict[str, bytes]:
             juki, forms = derive_juki(db)
             out = {
                 "juki.tsv": juki,
-                "nonkanji.tsv": derive_nonkanji(),
+                "nonkanji.tsv": derive_nonkanji(forms),
                 "suggest.tsv": derive_suggest(db, forms),
                 "fold.tsv": derive_fold(db),
             }

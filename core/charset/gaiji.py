@@ -3,16 +3,18 @@
 A CSV with the header ``sjis,juki_code,unicode``, one 外字 a line::
 
     sjis,juki_code,unicode
-    F040,J+AD01,U+845B U+E0100
-    F041,,𠮷
-    F042,J+AD02,
+    F040,J+AD01,U+4E07 U+E0102
+    F041,,𠀋
+    F042,J+AEAC,
 
 ``sjis`` is the code in the user-defined area 0xF040–0xF9FC (4 hex digits).
 ``juki_code`` is its 住基統一文字 code (``J+XXXX``; optional; never read as a
 Unicode code point). ``unicode`` is the character itself, or ``U+XXXX`` tokens
 separated by spaces (easier to read when the character carries an ideographic
 variation selector, which is invisible in an editor); when empty it is taken
-from the imported 住基統一文字 table through ``juki_code``.
+from the 住基統一文字 table through ``juki_code``. When both are given they must
+agree with that table (J+AD01 is 万 U+4E07 U+E0102 in the MJ table, never the
+Hangul U+AD01 that the number would be read as).
 """
 
 from __future__ import annotations
@@ -74,9 +76,16 @@ def _fail(name: str, line: int, key: str, **params: object) -> CharsetTableError
     return CharsetTableError(key, file=name, line=line, **params)
 
 
-def parse_gaiji(text: str, name: str, juki: Mapping[str, str] | None = None) -> list[Gaiji]:
+def parse_gaiji(
+    text: str,
+    name: str,
+    juki: Mapping[str, str] | None = None,
+    accepted: Mapping[str, str] | None = None,
+) -> list[Gaiji]:
     """Read and check a 外字 table; ``juki`` (J+ code → Unicode) fills empty
-    ``unicode`` cells. Every problem is an error naming the line."""
+    ``unicode`` cells and is what a filled one must agree with (``accepted``,
+    Unicode → J+, names second spellings the table also accepts). Every problem
+    is an error naming the line."""
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -103,6 +112,8 @@ def parse_gaiji(text: str, name: str, juki: Mapping[str, str] | None = None) -> 
         if juki_code and not JUKI_CODE.fullmatch(juki_code):
             raise _fail(name, line, "charset.gaiji.bad_juki", value=juki_code)
         char = parse_unicode_field(uni)
+        if char and juki_code:
+            _check_agrees(name, line, juki_code, char, juki or {}, accepted or {})
         if not char and juki_code:
             # The J+ number is a code in its own space, never a code point: only the
             # imported table can say which Unicode character it is.
@@ -131,14 +142,41 @@ def parse_gaiji(text: str, name: str, juki: Mapping[str, str] | None = None) -> 
     return out
 
 
-def load_gaiji(path: Path, juki: Mapping[str, str] | None = None) -> list[Gaiji]:
+def _check_agrees(
+    name: str,
+    line: int,
+    code: str,
+    char: str,
+    juki: Mapping[str, str],
+    accepted: Mapping[str, str],
+) -> None:
+    """A row's J+ code and Unicode form must say the same as the 住基統一文字 table."""
+    form = juki.get(code)
+    if char == form or accepted.get(char) == code:
+        return
+    if len(char) == 1 and ord(char) == int(code[2:], 16):
+        raise _fail(name, line, "charset.gaiji.juki_as_codepoint", value=code, code=u_codes(char))
+    if form is not None:
+        raise _fail(
+            name,
+            line,
+            "charset.gaiji.juki_disagrees",
+            value=code,
+            given=f"{char} ({u_codes(char)})",
+            table=f"{form} ({u_codes(form)})",
+        )
+
+
+def load_gaiji(
+    path: Path, juki: Mapping[str, str] | None = None, accepted: Mapping[str, str] | None = None
+) -> list[Gaiji]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RenkeiError("common.error.file_not_found", path=str(path)) from None
     except UnicodeDecodeError:
         raise _fail(str(path), 0, "charset.gaiji.not_utf8") from None
-    return parse_gaiji(text, str(path), juki)
+    return parse_gaiji(text, str(path), juki, accepted)
 
 
 def is_variation_selector(char: str) -> bool:

@@ -69,7 +69,7 @@ def run_import(args: argparse.Namespace) -> int:
     if tuple(h.strip().lower() for h in first.split(",")[:3]) == HEADER:
         juki = charset.load_juki(data_dir)
         rows = charset.parse_gaiji(
-            data.decode("utf-8-sig"), str(source), juki.to_unicode if juki else None
+            data.decode("utf-8-sig"), str(source), juki.to_unicode, juki.from_unicode
         )
         folder = table_dir(data_dir)
         folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
