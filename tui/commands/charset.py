@@ -1,9 +1,11 @@
-"""``renkei charset import FILE`` and ``renkei charset check FILE``.
+"""``renkei charset import|check|convert|lookup``.
 
 Import takes either the municipality's 外字 table (header ``sjis,juki_code,unicode``)
 or a CSV/TSV export of the MJ文字情報一覧表 (the 住基統一文字 code table) and stores
 it in ``<data>/charset/``. Check says, without writing anything, whether a file
 can be written in (or read from) the configured encoding, and where it cannot.
+Convert writes a file in another encoding (all or nothing unless ``--partial``);
+lookup shows what the 住基統一文字 table says about a character or code.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 
 from core import charset
+from core.charset.convert import convert, describe, lookup
 from core.charset.gaiji import HEADER
 from core.charset.juki import ATTRIBUTION_NAME, table_dir
 from core.config import resolve_data_dir
@@ -28,7 +31,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "charset",
         parents=[common],
         help="文字コード: 外字表・住基統一文字コード表の取込、変換の確認",
-        description="Character codes at the resident-record boundary (utf-8 / juki-sjis).",
+        description="Character codes at the resident-record boundary (utf-8 / juki / juki-sjis).",
     )
     actions = parser.add_subparsers(dest="charset_action", metavar="ACTION", required=True)
 
@@ -52,6 +55,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="FILE is in the encoding: check that it can be read (default: automatic)",
     )
     check.set_defaults(func=run_check)
+
+    conv = actions.add_parser(
+        "convert",
+        parents=[common],
+        help="ファイルの文字コードを変換する（変換できない文字があれば何も書かない）",
+    )
+    conv.add_argument("--from", dest="source", required=True, choices=charset.ENCODINGS)
+    conv.add_argument("--to", dest="target", required=True, choices=charset.ENCODINGS)
+    conv.add_argument("--gaiji", metavar="TABLE", help="外字表 (default: the configured one)")
+    conv.add_argument(
+        "--partial",
+        action="store_true",
+        help="write the records that convert, leaving out those with a problem",
+    )
+    conv.add_argument("input", metavar="IN")
+    conv.add_argument("output", metavar="OUT")
+    conv.set_defaults(func=run_convert)
+
+    look = actions.add_parser(
+        "lookup", parents=[common], help="住基統一文字コード表を引く（文字、J+XXXX、U+XXXX）"
+    )
+    look.add_argument("query", metavar="CHAR|J+XXXX|U+XXXX")
+    look.set_defaults(func=run_lookup)
 
 
 def _read(path: str) -> bytes:
@@ -126,3 +152,52 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _count_records(text: str) -> int:
     return sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(getattr(args, "data", None))
+    gaiji = Path(args.gaiji) if args.gaiji else None
+    source = charset.load_tables(data_dir, args.source, gaiji)
+    target = charset.load_tables(data_dir, args.target, gaiji)
+    result = convert(_read(args.input), source.codec, target.codec, target.hints,
+                     partial=args.partial)  # fmt: skip
+    for line in result.report.lines():
+        print(f"{args.input}: {line}")
+    if result.data or (result.report.ok and not result.left_out):
+        write_atomic(Path(args.output), result.data)
+    if result.report.ok:
+        print(t("charset.converted", file=args.input, out=args.output, count=result.records,
+                source=args.source, target=args.target))  # fmt: skip
+        return EXIT_OK
+    if result.data:
+        print(
+            t("charset.converted_partly", file=args.input, out=args.output,
+              count=result.records, left=len(result.left_out)),
+            file=sys.stderr,
+        )  # fmt: skip
+    else:
+        print(
+            t("charset.not_converted", file=args.input, count=len(result.report.problems)),
+            file=sys.stderr,
+        )
+    return EXIT_PROBLEMS
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    table = charset.load_juki(resolve_data_dir(getattr(args, "data", None)))
+    rows = lookup(args.query, table)
+    if not rows:
+        print(t("charset.lookup.unknown", query=args.query), file=sys.stderr)
+        return EXIT_PROBLEMS
+    missing = False
+    for row in rows:
+        if row.juki:
+            also = ", ".join(describe(a) for a in row.also) or "-"
+            print(t("charset.lookup.row", juki=row.juki, mj=row.mj or "-",
+                    form=describe(row.text), also=also, folded=row.folded))  # fmt: skip
+        else:
+            missing = True
+            print(t("charset.lookup.none", form=describe(row.text),
+                    juki=", ".join(f"{c} {table.to_unicode.get(c, '')}" for c in row.suggestions)
+                    or "-", folded=row.folded))  # fmt: skip
+    return EXIT_PROBLEMS if missing else EXIT_OK
