@@ -141,4 +141,8 @@ def load_tables(data_dir: Path, encoding: str | None = None, gaiji: Path | None 
     if path is not None and encoding in (JUKI_SJIS, JUKI):
         rows = load_gaiji(path, juki.to_unicode, juki.from_unicode)
     codec = make_codec(encoding, rows, juki, settings.juki_byte_order, settings.juki_bom)
+    if encoding != UTF8:
+        from core.charset.review import substituting  # the operators' decisions
+
+        codec = substituting(codec, data_dir)
     return Tables(codec, path, juki, Hints(juki, rows))

@@ -79,6 +79,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     look.add_argument("query", metavar="CHAR|J+XXXX|U+XXXX")
     look.set_defaults(func=run_lookup)
 
+    review = actions.add_parser(
+        "review",
+        parents=[common],
+        help="住基統一文字にない文字の確認（一覧、決定）: 決めるまで既存住基へ渡さない",
+    )
+    steps = review.add_subparsers(dest="review_action", metavar="STEP", required=True)
+    listing = steps.add_parser("list", parents=[common], help="確認待ちの文字と候補")
+    listing.set_defaults(func=run_review_list)
+    decide = steps.add_parser("decide", parents=[common], help="1文字を決める（監査ログに記録）")
+    decide.add_argument("char", metavar="CHAR|U+XXXX")
+    choice = decide.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--use", metavar="J+XXXX", help="write it as this 住基統一文字")
+    choice.add_argument("--gaiji", metavar="XXXX", help="register it as this 外字 code")
+    decide.set_defaults(func=run_review_decide)
+
 
 def _read(path: str) -> bytes:
     try:
@@ -201,3 +216,48 @@ def run_lookup(args: argparse.Namespace) -> int:
                     juki=", ".join(f"{c} {table.to_unicode.get(c, '')}" for c in row.suggestions)
                     or "-", folded=row.folded))  # fmt: skip
     return EXIT_PROBLEMS if missing else EXIT_OK
+
+
+def run_review_list(args: argparse.Namespace) -> int:
+    from core.boundary import export
+    from core.charset import review
+    from tui.commands._vault import open_from_args
+
+    with open_from_args(args) as vault:
+        refused = [(r.name, r.problems) for r in export.refusals(vault)]
+        table = charset.load_juki(vault.data_dir)
+        items = review.pending(refused, table, review.load_decisions(vault.data_dir))
+    if not items:
+        print(t("charset.review.none"))
+        return EXIT_OK
+    for item in items:
+        name, line, column = item.places[0]
+        juki = ", ".join(f"{c} {table.to_unicode.get(c, '')}" for c in item.suggestions[:3])
+        print(t("charset.review.item", char=item.text, code=charset.u_codes(item.text),
+                count=len(item.places), juki=juki or "-", file=name, line=line,
+                column=column))  # fmt: skip
+    print(t("charset.review.summary", count=len(items)), file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def run_review_decide(args: argparse.Namespace) -> int:
+    from core.charset import review
+    from core.charset.gaiji import parse_unicode_field
+    from core.store.audit import default_actor
+    from tui.commands._vault import open_from_args
+
+    text = parse_unicode_field(args.char)
+    with open_from_args(args) as vault:
+        tables = charset.load_tables(vault.data_dir, charset.JUKI)
+        decision = review.decide(vault, text, tables.juki or charset.shipped(),
+                                 use=args.use or "", gaiji=args.gaiji or "",
+                                 gaiji_path=tables.gaiji_path, actor=default_actor())  # fmt: skip
+        path = tables.gaiji_path or table_dir(vault.data_dir) / charset.GAIJI_NAME
+    code = charset.u_codes(text)
+    if decision.decision == review.USE:
+        print(t("charset.review.decided_use", char=text, code=code, juki=decision.juki_code,
+                form=decision.form))  # fmt: skip
+    else:
+        print(t("charset.review.decided_gaiji", char=text, code=code,
+                gaiji=args.gaiji.upper(), path=path))  # fmt: skip
+    return EXIT_OK
