@@ -25,6 +25,7 @@ JUKI = "juki"
 BYTE_ORDERS = ("be", "le")
 _SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
 _LINE_ENDS = "\r\n"
+_SELECTOR_SET = frozenset(chr(c) for c in [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
 
 
 def _class(chars: Iterable[str]) -> str:
@@ -80,11 +81,41 @@ class JukiCodec(Codec):
         body = _class(identity)
         # Anything not written as itself: rewritten, or reported.
         self._odd = re.compile(f"[^{body}]")
+        self._split = re.compile(f"([^{body}])")
         self._token = re.compile(f"[^{_SELECTORS}][{_SELECTORS}]|[^{body}]", re.DOTALL)
 
     def encode(self, text: str) -> tuple[bytes, list[Bad]]:
         if self._odd.search(text) is None:
             return self.bom + text.encode(self.codec), []
+        # One scan: the text split around each character not written as itself;
+        # those are looked up. A selector or an unmappable character takes the
+        # careful path (pairs, and the report).
+        pieces = self._split.split(text)
+        encode = self._encode
+        last = ""  # the previous odd character, as written in the text
+        for i in range(1, len(pieces), 2):
+            piece = pieces[i]
+            unit = encode.get(piece)
+            if unit is None and piece in _SELECTOR_SET and i > 1:
+                before = pieces[i - 1]
+                if before:  # base written as itself, then the selector
+                    unit = encode.get(before[-1] + piece)
+                    if unit is not None:
+                        pieces[i - 1] = before[:-1]
+                else:  # base that was itself odd
+                    unit = encode.get(last + piece)
+                    if unit is not None:
+                        pieces[i - 2] = ""
+            if unit is None:
+                if i + 2 < len(pieces) and not pieces[i + 1] and pieces[i + 2] in _SELECTOR_SET:
+                    last = piece  # a base only with its selector (㐄 U+E0101): next round
+                    continue
+                return self._encode_slow(text)
+            last = piece
+            pieces[i] = unit
+        return self.bom + "".join(pieces).encode(self.codec), []
+
+    def _encode_slow(self, text: str) -> tuple[bytes, list[Bad]]:
         pieces: list[str] = []
         bad: list[Bad] = []
         pos = 0
@@ -125,6 +156,16 @@ class JukiCodec(Codec):
         units = body.decode(codec, "surrogatepass")
         if self._odd.search(units) is None:
             return units, bad
+        if not bad:
+            split = self._split.split(units)
+            decode = self._decode
+            for i in range(1, len(split), 2):
+                text = decode.get(split[i])
+                if text is None:
+                    break
+                split[i] = text
+            else:
+                return "".join(split), bad
         pieces: list[str] = []
         pos = 0
         for match in self._odd.finditer(units):

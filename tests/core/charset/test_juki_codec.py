@@ -150,3 +150,33 @@ def test_boundary_settings_choose_juki(tmp_path: Path) -> None:
     tables = charset.load_tables(tmp_path)
     assert tables.codec.name == "juki"
     assert encode_file("髙\r\n", tables.codec, "x.csv") == bytes.fromhex("D99A 0D00 0A00")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "葛\U000e0102",  # odd base (葛 alone is J+B9D5) + selector
+        "㐄\U000e0101",  # base that exists only with its selector
+        "一葛\U000e0103",  # the second spelling of J+B9D5 after an identity character
+        "髙葛\U000e0102㐄\U000e0101𠮷",
+        "葛葛\U000e0102葛",
+    ],
+)
+def test_every_path_agrees_on_selectors(text: str) -> None:
+    codec = _codec()
+    expected = b"".join(
+        int(codec.table.from_unicode[t][2:], 16).to_bytes(2, "big") for t in _split_pairs(text)
+    )
+    assert codec.encode(text) == (expected, [])
+    assert codec._encode_slow(text) == (expected, [])
+    assert codec.encode("A\r\n" + text) == (bytes.fromhex("0041 000D 000A") + expected, [])
+
+
+def _split_pairs(text: str) -> list[str]:
+    out: list[str] = []
+    for char in text:
+        if 0xE0100 <= ord(char) <= 0xE01EF:
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
