@@ -88,3 +88,27 @@ def test_review_registers_a_gaiji(
     assert cli(renkei_cmd, cli_env, line.data, "boundary", "sync").returncode == 0
     data = (line.export_dir / "moj-131041-20261121-0003.csv").read_bytes()
     assert b"\xf0\x42\x93\x63" in data  # 外字 F042, then 田 (cp932 93 63)
+
+
+def test_boundary_export_in_juki(
+    line: Line, renkei_cmd: list[str], cli_env: dict[str, str]
+) -> None:
+    import dataclasses
+
+    from core import config as config_mod
+
+    config = config_mod.load(line.data)
+    config.boundary = dataclasses.replace(config.boundary, encoding="juki")
+    config_mod.save(line.data, config)
+    _notice(line, "moj-131041-20261121-0004.csv", "髙橋 葛\U000e0102", 8)
+    assert cli(renkei_cmd, cli_env, line.data, "fetch").returncode == 0
+    done = cli(renkei_cmd, cli_env, line.data, "boundary", "sync")
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = (line.export_dir / "moj-131041-20261121-0004.csv").read_bytes()
+    # 髙 J+9AD9, 橋 J+6A4B, space, 葛 U+E0102 J+845B (MJ文字情報一覧表); CRLF as 000D 000A
+    assert bytes.fromhex("9AD9 6A4B 0020 845B") in data
+    assert data.endswith(bytes.fromhex("000D 000A"))
+    from core import charset
+
+    text, bad = charset.make_codec("juki").decode(data)
+    assert bad == [] and "髙橋 葛\U000e0102" in text
