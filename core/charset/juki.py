@@ -180,8 +180,11 @@ def _hex_chars(value: str) -> str:
     return "".join(out)
 
 
-def parse_mj(data: bytes, name: str) -> list[tuple[str, str, str]]:
-    """Rows (J+ code, Unicode text, MJ name) of an MJ文字情報一覧表 export."""
+def parse_mj(
+    data: bytes, name: str, also: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str, str]]:
+    """Rows (J+ code, Unicode text, MJ name) of an MJ文字情報一覧表 export; ``also``
+    collects (J+ code, IVS) of rows that have both forms (accepted on the way in)."""
     lines = _decode_source(data).splitlines()
     index = next((i for i, line in enumerate(lines[:10]) if COL_JUKI in line), None)
     if index is None:
@@ -216,6 +219,8 @@ def parse_mj(data: bytes, name: str) -> list[tuple[str, str, str]]:
             continue  # no Unicode form: cannot be text; a second glyph: the first wins
         seen.add(code)
         rows.append((code, text, cell(col.get(COL_MJ))))
+        if also is not None and ucs and len(ivs) == 2:
+            also.append((code, ivs))
     return rows
 
 
@@ -229,16 +234,18 @@ def import_mj(source: Path, data_dir: Path) -> JukiTable:
         data = source.read_bytes()
     except FileNotFoundError:
         raise RenkeiError("common.error.file_not_found", path=str(source)) from None
-    rows = parse_mj(data, str(source))
+    also: list[tuple[str, str]] = []
+    rows = parse_mj(data, str(source), also)
     if not rows:
         raise CharsetTableError("charset.mj.empty", file=str(source))
     folder = table_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["juki_code", "unicode", "mj"])
+    writer.writerow(["juki_code", "unicode", "mj", "also"])
+    second = dict(also)
     for code, text, mj in rows:
-        writer.writerow([code, u_codes(text), mj])
+        writer.writerow([code, u_codes(text), mj, u_codes(second.get(code, ""))])
     write_atomic(folder / TABLE_NAME, out.getvalue().encode("utf-8"))
     notice = ATTRIBUTION.format(
         table=TABLE_NAME,
@@ -248,7 +255,7 @@ def import_mj(source: Path, data_dir: Path) -> JukiTable:
         rows=len(rows),
     )
     write_atomic(folder / ATTRIBUTION_NAME, notice.encode("utf-8"), mode=0o644)
-    return JukiTable.build(rows)
+    return JukiTable.build(rows, also)
 
 
 def load_juki(data_dir: Path) -> JukiTable:
@@ -260,10 +267,14 @@ def load_juki(data_dir: Path) -> JukiTable:
     except FileNotFoundError:
         return shipped()
     rows = []
+    also: list[tuple[str, str]] = []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     for record in reader:
         chars = _hex_chars(record["unicode"])
         if not chars:
             raise CharsetTableError("charset.mj.corrupt", file=str(path), line=reader.line_num)
         rows.append((record["juki_code"], chars, record.get("mj", "")))
-    return _with_nonkanji(rows, [])
+        second = _hex_chars(record.get("also") or "")
+        if second:
+            also.append((record["juki_code"], second))
+    return _with_nonkanji(rows, also)

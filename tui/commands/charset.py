@@ -137,8 +137,8 @@ def run_check(args: argparse.Namespace) -> int:
     codec = tables.codec
     data = _read(args.file)
     text = ""
-    decode = args.decode
-    if not decode:
+    decode = args.decode or (codec.name == charset.JUKI and b"\x00" in data[:4096])
+    if not decode:  # (a juki file of ASCII-range text would also be valid UTF-8)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -95,6 +95,7 @@ def test_import_writes_table_and_attribution_durably(tmp_path: Path) -> None:
     loaded = load_juki(data_dir)
     assert {c: loaded.to_unicode[c] for c in EXPECTED} == EXPECTED
     assert loaded.to_unicode["J+0041"] == "A"  # the non-kanji repertoire comes along
+    assert loaded.from_unicode["葛\U000e0103"] == "J+B9D5"  # the second spelling too
 
 
 def test_without_an_import_the_shipped_table_is_used(tmp_path: Path) -> None:

@@ -93,3 +93,14 @@ def test_lookup_by_character_code_and_code_point(
     assert "not in 住基統一文字" in out.stdout and "J+8FBA 辺, J+908A 邊" in out.stdout
     out = _run(renkei_cmd, cli_env, "lookup", "J+FFFF", "--data", data, "--lang", "en")
     assert out.returncode == 1 and "J+FFFF" in out.stderr
+
+
+def test_check_reads_a_juki_file(
+    tmp_path: Path, renkei_cmd: list[str], cli_env: dict[str, str]
+) -> None:
+    source = tmp_path / "muni.juki"
+    source.write_bytes("id,name_kanji\r\n1,".encode("utf-16-be") + bytes.fromhex("9AD9 000D 000A"))
+    out = _run(renkei_cmd, cli_env, "check", str(source), "--encoding", "juki",
+               "--data", str(tmp_path / "d"), "--lang", "en")  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "all 1 record(s) can be read in juki" in out.stdout
