@@ -30,7 +30,10 @@ def _codec() -> JukiCodec:
 def outside(text: str) -> list[tuple[int, str]]:
     """(offset, character or base + selector) of each part of ``text`` that has
     no 住基統一文字 code."""
-    _data, bad = _codec().encode(text)
+    codec = _codec()
+    if codec._odd.search(text) is None:  # every character written as itself
+        return []
+    _data, bad = codec.encode(text)
     return [(b.offset, b.text) for b in bad]
 
 
@@ -40,11 +43,13 @@ def suggestion(text: str) -> str:
 
 
 def name_warnings(record: Mapping[str, str], line: int) -> list[Problem]:
-    """A warning per character of a name field outside the repertoire."""
+    """A warning per character of a name field outside the repertoire (the data
+    check calls this for every record: the common case is one regex search)."""
+    odd = _codec()._odd.search
     out: list[Problem] = []
     for column in NAME_FIELDS:
         value = record.get(column)
-        if not value:
+        if not value or odd(value) is None:
             continue
         for offset, text in outside(value):
             params = {
