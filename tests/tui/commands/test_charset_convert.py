@@ -104,3 +104,25 @@ def test_check_reads_a_juki_file(
                "--data", str(tmp_path / "d"), "--lang", "en")  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
     assert "all 1 record(s) can be read in juki" in out.stdout
+
+
+def test_validate_warns_about_names_outside_the_repertoire(
+    tmp_path: Path, renkei_cmd: list[str], cli_env: dict[str, str]
+) -> None:
+    from core import formats, synth
+
+    recs = [c.record() for c in synth.certificates(count=3, seed=2)]
+    recs[1].update(name_kanji="边 小龙", name_class_code="2", name_alpha="BIAN XIAOLONG")
+    path = tmp_path / "spr.csv"
+    path.write_bytes(formats.write("spr", recs))
+    out = subprocess.run([*renkei_cmd, "validate", "spr", str(path), "--lang", "en"], env=cli_env,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert out.returncode == 0  # warnings: the file is still good for the MOJ side
+    assert out.stdout.splitlines()[:2] == [
+        "line 3: name_kanji: [warning] character “边” (U+8FB9) at position 1 is not in "
+        "住基統一文字 (suggested: J+8FBA J+908A J+9089); it needs a decision before it goes "
+        "to the resident-record system (renkei charset review)",
+        "line 3: name_kanji: [warning] character “龙” (U+9F99) at position 4 is not in "
+        "住基統一文字 (suggested: -); it needs a decision before it goes "
+        "to the resident-record system (renkei charset review)",
+    ]
