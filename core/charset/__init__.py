@@ -50,6 +50,7 @@ __all__ = [
     "CharsetTableError",
     "Codec",
     "Gaiji",
+    "Hints",
     "JukiCodec",
     "JukiSjisCodec",
     "JukiTable",
