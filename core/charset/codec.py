@@ -86,7 +86,7 @@ class JukiSjisCodec(Codec):
     name = JUKI_SJIS
 
     def __init__(self, gaiji: Iterable[Gaiji] = ()) -> None:
-        self.gaiji = list(gaiji)
+        self.gaiji = [g for g in gaiji if g.sjis]  # (a juki-only 外字 has no code here)
         self._to_pua = {g.text: g.pua for g in self.gaiji}
         self._from_pua = {g.pua: g.text for g in self.gaiji}
         self._bytes = {g.text: g.sjis.to_bytes(2, "big") for g in self.gaiji}

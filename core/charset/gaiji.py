@@ -8,6 +8,9 @@ A CSV with the header ``sjis,juki_code,unicode``, one 外字 a line::
     F042,J+AEAC,
 
 ``sjis`` is the code in the user-defined area 0xF040–0xF9FC (4 hex digits).
+An optional fourth column ``unit`` gives the ``juki`` code unit (E000–F8FF);
+without it the unit is the private-use character of ``sjis`` (F040 → E000), and
+a row with a ``unit`` and no ``sjis`` is a 外字 only the ``juki`` encoding carries.
 ``juki_code`` is its 住基統一文字 code (``J+XXXX``; optional; never read as a
 Unicode code point). ``unicode`` is the character itself, or ``U+XXXX`` tokens
 separated by spaces (easier to read when the character carries an ideographic
@@ -33,6 +36,7 @@ USER_AREA_LAST = 0xF9FC
 JUKI_CODE = re.compile(r"J\+[0-9A-F]{4,5}")
 _UPLUS = re.compile(r"U\+([0-9A-Fa-f]{4,6})")
 HEADER = ("sjis", "juki_code", "unicode")
+UNIT = "unit"  # optional fourth column: the juki code unit E000–F8FF
 
 
 class CharsetTableError(RenkeiError):
@@ -41,14 +45,21 @@ class CharsetTableError(RenkeiError):
 
 @dataclass(frozen=True)
 class Gaiji:
-    sjis: int  # 0xF040…0xF9FC
+    sjis: int  # 0xF040…0xF9FC, or 0 for a 外字 only the juki encoding carries
     juki_code: str  # "J+AD01" or ""
     text: str  # one character, or base + variation selector
+    unit: int = 0  # the juki code unit (E000–F8FF) when the table says it
 
     @property
     def pua(self) -> str:
         """The private-use character Python's cp932 codec gives for ``sjis``."""
         return bytes([self.sjis >> 8, self.sjis & 0xFF]).decode("cp932")
+
+    @property
+    def juki_unit(self) -> str:
+        """The 16-bit unit the ``juki`` encoding writes: the ``unit`` column, else
+        the private-use character of ``sjis`` (F040 → E000), so one table serves both."""
+        return chr(self.unit) if self.unit else self.pua
 
 
 def is_user_area(code: int) -> bool:
@@ -93,21 +104,32 @@ def parse_gaiji(
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise _fail(name, 1, "charset.gaiji.header", expected=",".join(HEADER)) from None
-    if tuple(header[:3]) != HEADER:
+    if tuple(header[:3]) != HEADER or header[3:4] not in ([], [UNIT], [""]):
         raise _fail(name, 1, "charset.gaiji.header", expected=",".join(HEADER))
     out: list[Gaiji] = []
     seen_sjis: dict[int, int] = {}
+    seen_unit: dict[int, int] = {}
     seen_text: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
-        row = [*row, "", "", ""][:3]
-        sjis_text, juki_code, uni = (cell.strip() for cell in row)
+        row = [*row, "", "", "", ""][:4]
+        sjis_text, juki_code, uni, unit_text = (cell.strip() for cell in row)
         sjis_text = sjis_text.upper().removeprefix("0X")
-        if not re.fullmatch(r"[0-9A-F]{4}", sjis_text) or not is_user_area(int(sjis_text, 16)):
-            raise _fail(name, line, "charset.gaiji.bad_sjis", value=sjis_text)
-        code = int(sjis_text, 16)
+        unit_text = unit_text.upper().removeprefix("U+")
+        unit = 0
+        if unit_text:
+            if (
+                not re.fullmatch(r"[0-9A-F]{4}", unit_text)
+                or not 0xE000 <= int(unit_text, 16) <= 0xF8FF
+            ):
+                raise _fail(name, line, "charset.gaiji.bad_unit", value=unit_text)
+            unit = int(unit_text, 16)
+        if sjis_text or not unit:
+            if not re.fullmatch(r"[0-9A-F]{4}", sjis_text) or not is_user_area(int(sjis_text, 16)):
+                raise _fail(name, line, "charset.gaiji.bad_sjis", value=sjis_text)
+        code = int(sjis_text, 16) if sjis_text else 0
         juki_code = juki_code.upper()
         if juki_code and not JUKI_CODE.fullmatch(juki_code):
             raise _fail(name, line, "charset.gaiji.bad_juki", value=juki_code)
@@ -126,9 +148,12 @@ def parse_gaiji(
             raise _fail(name, line, "charset.gaiji.not_one_char", value=u_codes(char))
         if any(0xE000 <= ord(c) <= 0xF8FF for c in char):
             raise _fail(name, line, "charset.gaiji.private_use", value=u_codes(char))
-        if _cp932_has(char):
+        if code and _cp932_has(char):
             raise _fail(name, line, "charset.gaiji.in_cp932", value=f"{char} ({u_codes(char)})")
-        if code in seen_sjis:
+        if not code and char in (accepted or {}):
+            raise _fail(name, line, "charset.gaiji.has_juki", value=f"{char} ({u_codes(char)})",
+                        juki=(accepted or {})[char])  # fmt: skip
+        if code and code in seen_sjis:
             raise _fail(
                 name, line, "charset.gaiji.duplicate", value=sjis_text, other=seen_sjis[code]
             )
@@ -136,9 +161,16 @@ def parse_gaiji(
             raise _fail(
                 name, line, "charset.gaiji.duplicate", value=u_codes(char), other=seen_text[char]
             )
+        juki_unit = unit or (ord(Gaiji(code, "", "").pua) if code else 0)
+        if juki_unit in seen_unit:
+            raise _fail(
+                name, line, "charset.gaiji.duplicate", value=f"{juki_unit:04X}",
+                other=seen_unit[juki_unit],
+            )  # fmt: skip
         seen_sjis[code] = line
+        seen_unit[juki_unit] = line
         seen_text[char] = line
-        out.append(Gaiji(code, juki_code, char))
+        out.append(Gaiji(code, juki_code, char, unit))
     return out
 
 

@@ -2,9 +2,10 @@
 
 Each character is written as its J+ value (big-endian by default; little-endian
 and a byte-order mark by ``[boundary] juki_byte_order`` / ``juki_bom``), the
-municipality's 外字 as private-use units E000–F8FF (the unit is the private-use
-character Python's cp932 codec gives for the 外字's Shift_JIS code, so one 外字
-table serves ``juki`` and ``juki-sjis``), and line ends as 000D 000A.
+municipality's 外字 as private-use units E000–F8FF (the table's ``unit`` column,
+else the private-use character Python's cp932 codec gives for the 外字's
+Shift_JIS code, so one 外字 table serves ``juki`` and ``juki-sjis``), and line
+ends as 000D 000A.
 
 Most J+ codes equal their code point (一 is J+4E00 and U+4E00), so the fast path
 is Python's own UTF-16 codec; only characters whose J+ code differs (葛 J+B9D5,
@@ -74,8 +75,8 @@ class JukiCodec(Codec):
                 decode[unit] = text
         identity -= set(decode)  # a unit that decodes to something else is not identity
         for row in self.gaiji:
-            encode.setdefault(row.text, row.pua)
-            decode[row.pua] = row.text
+            encode.setdefault(row.text, row.juki_unit)
+            decode[row.juki_unit] = row.text
         self._encode = encode
         self._decode = decode
         body = _class(identity)

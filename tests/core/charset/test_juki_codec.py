@@ -180,3 +180,35 @@ def _split_pairs(text: str) -> list[str]:
         else:
             out.append(char)
     return out
+
+
+def test_gaiji_beyond_the_sjis_area_with_a_unit_column() -> None:
+    table = shipped()
+    text = "sjis,juki_code,unicode,unit\nF040,,鿰,\n,,U+9FF1,F8FF\nF041,,U+9FF2,E800\n"
+    gaiji = parse_gaiji(text, "g.csv", table.to_unicode, table.from_unicode)
+    codec = _codec(gaiji=gaiji)
+    data, bad = codec.encode("鿰\u9ff1\u9ff2")
+    assert bad == [] and data == bytes.fromhex("E000 F8FF E800")
+    assert codec.decode(data) == ("鿰\u9ff1\u9ff2", [])
+    # juki-sjis carries the rows with a Shift_JIS code only.
+    sjis = charset.make_codec("juki-sjis", gaiji)
+    assert sjis.encode("\u9ff2") == (b"\xf0\x41", [])
+    assert sjis.encode("\u9ff1")[1][0].text == "\u9ff1"
+
+
+@pytest.mark.parametrize(
+    ("row", "key"),
+    [
+        (",,U+9FF1,D800", "charset.gaiji.bad_unit"),
+        (",,U+9FF1,F900", "charset.gaiji.bad_unit"),
+        (",,U+9FF1,", "charset.gaiji.bad_sjis"),  # neither code
+        (",,U+9FF1,E000", "charset.gaiji.duplicate"),  # F040's unit
+        (",,髙,E001", "charset.gaiji.has_juki"),  # J+9AD9: no 外字 needed
+    ],
+)
+def test_bad_unit_rows_are_refused(row: str, key: str) -> None:
+    table = shipped()
+    text = f"sjis,juki_code,unicode,unit\nF040,,鿰,\n{row}\n"
+    with pytest.raises(charset.CharsetTableError) as caught:
+        parse_gaiji(text, "g.csv", table.to_unicode, table.from_unicode)
+    assert caught.value.key == key and caught.value.params["line"] == 3
