@@ -18,3 +18,10 @@ def test_variation_selectors_are_dropped() -> None:
 def test_plain_text_is_unchanged() -> None:
     assert fold("山田 太郎 ABC ｱｲｳ") == "山田 太郎 ABC ｱｲｳ"
     assert fold("") == ""
+
+
+def test_the_derived_map_folds_old_and_variant_forms() -> None:
+    # 戸籍統一文字情報_親字正字 in the MJ縮退マップ: 邊 → 辺; JIS包摂規準: 𠮷 → 吉.
+    assert fold("渡邊") == "渡辺"
+    assert fold("邊\U000e0108") == "辺"
+    assert fold(fold("髙﨑邊")) == fold("髙﨑邊") == "高崎辺"  # folding is idempotent
