@@ -27,7 +27,8 @@ Files written to ``core/charset/data/`` (hex code points, space-separated):
   (俗字, 別字, 無印), 民二5202号通知, 読み字形による類推, 辞書類等による関連字.
 - ``fold.tsv``  ``code<TAB>folded``: for search; for each MJ glyph with a one-code-point
   実装したUCS, the first 縮退UCS different from it from JIS包摂規準UCS統合規則, then
-  戸籍統一文字情報_親字正字, then 別表第四 (一, 二), followed to the end of the chain.
+  戸籍統一文字情報_親字正字, then 別表第四 (一, 二), followed to the end of the chain
+  (a cycle folds to its smallest code point), so folding twice changes nothing.
 - ``ATTRIBUTION.txt``, and the package's ``LICENSE.md`` and ``download.txt`` as shipped.
 """
 
@@ -275,17 +276,19 @@ def derive_fold(db: sqlite3.Connection) -> bytes:
             step[ucs] = target
     folded: dict[str, str] = {}
     for source in step:
-        seen = {source}
+        path = [source]
         target = step[source]
-        while target in step and step[target] not in seen:  # follow the chain, stop on a cycle
-            seen.add(target)
+        while target in step and target not in path:  # follow the chain to its end
+            path.append(target)
             target = step[target]
+        if target in path:  # a cycle (㿉 → 㿗 → 㿉): its smallest code point stands for it
+            target = min(path[path.index(target) :])
         if target != source:
             folded[source] = target
     header = (
         "search folding from the MJ縮退マップ (CC BY-SA 2.1 JP): code<TAB>folded code\n"
         "rule: first 縮退UCS that differs, from JIS包摂規準UCS統合規則, 戸籍統一文字情報_親字正字, "
-        "別表第四 一/二; chains followed"
+        "別表第四 一/二; chains followed, a cycle to its smallest code point"
     )
     lines = (f"{ord(s):04X}\t{ord(t):04X}\n" for s, t in sorted(folded.items()))
     return _lines(header, lines)

@@ -25,3 +25,11 @@ def test_the_derived_map_folds_old_and_variant_forms() -> None:
     assert fold("渡邊") == "渡辺"
     assert fold("邊\U000e0108") == "辺"
     assert fold(fold("髙﨑邊")) == fold("髙﨑邊") == "高崎辺"  # folding is idempotent
+
+
+def test_folding_twice_changes_nothing_for_any_character_of_the_map() -> None:
+    from core.charset.fold import _table
+
+    chars = "".join(chr(code) for code, target in _table().items() if target)
+    assert len(chars) > 19_000
+    assert fold(fold(chars)) == fold(chars)
