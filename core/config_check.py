@@ -28,7 +28,7 @@ def check(config: Config) -> list[Problem]:
     """Every problem with ``config``; empty when it may be saved."""
     out: list[Problem] = []
 
-    def bad(column: str, key: str, **params: str) -> None:
+    def bad(column: str, key: str, **params: object) -> None:
         out.append(Problem(0, column, f"settings.{key}", {k: str(v) for k, v in params.items()}))
 
     server = config.server

@@ -15,6 +15,7 @@ from typing import Any
 from core import formats
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
+from core.exchange.protocol import ExchangeError
 from core.report import Problem
 from core.terminal import (
     EntryResult,
@@ -80,7 +81,7 @@ class Session:
             "SELECT kind, path, state FROM exchange_inbox WHERE file_id = ?", (file_id,)
         )
         if not rows or rows[0]["state"] == "listed":
-            raise fetch.p.ExchangeError("exchange.inbox.unknown", file=file_id)
+            raise ExchangeError("exchange.inbox.unknown", file=file_id)
         data = self.vault.read_bytes(rows[0]["path"])
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
@@ -181,7 +182,7 @@ class Session:
                     result: FetchResult | SendResult = self.fetch()
                 else:
                     result = self.send()
-            except fetch.p.ExchangeError as exc:
+            except ExchangeError as exc:
                 self.schedule.failed(due.action, now)
                 ran.append((due.action, exc.message()))
                 continue

@@ -230,7 +230,10 @@ class RenkeiApp(App[int]):
             self.start_send()
 
     def _mode_screen(self, mode: str) -> Any:
-        stack = self._screen_stacks.get(mode)
+        try:
+            stack = self.get_screen_stack(mode)
+        except KeyError:  # the mode was removed (locked) and not shown since
+            return None
         return stack[0] if stack else None
 
     def start_fetch(
