@@ -12,7 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from core import formats
+from core import formats, settings
+from core.config import Config
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.exchange.protocol import ExchangeError
@@ -37,9 +38,17 @@ class Session:
     def __init__(self, vault: Vault, client_options: dict[str, Any] | None = None) -> None:
         self.vault = vault
         self.data_dir: Path = vault.data_dir
-        self.config = vault.config
         self.client_options = client_options or {}
-        self.schedule = schedule.Schedule(vault.store, self.config.schedule)
+        self.schedule = schedule.Schedule(vault.store, lambda: self.vault.config.schedule)
+
+    @property
+    def config(self) -> Config:
+        """The running settings, owned by the opened data directory (one object)."""
+        return self.vault.config
+
+    def save_settings(self, new: Config) -> settings.Saved:
+        """Check, write and apply ``new`` everywhere at once, or raise and change nothing."""
+        return settings.save(self.vault, new)
 
     def close(self) -> None:
         self.vault.close()

@@ -15,10 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.config import Config
 from core.report import Problem
+
+if TYPE_CHECKING:
+    from core.settings import Saved
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,17 @@ class Terminal(Protocol):
     """An unlocked terminal. Obtain one with ``core.session.unlock`` (see there)."""
 
     data_dir: Path
-    config: Config
+
+    @property
+    def config(self) -> Config:
+        """The running settings (one object, owned by the opened data directory)."""
+        ...
+
+    def save_settings(self, new: Config) -> Saved:
+        """Check ``new`` whole, write it atomically, then apply it everywhere at
+        once; on any failure raise and change nothing. Says which changed
+        settings wait for a restart."""
+        ...
 
     def close(self) -> None: ...
 

@@ -88,10 +88,10 @@ class RenkeiApp(App[int]):
         time_text: Callable[[datetime], str] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self.config = config or core_config.load(self.data_dir)
-        self.theme_name = themes.choose(theme or self.config.ui.theme)
+        config = self._locked_config = config or core_config.load(self.data_dir)
+        self.theme_name = themes.choose(theme or config.ui.theme)
         super().__init__(
-            css_path=themes.css_paths(self.theme_name, self.config.ui.ascii_borders),
+            css_path=themes.css_paths(self.theme_name, config.ui.ascii_borders),
             ansi_color=self.theme_name == "ansi16",
         )
         self.animation_level = "none"
@@ -111,6 +111,13 @@ class RenkeiApp(App[int]):
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
+
+    @property
+    def config(self) -> Config:
+        """The running settings: the opened data directory's own once unlocked
+        (one object, changed by ``Terminal.save_settings``), config.toml before."""
+        terminal = self.terminal
+        return terminal.config if terminal is not None else self._locked_config
 
     # -- start and stop ------------------------------------------------------
 
@@ -184,8 +191,6 @@ class RenkeiApp(App[int]):
 
     def _after_unlock(self) -> None:
         self._last_input = time.monotonic()
-        if self.terminal is not None and getattr(self.terminal, "config", None) is not None:
-            self.config = self.terminal.config
         self.refresh_waiting()
         self.switch_mode("waiting")
         self.run_schedule(datetime.now())  # a fetch at start is the schedule's call
