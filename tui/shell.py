@@ -316,7 +316,7 @@ class RenkeiApp(App[int]):
         """An entry was made: mark it on the list at once (no reload of 100,000)."""
         index = self.waiting_index
         old = index.get(result.card_number) if index is not None else None
-        if old is not None and hasattr(index, "upsert"):
+        if old is not None:
             index.upsert(dataclasses.replace(old, entered_date=result.delivered))
             self._data_changed()
         else:
@@ -387,10 +387,9 @@ class RenkeiApp(App[int]):
             return
         self._boundary_at = started
         self.busy.add("boundary")
-        from core import boundary
 
         def job() -> Any:
-            return boundary.sync(terminal, datetime.now()), boundary.status(terminal)
+            return terminal.sync_boundary(datetime.now()), terminal.boundary_status()
 
         def finished(found: Any) -> None:
             self.busy.discard("boundary")
@@ -431,13 +430,10 @@ class RenkeiApp(App[int]):
     ) -> None:
         """The 未入力 list (the current search's rows) as the PDF for the counter;
         logged in the terminal's audit log like ``renkei pdf``."""
-        if self.terminal is None or "pdf" in self.busy:
+        terminal = self.terminal
+        if terminal is None or "pdf" in self.busy:
             return
-        from core.pdf import export
-
         self.busy.add("pdf")
-        vault = getattr(self.terminal, "vault", None)
-        audit = vault.audit if vault is not None else None
         report = self.progress_fn(progress) if progress else None
 
         def written(result: Any) -> None:
@@ -464,14 +460,8 @@ class RenkeiApp(App[int]):
                 done(None)
 
         def job() -> Any:
-            return export.export_in(
-                self.data_dir,
-                entries,
-                now=datetime.now(),
-                config=self.config,
-                filter_text=filter_text,
-                progress=report,
-                audit=audit,
+            return terminal.export_pdf(
+                entries, datetime.now(), filter_text=filter_text, progress=report
             )
 
         self.notify(tr("pdf.running", rows=len(entries)), markup=False)
@@ -503,7 +493,9 @@ class RenkeiApp(App[int]):
     def _schedule(self) -> Any:
         if self.schedule is False:
             return None
-        return self.schedule or getattr(self.terminal, "schedule", None)
+        if self.schedule:
+            return self.schedule
+        return self.terminal.schedule if self.terminal is not None else None
 
     def run_schedule(self, now: datetime) -> None:
         """Ask the schedule what is due (起動時間監視) and start it; report back."""
@@ -521,9 +513,9 @@ class RenkeiApp(App[int]):
                     self.start_send(done=lambda r, s=slot: report("send", s, r))
 
         def report(action: str, slot: str, result: Any) -> None:
-            if result is not None and hasattr(schedule, "done"):
+            if result is not None:
                 self.run_core(schedule.done, action, slot, name="schedule")
-            elif result is None and hasattr(schedule, "failed"):
+            else:
                 self.run_core(schedule.failed, action, datetime.now(), name="schedule")
 
         self.run_core(schedule.due, now, done=start, name="schedule")
