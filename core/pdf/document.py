@@ -32,6 +32,7 @@ from fpdf.enums import EncryptionMethod
 from fpdf.fonts import CoreFont, TTFFont
 
 from core.errors import RenkeiError
+from core.formats.tables import codes
 from core.i18n import t
 from core.pdf import fonts as fontfiles
 from core.pdf.coverage import MISSING, Checked, Coverage, Flag
@@ -43,8 +44,6 @@ PROGRESS_EVERY = 250  # rows between two progress reports
 # noncharacter that no font has, so a value containing it is shown as [U+FFFF]
 # by the check and can never be taken for the alias (unlike fpdf2's "{nb}").
 PAGES_ALIAS = "\uffffnb\uffff"
-
-SEX = {"1": "男", "2": "女"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,13 @@ def sort_entries(entries: Sequence[WaitingEntry], key: str) -> list[WaitingEntry
     if key not in layout().sort_labels:
         raise RenkeiError("pdf.sort.unknown", key=key, keys=", ".join(sort_keys()))
     return sorted(entries, key=lambda e: _sort_value(e, key))
+
+
+def _sex_text(code: str) -> str:
+    """男 / 女 from the code table (``sex`` in core/formats/codes.csv); an unknown
+    code is printed as it is."""
+    found = codes().get("sex", {}).get(code)
+    return found[0] if found else code
 
 
 def _maps(font: CoreFont | TTFFont) -> tuple[dict[int, str], dict[int, float]]:
@@ -337,7 +343,7 @@ class _ListPdf(FPDF):
             "name_alpha": entry.name_alpha,
             "name_kanji": entry.name_kanji,
             "birth_date": entry.birth_date.isoformat(),
-            "sex": SEX.get(entry.sex_code, entry.sex_code),
+            "sex": _sex_text(entry.sex_code),
             "card_made_date": entry.card_made_date.isoformat(),
             "delivered_box": "",
             "remarks": remarks,
