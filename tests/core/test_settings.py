@@ -16,12 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from core import charset
 from core import config as core_config
 from core.session import Session
 from core.settings import SettingsNotWritten, SettingsRejected
 from core.vault.errors import DiskFull
 from core.vault.unlock import Vault
+from tests.support.boundary import Line, drop, line, muni_text, session
+from tests.support.linkage import linkage_server
 from tests.support.vault import new_vault
+
+__all__ = ["line", "linkage_server"]  # fixtures
 
 # 05:00 on a day: with a daily fetch at 06:00 the next one is 06:00 the same day.
 NOW = datetime(2026, 1, 13, 5, 0)
@@ -148,3 +153,15 @@ def test_a_read_only_data_directory_changes_nothing(tmp_path: Path) -> None:
                 session.save_settings(_edited(session, fetch_time="06:00"))
             assert str(path) in caught.value.message("en")
             _unchanged(session, before_bytes, before)
+
+
+def test_the_line_sync_uses_the_running_settings_not_the_file(line: Line) -> None:
+    """charset.load_tables is given the running [boundary] settings: a config.toml
+    changed (here: broken) behind the open terminal's back is not read every sync."""
+    text, _ = muni_text(2)
+    drop(line.import_dir, "juki-0001.csv", charset.encode_file(text, line.codec(), "m.csv"))
+    with session(line.data) as terminal:
+        core_config.config_path(line.data).write_text("this is [not toml", encoding="utf-8")
+        done = terminal.sync_boundary()
+        assert [(o.state, o.records) for o in done.imported] == [("queued", 2)]
+        assert terminal.config.boundary.encoding == "juki-sjis"
