@@ -24,6 +24,7 @@ from core.vault.errors import DiskFull
 from core.vault.unlock import Vault
 from tests.support.boundary import Line, drop, line, muni_text, session
 from tests.support.linkage import linkage_server
+from tests.support.mounts import read_only
 from tests.support.vault import new_vault
 
 __all__ = ["line", "linkage_server"]  # fixtures
@@ -130,18 +131,6 @@ def test_a_full_disk_during_the_save_changes_nothing(small_fs: Path) -> None:
             session.save_settings(new)
         os.unlink(small_fs / "filler")
         _unchanged(session, before_bytes, before)
-
-
-@contextlib.contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    """``folder`` read-only for new operations (a read-only bind mount over itself;
-    files already open, like the database, stay as they are)."""
-    subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
-    try:
-        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_a_read_only_data_directory_changes_nothing(tmp_path: Path) -> None:

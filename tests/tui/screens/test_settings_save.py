@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
+from tests.support.mounts import read_only
 from tests.tui.conftest import settle, unlock
 
 SIZE = (80, 24)
@@ -71,3 +72,27 @@ def test_a_setting_read_at_start_says_it_needs_a_restart(make_app) -> None:
             assert app.config.ui.theme == "mono"
 
     asyncio.run(go())
+
+
+def test_a_save_that_cannot_be_written_says_so_and_changes_nothing(make_app, demo) -> None:
+    app = make_app(schedule=None)
+    path = demo.data_dir / "config.toml"
+    before = path.read_bytes()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock(pilot)
+            await pilot.press("f5")
+            await settle(pilot)
+            app.screen.query_one("#set-schedule-fetch_time", Input).value = "06:00"
+            with read_only(demo.data_dir):
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+            message = str(app.screen.query_one("#settings-message", Static).render())
+            assert "設定ファイルを書き込めませんでした" in message and str(path) in message
+            assert app.config.schedule.fetch_time == "08:30"
+            status = _on_core(app, lambda: app.terminal.status(NOW))
+            assert status.next_fetch == datetime(2026, 1, 13, 8, 30)
+
+    asyncio.run(go())
+    assert path.read_bytes() == before
