@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -101,7 +101,7 @@ class Entry:
 
 @dataclass
 class Bundle:
-    manifest: dict[str, object]
+    manifest: dict[str, Any]  # parsed JSON, its shape checked by ``read_bundle``
     files: dict[str, bytes]
 
     @property
@@ -110,7 +110,7 @@ class Bundle:
 
     @property
     def entries(self) -> list[Entry]:
-        return [Entry(**e) for e in self.manifest["files"]]  # type: ignore[arg-type, union-attr]
+        return [Entry(**e) for e in self.manifest["files"]]
 
 
 def _check_name(name: str) -> str:

@@ -21,6 +21,9 @@ import tomli_w
 from core.vault.atomic import write_atomic
 
 CONFIG_NAME = "config.toml"
+# Field metadata of the settings read once when the TUI starts (its stylesheets,
+# the language of every label, its keys): saving one takes effect at the next start.
+RESTART = {"restart": True}
 
 
 def default_data_dir() -> Path:
@@ -67,11 +70,11 @@ class ScheduleSettings:
 
 @dataclass
 class UiSettings:
-    lang: str = "ja"
-    theme: str = "auto"  # auto, default, ansi16, mono, contrast
-    ascii_borders: bool = False
+    lang: str = field(default="ja", metadata=RESTART)
+    theme: str = field(default="auto", metadata=RESTART)  # auto, default, ansi16, mono, contrast
+    ascii_borders: bool = field(default=False, metadata=RESTART)
     idle_lock_minutes: int = 15
-    keymap: dict[str, str] = field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict, metadata=RESTART)
 
 
 @dataclass

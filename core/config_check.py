@@ -10,12 +10,14 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import themes
+from core import i18n
 from core.config import Config
 from core.formats.fields import lasdec_check_digit
 from core.report import Problem
 
-THEMES = ("auto", "default", "ansi16", "mono", "contrast")  # see themes/__init__.py
-LANGS = ("ja", "en")
+THEMES = ("auto", *themes.NAMES)  # auto: the terminal's best (themes.choose)
+LANGS = i18n.LANGS
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -28,7 +30,7 @@ def check(config: Config) -> list[Problem]:
     """Every problem with ``config``; empty when it may be saved."""
     out: list[Problem] = []
 
-    def bad(column: str, key: str, **params: str) -> None:
+    def bad(column: str, key: str, **params: object) -> None:
         out.append(Problem(0, column, f"settings.{key}", {k: str(v) for k, v in params.items()}))
 
     server = config.server

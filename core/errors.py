@@ -34,11 +34,47 @@ class RenkeiError(Exception):
         return self.message()
 
 
-# Exit codes of the ``renkei`` command, one meaning each (documented in README).
+# Exit codes of the ``renkei`` command, one meaning each. This table is the one
+# place they are written: ``renkei --help`` is made from it and the README's
+# "Exit codes" table is checked against it (tests/test_exit_codes.py).
 EXIT_OK = 0
-EXIT_PROBLEMS = 1  # the data check found problems, or the server rejected records
-EXIT_USAGE = 2  # wrong arguments (argparse's own code)
-EXIT_LOCKED = 3  # not initialised, wrong passphrase, permissions refused
-EXIT_EXCHANGE = 4  # the linkage server could not be reached or answered an error
-EXIT_CARD = 5  # card reader, card service or card error
-EXIT_INTERNAL = 70  # a bug: an unexpected exception (EX_SOFTWARE)
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2  # argparse's own code
+EXIT_LOCKED = 3
+EXIT_EXCHANGE = 4
+EXIT_CARD = 5
+EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
+
+# code → (short name for --help, meaning for the README)
+EXIT_CODES: dict[int, tuple[str, str]] = {
+    EXIT_OK: ("ok", "done"),
+    EXIT_PROBLEMS: (
+        "problems",
+        "the data check found problems, or the server rejected records",
+    ),
+    EXIT_USAGE: ("usage", "wrong arguments"),
+    EXIT_LOCKED: ("locked", "not initialised, wrong passphrase, or unsafe permissions"),
+    EXIT_EXCHANGE: (
+        "exchange",
+        "the linkage server could not be reached or answered an error (or the clock differs "
+        "from the server's beyond `skew_warn_seconds`)",
+    ),
+    EXIT_CARD: ("card", "card reader, card service or card error"),
+    EXIT_INTERNAL: (
+        "internal",
+        "an unexpected internal error (a bug; `RENKEI_DEBUG=1` shows the traceback)",
+    ),
+    EXIT_INTERRUPTED: ("interrupted", "interrupted (Ctrl+C)"),
+}
+
+
+def exit_codes_line() -> str:
+    """The exit codes in one line, for ``renkei --help``."""
+    return ", ".join(f"{code} {short}" for code, (short, _) in EXIT_CODES.items())
+
+
+def exit_codes_table() -> str:
+    """The README's exit-code table (Markdown)."""
+    rows = [f"| {code} | {meaning} |" for code, (_, meaning) in EXIT_CODES.items()]
+    return "\n".join(["| code | meaning |", "|---|---|", *rows])

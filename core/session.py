@@ -7,15 +7,23 @@ action has one implementation whatever interface asks for it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from core import formats
+from core import boundary, formats, settings
+from core.config import Config
+from core.errors import RenkeiError
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
+from core.exchange.protocol import ExchangeError
+from core.pdf import export as pdf_export
+from core.pdf import lifetime
+from core.pdf.export import PdfExport
 from core.report import Problem
+from core.store.audit import AuditEntry
 from core.terminal import (
     EntryResult,
     FetchResult,
@@ -25,9 +33,14 @@ from core.terminal import (
     ProgressFn,
     SendResult,
     Status,
+    WaitingEntry,
 )
+from core.vault.atomic import make_private_dir, write_atomic
 from core.vault.unlock import Vault, open_vault
 from core.waiting import WaitingList
+
+TLS_DIR = "tls"  # <data>/tls: the server's CA and this terminal's certificate and key
+TLS_FILES = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
 
 
 class Session:
@@ -36,9 +49,17 @@ class Session:
     def __init__(self, vault: Vault, client_options: dict[str, Any] | None = None) -> None:
         self.vault = vault
         self.data_dir: Path = vault.data_dir
-        self.config = vault.config
         self.client_options = client_options or {}
-        self.schedule = schedule.Schedule(vault.store, self.config.schedule)
+        self.schedule = schedule.Schedule(vault.store, lambda: self.vault.config.schedule)
+
+    @property
+    def config(self) -> Config:
+        """The running settings, owned by the opened data directory (one object)."""
+        return self.vault.config
+
+    def save_settings(self, new: Config) -> settings.Saved:
+        """Check, write and apply ``new`` everywhere at once, or raise and change nothing."""
+        return settings.save(self.vault, new)
 
     def close(self) -> None:
         self.vault.close()
@@ -80,7 +101,7 @@ class Session:
             "SELECT kind, path, state FROM exchange_inbox WHERE file_id = ?", (file_id,)
         )
         if not rows or rows[0]["state"] == "listed":
-            raise fetch.p.ExchangeError("exchange.inbox.unknown", file=file_id)
+            raise ExchangeError("exchange.inbox.unknown", file=file_id)
         data = self.vault.read_bytes(rows[0]["path"])
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
@@ -170,24 +191,77 @@ class Session:
             for r in rows
         ]
 
-    # 起動時間監視
-    def tick(self, now: datetime | None = None) -> list[tuple[str, FetchResult | SendResult | str]]:
-        """Run the automatic actions that are due; errors are reported, not raised."""
-        now = now or datetime.now()
-        ran: list[tuple[str, FetchResult | SendResult | str]] = []
-        for due in self.schedule.due(now):
-            try:
-                if due.action == schedule.FETCH:
-                    result: FetchResult | SendResult = self.fetch()
-                else:
-                    result = self.send()
-            except fetch.p.ExchangeError as exc:
-                self.schedule.failed(due.action, now)
-                ran.append((due.action, exc.message()))
-                continue
-            self.schedule.done(due.action, due.slot)
-            ran.append((due.action, result))
-        return ran
+    # the list PDF for the counter
+    def export_pdf(
+        self,
+        entries: Sequence[WaitingEntry],
+        now: datetime,
+        *,
+        out: Path | None = None,
+        filter_text: str = "",
+        sort_key: str | None = None,
+        password: str | None = None,
+        progress: ProgressFn | None = None,
+        held: bool = True,
+        operator: str = "",
+    ) -> PdfExport:
+        """The 未入力 list (``entries``: all, or a search's rows) as the PDF, after
+        sweeping the PDFs whose time has come; logged in the audit log.
+        ``held``: this process stays running and deletes it when it expires."""
+        store = self.vault.store
+        lifetime.sweep(store, now)
+        return pdf_export.export_list(
+            entries,
+            out or pdf_export.default_path(self.data_dir, now),
+            store=store,
+            config=self.config,
+            now=now,
+            filter_text=filter_text,
+            sort_key=sort_key,
+            password=password,
+            progress=progress,
+            held=held,
+            audit=self.vault.audit,
+            operator=operator,
+        )
+
+    # the line connection to the resident-record system (既存住基)
+    def sync_boundary(self, now: datetime | None = None) -> boundary.SyncResult:
+        return boundary.sync(self, now)
+
+    def boundary_status(self) -> boundary.BoundaryStatus:
+        return boundary.status(self)
+
+    # the audit log
+    def audit_entries(self, limit: int | None = None) -> list[AuditEntry]:
+        """The audit log's entries, oldest first (the last ``limit`` ones)."""
+        return self.vault.audit.entries(limit)
+
+    def verify_audit(self) -> int:
+        """The number of entries when the hash chain holds; else ``AuditBroken``."""
+        return self.vault.audit.verify()
+
+    # TLS material of the linkage server
+    def provision_tls(
+        self, ca: str = "", client_cert: str = "", client_key: str = ""
+    ) -> settings.Saved:
+        """Copy the given CA / client certificate / key files into ``<data>/tls``
+        (private) and point the settings at the copies, through ``save_settings``."""
+        new = copy.deepcopy(self.config)
+        folder = make_private_dir(self.data_dir / TLS_DIR)
+        for name, given in (("ca", ca), ("client_cert", client_cert), ("client_key", client_key)):
+            if given:
+                setattr(new.server, name, _copy_private(given, folder / TLS_FILES[name]))
+        return self.save_settings(new)
+
+
+def _copy_private(source: str, target: Path) -> str:
+    try:
+        data = Path(source).expanduser().read_bytes()
+    except FileNotFoundError:
+        raise RenkeiError("common.error.file_not_found", path=source) from None
+    write_atomic(target, data)
+    return str(target.resolve())
 
 
 def _iso_or_none(text: str) -> date | None:

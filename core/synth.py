@@ -12,17 +12,19 @@ from __future__ import annotations
 import random
 import tomllib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from core import formats
 from core.formats import tables
 from core.formats.check import CARDLESS
 from core.terminal import WaitingEntry
+
+_T = TypeVar("_T")  # what ``Generator.pick`` picks
 
 DEFAULT_LASDEC = "131016"
 DEFAULT_DAY = date(2026, 11, 20)
@@ -150,7 +152,7 @@ class Generator:
         self._random = rng.random
         self._parts: list[str] = []
 
-    def pick(self, seq: Any) -> Any:
+    def pick(self, seq: Sequence[_T]) -> _T:
         """``rng.choice`` without its overhead (the generator makes 100,000s of rows)."""
         return seq[int(self._random() * len(seq))]
 
@@ -214,8 +216,8 @@ class Generator:
         """A card number, unique within this generator (a permutation of 10**8)."""
         self._cards += 1
         digits = (self._card_offset + self._cards * 7_919) % 10**8
-        a, b, c, d = self._card_letters
-        return f"{a}{b}{digits:08d}{c}{d}"
+        letters = self._card_letters
+        return f"{letters[:2]}{digits:08d}{letters[2:]}"
 
     def other_lasdec(self) -> str:
         return lasdec_code(f"{self.rng.randrange(1, 48):02d}{self.rng.randrange(100, 999):03d}")
@@ -371,7 +373,9 @@ def _columns(kind: str) -> tuple[str, ...]:
     return formats.columns(kind)
 
 
-def _pattern_records(kind: str, lasdec: str, count: int, seed: int, day: date) -> list[dict]:
+def _pattern_records(
+    kind: str, lasdec: str, count: int, seed: int, day: date
+) -> list[dict[str, str]]:
     gen = Generator(seed, lasdec, day)
     codes = list(tables.patterns(kind))
     if kind == "muni":

@@ -15,10 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.config import Config
 from core.report import Problem
+
+if TYPE_CHECKING:
+    from core.boundary import BoundaryStatus, SyncResult
+    from core.exchange.schedule import Schedule
+    from core.pdf.export import PdfExport
+    from core.settings import Saved
+    from core.store.audit import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,11 @@ class WaitingIndex(Protocol):
         ...
 
     def get(self, card_number: str) -> WaitingEntry | None: ...
+
+    def upsert(self, entry: WaitingEntry) -> None:
+        """Add ``entry`` or replace the one with its card number (an entry just
+        made is shown at once, without reloading the list)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -150,7 +162,17 @@ class Terminal(Protocol):
     """An unlocked terminal. Obtain one with ``core.session.unlock`` (see there)."""
 
     data_dir: Path
-    config: Config
+
+    @property
+    def config(self) -> Config:
+        """The running settings (one object, owned by the opened data directory)."""
+        ...
+
+    def save_settings(self, new: Config) -> Saved:
+        """Check ``new`` whole, write it atomically, then apply it everywhere at
+        once; on any failure raise and change nothing. Says which changed
+        settings wait for a restart."""
+        ...
 
     def close(self) -> None: ...
 
@@ -176,8 +198,32 @@ class Terminal(Protocol):
     def status(self) -> Status: ...
     def history(self, limit: int = 200) -> Sequence[HistoryEvent]: ...
 
-    # 起動時間監視: the TUI calls ``tick`` every few seconds (in a worker); it
-    # runs the automatic fetch/send that are due and returns what it ran.
-    def tick(
-        self, now: datetime | None = None
-    ) -> list[tuple[str, FetchResult | SendResult | str]]: ...
+    # 起動時間監視: the TUI asks ``schedule.due(now)`` every few seconds, runs
+    # each due fetch/send as its own job and reports ``done`` or ``failed``.
+    schedule: Schedule
+
+    # the list PDF for the counter (logged in the audit log)
+    def export_pdf(
+        self,
+        entries: Sequence[WaitingEntry],
+        now: datetime,
+        *,
+        out: Path | None = None,
+        filter_text: str = "",
+        sort_key: str | None = None,
+        password: str | None = None,
+        progress: ProgressFn | None = None,
+        held: bool = True,
+        operator: str = "",
+    ) -> PdfExport: ...
+
+    # the line connection to the resident-record system
+    def sync_boundary(self, now: datetime | None = None) -> SyncResult: ...
+    def boundary_status(self) -> BoundaryStatus: ...
+
+    # the audit log
+    def audit_entries(self, limit: int | None = None) -> list[AuditEntry]: ...
+    def verify_audit(self) -> int: ...
+
+    # TLS material: copied into the data directory, the settings pointed at it
+    def provision_tls(self, ca: str = "", client_cert: str = "", client_key: str = "") -> Saved: ...

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import csv
 import datetime
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from core.datafiles import csv_rows
 from core.errors import RenkeiError
 
 __all__ = ["Era", "WarekiError", "eras", "parse", "to_short", "to_wareki"]
@@ -61,10 +59,8 @@ class Era:
 @cache
 def eras() -> tuple[Era, ...]:
     """The era table, oldest first, from the package data file."""
-    text = (resources.files("core") / "data" / "eras.csv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     out = []
-    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+    for row in csv_rows("core.data", "eras.csv"):
         out.append(
             Era(
                 name=row["name"],

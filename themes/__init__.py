@@ -10,12 +10,22 @@ consoles without those glyphs. Choosing a theme imports nothing from Textual.
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-NAMES = ("default", "ansi16", "mono", "contrast")
 HERE = Path(__file__).resolve().parent
+
+
+@cache
+def palettes() -> dict[str, dict[str, Any]]:
+    """Each theme's colours (``palettes.toml``), in the order the settings list them."""
+    return tomllib.loads((HERE / "palettes.toml").read_text(encoding="utf-8"))
+
+
+NAMES = tuple(palettes())  # default, ansi16, mono, contrast
 
 
 def choose(setting: str = "auto", env: Mapping[str, str] | None = None) -> str:
@@ -43,51 +53,6 @@ def textual_theme(name: str) -> Any:
     """The ``textual.theme.Theme`` of ``name`` (imports Textual: UI only)."""
     from textual.theme import BUILTIN_THEMES, Theme
 
-    if name == "ansi16":
-        return BUILTIN_THEMES["ansi-dark"]
-    if name == "mono":
-        return Theme(
-            name="renkei-mono",
-            primary="#ffffff",
-            secondary="#c0c0c0",
-            accent="#ffffff",
-            warning="#ffffff",
-            error="#ffffff",
-            success="#ffffff",
-            foreground="#ffffff",
-            background="#000000",
-            surface="#000000",
-            panel="#000000",
-            boost="#000000",
-            dark=True,
-        )
-    if name == "contrast":
-        return Theme(
-            name="renkei-contrast",
-            primary="#ffff00",
-            secondary="#00ffff",
-            accent="#ffff00",
-            warning="#ffff00",
-            error="#ff5555",
-            success="#00ff00",
-            foreground="#ffffff",
-            background="#000000",
-            surface="#000000",
-            panel="#000000",
-            boost="#000000",
-            dark=True,
-        )
-    return Theme(
-        name="renkei-default",
-        primary="#4f9dd9",
-        secondary="#7fb8a4",
-        accent="#e0a84f",
-        warning="#e0c04f",
-        error="#e06c6c",
-        success="#6cc06c",
-        foreground="#e6e6e6",
-        background="#1c1f24",
-        surface="#252a31",
-        panel="#2e3640",
-        dark=True,
-    )
+    palette = dict(palettes().get(name) or palettes()["default"])
+    builtin = palette.pop("builtin", None)
+    return BUILTIN_THEMES[builtin] if builtin else Theme(**palette)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import core
 from core import errors, i18n
 
-HELP_EPILOG = "終了コード / exit codes: 0 ok, 1 problems, 2 usage, 3 locked, 4 exchange, 5 card"
+HELP_EPILOG = f"終了コード / exit codes: {errors.exit_codes_line()}"
 
 
 def common_parser() -> argparse.ArgumentParser:
@@ -63,10 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    try:
-        from tui.app import run_app
-    except ImportError as exc:  # the app is built by a later step
-        raise errors.RenkeiError("common.error.not_implemented", what=f"TUI ({exc})") from exc
+    from tui.app import run_app  # Textual loads only when the TUI starts
+
     return run_app(args)
 
 
@@ -84,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"renkei: {i18n.t('common.cli.interrupted')}", file=sys.stderr)
-        return 130
+        return errors.EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("RENKEI_DEBUG"):
             raise

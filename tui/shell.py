@@ -88,10 +88,10 @@ class RenkeiApp(App[int]):
         time_text: Callable[[datetime], str] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
-        self.config = config or core_config.load(self.data_dir)
-        self.theme_name = themes.choose(theme or self.config.ui.theme)
+        config = self._locked_config = config or core_config.load(self.data_dir)
+        self.theme_name = themes.choose(theme or config.ui.theme)
         super().__init__(
-            css_path=themes.css_paths(self.theme_name, self.config.ui.ascii_borders),
+            css_path=themes.css_paths(self.theme_name, config.ui.ascii_borders),
             ansi_color=self.theme_name == "ansi16",
         )
         self.animation_level = "none"
@@ -111,6 +111,13 @@ class RenkeiApp(App[int]):
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
+
+    @property
+    def config(self) -> Config:
+        """The running settings: the opened data directory's own once unlocked
+        (one object, changed by ``Terminal.save_settings``), config.toml before."""
+        terminal = self.terminal
+        return terminal.config if terminal is not None else self._locked_config
 
     # -- start and stop ------------------------------------------------------
 
@@ -184,8 +191,6 @@ class RenkeiApp(App[int]):
 
     def _after_unlock(self) -> None:
         self._last_input = time.monotonic()
-        if self.terminal is not None and getattr(self.terminal, "config", None) is not None:
-            self.config = self.terminal.config
         self.refresh_waiting()
         self.switch_mode("waiting")
         self.run_schedule(datetime.now())  # a fetch at start is the schedule's call
@@ -230,7 +235,10 @@ class RenkeiApp(App[int]):
             self.start_send()
 
     def _mode_screen(self, mode: str) -> Any:
-        stack = self._screen_stacks.get(mode)
+        try:
+            stack = self.get_screen_stack(mode)
+        except KeyError:  # the mode was removed (locked) and not shown since
+            return None
         return stack[0] if stack else None
 
     def start_fetch(
@@ -308,7 +316,7 @@ class RenkeiApp(App[int]):
         """An entry was made: mark it on the list at once (no reload of 100,000)."""
         index = self.waiting_index
         old = index.get(result.card_number) if index is not None else None
-        if old is not None and hasattr(index, "upsert"):
+        if old is not None:
             index.upsert(dataclasses.replace(old, entered_date=result.delivered))
             self._data_changed()
         else:
@@ -379,10 +387,9 @@ class RenkeiApp(App[int]):
             return
         self._boundary_at = started
         self.busy.add("boundary")
-        from core import boundary
 
         def job() -> Any:
-            return boundary.sync(terminal, datetime.now()), boundary.status(terminal)
+            return terminal.sync_boundary(datetime.now()), terminal.boundary_status()
 
         def finished(found: Any) -> None:
             self.busy.discard("boundary")
@@ -423,13 +430,10 @@ class RenkeiApp(App[int]):
     ) -> None:
         """The 未入力 list (the current search's rows) as the PDF for the counter;
         logged in the terminal's audit log like ``renkei pdf``."""
-        if self.terminal is None or "pdf" in self.busy:
+        terminal = self.terminal
+        if terminal is None or "pdf" in self.busy:
             return
-        from core.pdf import export
-
         self.busy.add("pdf")
-        vault = getattr(self.terminal, "vault", None)
-        audit = vault.audit if vault is not None else None
         report = self.progress_fn(progress) if progress else None
 
         def written(result: Any) -> None:
@@ -456,14 +460,8 @@ class RenkeiApp(App[int]):
                 done(None)
 
         def job() -> Any:
-            return export.export_in(
-                self.data_dir,
-                entries,
-                now=datetime.now(),
-                config=self.config,
-                filter_text=filter_text,
-                progress=report,
-                audit=audit,
+            return terminal.export_pdf(
+                entries, datetime.now(), filter_text=filter_text, progress=report
             )
 
         self.notify(tr("pdf.running", rows=len(entries)), markup=False)
@@ -495,7 +493,9 @@ class RenkeiApp(App[int]):
     def _schedule(self) -> Any:
         if self.schedule is False:
             return None
-        return self.schedule or getattr(self.terminal, "schedule", None)
+        if self.schedule:
+            return self.schedule
+        return self.terminal.schedule if self.terminal is not None else None
 
     def run_schedule(self, now: datetime) -> None:
         """Ask the schedule what is due (起動時間監視) and start it; report back."""
@@ -513,9 +513,9 @@ class RenkeiApp(App[int]):
                     self.start_send(done=lambda r, s=slot: report("send", s, r))
 
         def report(action: str, slot: str, result: Any) -> None:
-            if result is not None and hasattr(schedule, "done"):
+            if result is not None:
                 self.run_core(schedule.done, action, slot, name="schedule")
-            elif result is None and hasattr(schedule, "failed"):
+            else:
                 self.run_core(schedule.failed, action, datetime.now(), name="schedule")
 
         self.run_core(schedule.due, now, done=start, name="schedule")

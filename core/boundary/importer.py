@@ -60,10 +60,6 @@ class ImportOutcome:
     problems: tuple[Problem, ...]
     moved_to: Path
 
-    @property
-    def report_path(self) -> Path:
-        return self.moved_to.with_name(self.moved_to.name + REPORT_SUFFIX)
-
     def lines(self, lang: str | None = None) -> list[str]:
         return reports.render(self.problems, lang)
 

@@ -145,7 +145,7 @@ def sync(terminal: Session, now: datetime | None = None) -> SyncResult:
     vault = terminal.vault
     settings = vault.config.boundary
     where = folders(settings, vault.data_dir)
-    tables = charset.load_tables(vault.data_dir)
+    tables = charset.load_tables(vault.data_dir, settings=settings)
     at = (now or datetime.now()).timestamp()
     with _exclusive(vault.data_dir) as mine:
         if not mine:

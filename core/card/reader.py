@@ -9,6 +9,7 @@ APDUs each raise their own error. Nothing read from the card is logged.
 
 from __future__ import annotations
 
+import importlib
 import time
 from dataclasses import dataclass
 from types import ModuleType
@@ -27,11 +28,10 @@ from core.card.errors import (
 
 
 def _scard() -> ModuleType:
-    try:
-        from smartcard import scard
+    try:  # by name: pyscard ships no type information, its calls are checked at run time
+        return importlib.import_module("smartcard.scard")
     except ImportError as exc:  # pyscard not installed (or built without libpcsclite)
         raise CardUnavailable(f"pyscard: {exc}") from exc
-    return scard
 
 
 def support() -> tuple[bool, str]:

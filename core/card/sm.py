@@ -23,7 +23,7 @@ from core.card.errors import CardDataError, CardProofFailed
 try:  # moved to "decrepit" in cryptography 43; the old name still works until 48
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 except ImportError:  # pragma: no cover - older cryptography
-    from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES  # type: ignore
+    from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES
 
 MAC_LEN = 8
 

@@ -36,6 +36,7 @@ from core.charset.files import CharsetError, check_decode, check_encode, decode_
 from core.charset.gaiji import CharsetTableError, Gaiji, load_gaiji, parse_gaiji, u_codes
 from core.charset.juki import JukiTable, import_mj, load_juki, shipped, table_dir
 from core.charset.juki_codec import JukiCodec
+from core.config import BoundarySettings
 from core.errors import RenkeiError
 
 GAIJI_NAME = "gaiji.csv"
@@ -131,10 +132,19 @@ def gaiji_path_for(data_dir: Path, configured: str = "") -> Path | None:
     return imported if imported.exists() else None
 
 
-def load_tables(data_dir: Path, encoding: str | None = None, gaiji: Path | None = None) -> Tables:
+def load_tables(
+    data_dir: Path,
+    encoding: str | None = None,
+    gaiji: Path | None = None,
+    settings: BoundarySettings | None = None,
+) -> Tables:
     """The codec configured for ``data_dir`` (``[boundary] encoding``), with its
-    外字 table and the 住基統一文字 table; arguments override the config."""
-    settings = config_mod.load(data_dir).boundary
+    外字 table and the 住基統一文字 table; arguments override the config.
+
+    An opened data directory passes its running ``settings``; without them
+    (scripted commands) ``config.toml`` is read."""
+    if settings is None:
+        settings = config_mod.load(data_dir).boundary
     encoding = encoding or settings.encoding
     juki = load_juki(data_dir)
     path = gaiji or gaiji_path_for(data_dir, settings.gaiji_table)

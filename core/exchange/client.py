@@ -16,13 +16,15 @@ import ssl
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.config import ServerSettings
 from core.exchange import protocol as p
 
 if TYPE_CHECKING:  # httpx imports rich when it is installed: load it only when used
     import httpx
+
+_T = TypeVar("_T")  # what one request attempt returns
 
 BACKOFF_BASE = 0.5  # seconds before the first retry (then doubled, jittered)
 BACKOFF_CAP = 30.0
@@ -128,7 +130,7 @@ class Client:
             delay = random.uniform(0, min(BACKOFF_CAP, self.backoff_base * 2**attempt))
         self.sleep(delay)
 
-    def _call(self, attempt_fn: Callable[[], Any]) -> Any:
+    def _call(self, attempt_fn: Callable[[], _T]) -> _T:
         """Run ``attempt_fn`` (one request) with retries; it returns or raises."""
         import httpx
 
@@ -242,7 +244,10 @@ class Client:
 
     def receipt(self, file_id: str, sha256: str) -> dict[str, Any]:
         """取得通知: only after the file is stored encrypted and fsynced."""
-        return self._json("POST", p.receipt_path(file_id), json={"sha256": sha256})
+        answer = self._json("POST", p.receipt_path(file_id), json={"sha256": sha256})
+        if not isinstance(answer, dict):
+            raise p.ExchangeError("exchange.error.bad_answer", detail="receipt: not an object")
+        return answer
 
     def send_municipal(
         self, body: bytes, idempotency_key: str, name: str = ""

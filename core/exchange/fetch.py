@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from core.exchange.client import Client
     from core.store.db import Store
+    from core.vault import envelope
     from core.vault.unlock import Vault
 
 INBOX_DIR = "files/inbox"
@@ -95,11 +96,11 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
             "SELECT file_id FROM exchange_inbox WHERE state = 'listed' ORDER BY file_id"
         )
         for n, row in enumerate(pending):
-            item = offered.get(row["file_id"])
-            if item is None:
+            offer = offered.get(row["file_id"])
+            if offer is None:
                 continue  # no longer offered; it stays listed and is shown
-            report(Progress("exchange.step.download", n, len(pending), item.name))
-            _download_and_store(vault, client, item, tally)
+            report(Progress("exchange.step.download", n, len(pending), offer.name))
+            _download_and_store(vault, client, offer, tally)
         _send_receipts(vault, client, tally, report)
     except p.ExchangeError as exc:
         ledger.record_error(store, exc.message("en"))
@@ -138,7 +139,11 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
         writer = vault.writer(rel)
         try:
 
-            def sink(chunk: bytes, writer=writer, plain=plain) -> None:
+            def sink(
+                chunk: bytes,
+                writer: envelope.EnvelopeWriter = writer,
+                plain: bytearray = plain,
+            ) -> None:
                 writer.write(chunk)
                 plain.extend(chunk)
 

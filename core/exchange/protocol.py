@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from core.errors import EXIT_EXCHANGE, EXIT_PROBLEMS, RenkeiError
+from core.errors import EXIT_EXCHANGE, RenkeiError
 
 API = "/v1"
 TIME = f"{API}/time"
@@ -210,9 +210,3 @@ class ServerProblem(ExchangeError):
         if not title:
             title = f"HTTP {status}"
         return cls(status, slug, title, detail)
-
-
-class ProblemsFound(RenkeiError):
-    """The data check or the server refused records; the state is unchanged for them."""
-
-    exit_code = EXIT_PROBLEMS

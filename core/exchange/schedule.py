@@ -13,6 +13,7 @@ earlier than the one done: nothing is due until time passes it again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -57,11 +58,19 @@ class Due:
 class Schedule:
     """The automatic times of one terminal (one per running TUI)."""
 
-    def __init__(self, store: Store, settings: ScheduleSettings) -> None:
+    def __init__(
+        self, store: Store, settings: ScheduleSettings | Callable[[], ScheduleSettings]
+    ) -> None:
+        """``settings`` is read at every question, so a saved change counts at
+        once: pass the getter of the running settings (fixed ones in tests)."""
         self.store = store
-        self.settings = settings
+        self._settings = settings if callable(settings) else (lambda: settings)
         self._started_fetch = False
         self._failed_until: dict[str, datetime] = {}
+
+    @property
+    def settings(self) -> ScheduleSettings:
+        return self._settings()
 
     def _done_slot(self, action: str) -> datetime | None:
         value = ledger.get_state(self.store, f"schedule.{action}.slot")
@@ -70,8 +79,9 @@ class Schedule:
     def due(self, now: datetime) -> list[Due]:
         """Actions to run now (``now`` in local time)."""
         now = _local(now)
+        settings = self.settings  # one version of the settings for the whole answer
         out: list[Due] = []
-        for action, daily in ((FETCH, self.settings.fetch_time), (SEND, self.settings.send_time)):
+        for action, daily in ((FETCH, settings.fetch_time), (SEND, settings.send_time)):
             until = self._failed_until.get(action)
             if until is not None and now < until:
                 continue
@@ -80,7 +90,7 @@ class Schedule:
             if done is None or slot > done:
                 late = now - slot > timedelta(minutes=30)
                 out.append(Due(action, slot.isoformat(), "catch-up" if late else "daily"))
-        if self.settings.fetch_at_start and not self._started_fetch:
+        if settings.fetch_at_start and not self._started_fetch:
             if not any(d.action == FETCH for d in out):
                 out.insert(0, Due(FETCH, "", "start"))
         return out
@@ -104,7 +114,8 @@ class Schedule:
     def next_times(self, now: datetime) -> tuple[datetime, datetime]:
         """(next automatic fetch, next automatic send) for the status screen."""
         now = _local(now)
+        settings = self.settings
         return (
-            next_slot(now, _clock(self.settings.fetch_time)),
-            next_slot(now, _clock(self.settings.send_time)),
+            next_slot(now, _clock(settings.fetch_time)),
+            next_slot(now, _clock(settings.send_time)),
         )

@@ -7,10 +7,10 @@ had to be decided is recorded there, beside the data.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from core.datafiles import csv_rows
 
 KINDS = ("moj", "spr", "muni")
 
@@ -73,9 +73,7 @@ class Pattern:
 
 
 def _rows(relpath: str) -> list[dict[str, str]]:
-    text = (resources.files(__package__) / relpath).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return [dict(row) for row in csv.DictReader(lines)]
+    return csv_rows(__package__, relpath)
 
 
 def _groups(spec: str) -> tuple[tuple[str, ...], ...]:

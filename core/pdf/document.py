@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from fpdf import FPDF
 from fpdf.enums import EncryptionMethod
+from fpdf.fonts import CoreFont, TTFFont
 
 from core.errors import RenkeiError
+from core.formats.tables import codes
 from core.i18n import t
 from core.pdf import fonts as fontfiles
 from core.pdf.coverage import MISSING, Checked, Coverage, Flag
@@ -42,8 +44,6 @@ PROGRESS_EVERY = 250  # rows between two progress reports
 # noncharacter that no font has, so a value containing it is shown as [U+FFFF]
 # by the check and can never be taken for the alias (unlike fpdf2's "{nb}").
 PAGES_ALIAS = "\uffffnb\uffff"
-
-SEX = {"1": "男", "2": "女"}
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,21 @@ def sort_entries(entries: Sequence[WaitingEntry], key: str) -> list[WaitingEntry
     if key not in layout().sort_labels:
         raise RenkeiError("pdf.sort.unknown", key=key, keys=", ".join(sort_keys()))
     return sorted(entries, key=lambda e: _sort_value(e, key))
+
+
+def _sex_text(code: str) -> str:
+    """男 / 女 from the code table (``sex`` in core/formats/codes.csv); an unknown
+    code is printed as it is."""
+    found = codes().get("sex", {}).get(code)
+    return found[0] if found else code
+
+
+def _maps(font: CoreFont | TTFFont) -> tuple[dict[int, str], dict[int, float]]:
+    """A font's (cmap, widths) for ``Coverage``: only the TrueType fonts added here
+    have a cmap (fpdf2's built-in core fonts are never used for the list)."""
+    if not isinstance(font, TTFFont):
+        raise TypeError(f"not a TrueType font: {font!r}")
+    return font.cmap, font.cw
 
 
 @dataclass(frozen=True)
@@ -162,12 +177,7 @@ class _ListPdf(FPDF):
             self.add_font(font.spec.family, "", str(font.path), collection_font_number=font.index)
         self.primary = coverage_fonts[0].spec.family
         self.fallbacks = [f.spec.family for f in coverage_fonts[1:]]
-        self.coverage = Coverage(
-            [
-                (self.fonts[f.spec.family.lower()].cmap, self.fonts[f.spec.family.lower()].cw)
-                for f in coverage_fonts
-            ]
-        )
+        self.coverage = Coverage([_maps(self.fonts[f.spec.family.lower()]) for f in coverage_fonts])
         self._fallback_on = False
         self.list_header = header
         self.total_rows = total_rows
@@ -199,7 +209,7 @@ class _ListPdf(FPDF):
         found: Checked,
         align: str = "L",
         size: float | None = None,
-        border: int | str = 0,
+        border: Literal[0, 1] | str = 0,
         fill: bool = False,
     ) -> None:
         """One line of checked text in a cell (the caller made sure it fits)."""
@@ -333,7 +343,7 @@ class _ListPdf(FPDF):
             "name_alpha": entry.name_alpha,
             "name_kanji": entry.name_kanji,
             "birth_date": entry.birth_date.isoformat(),
-            "sex": SEX.get(entry.sex_code, entry.sex_code),
+            "sex": _sex_text(entry.sex_code),
             "card_made_date": entry.card_made_date.isoformat(),
             "delivered_box": "",
             "remarks": remarks,

@@ -31,12 +31,13 @@ A chunk is released only after its tag verified.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -62,10 +63,17 @@ _DIAGNOSE_WINDOW = 64  # how far a failing chunk is tried at other positions
 
 
 class DataKey(Protocol):
-    """What the envelope needs of a key: its id and its 32 secret bytes."""
+    """What the envelope needs of a key: its id and its 32 secret bytes.
 
-    key_id: bytes
-    secret: bytes
+    Read-only members, so frozen dataclasses (``keys.DataKey``, the bundle's
+    ``TransferKey``) satisfy it.
+    """
+
+    @property
+    def key_id(self) -> bytes: ...
+
+    @property
+    def secret(self) -> bytes: ...
 
 
 class KeyLookup(Protocol):
@@ -238,7 +246,7 @@ class EnvelopeWriter:
             self.abort()
 
 
-def decrypt_stream(source: BinaryIO, keys: KeyLookup, name: str = "") -> Iterator[bytes]:
+def decrypt_stream(source: io.BufferedIOBase, keys: KeyLookup, name: str = "") -> Iterator[bytes]:
     """Yield the verified plaintext chunks of the envelope read from ``source``.
 
     Each chunk is yielded only after its tag verified; the first problem
@@ -276,7 +284,7 @@ def decrypt_stream(source: BinaryIO, keys: KeyLookup, name: str = "") -> Iterato
         counter += 1
 
 
-def _read_into(source: BinaryIO, buffer: bytearray, want: int) -> memoryview:
+def _read_into(source: io.BufferedIOBase, buffer: bytearray, want: int) -> memoryview:
     """Up to ``want`` bytes into ``buffer`` (fewer only at the end of the file)."""
     view = memoryview(buffer)[:want]
     got = 0

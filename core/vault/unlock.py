@@ -50,7 +50,7 @@ def unlock_delay(failures: int, base: float | None = None) -> float:
         return 0.0
     if base is None:
         base = float(os.environ.get(DELAY_ENV, DEFAULT_DELAY))
-    return min(MAX_DELAY, base * 2 ** (failures - 1))
+    return min(MAX_DELAY, base * 2.0 ** (failures - 1))
 
 
 @dataclass

@@ -8,6 +8,7 @@ passphrase is typed on the unlock screen like a clerk would.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -26,10 +27,31 @@ def fixed_time(_moment: datetime | None) -> str:
     return "04-01 09:00"
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo made once per test session (synthetic day, the server's CA,
+    the terminal's vault), its server stopped: each test gets a copy."""
+    root = tmp_path_factory.mktemp("demo-template") / "demo"
+    prepare(root, waiting=WAITING, day=DAY).stop()
+    return root
+
+
 @pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Demo]:
+def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Demo]:
+    """A fresh copy of the prepared demo with its own server on a new port."""
+    from core import config as core_config
+    from core.exchange.server import Running
+
     monkeypatch.setenv("RENKEI_UNLOCK_DELAY", "0.01")  # wrong passphrases wait briefly
-    made = prepare(tmp_path / "demo", waiting=WAITING, day=DAY)
+    root = tmp_path / "demo"
+    shutil.copytree(demo_template, root)
+    server = Running(root / "server").start()  # reuses the copied CA and certificate
+    data_dir = root / "terminal"
+    config = core_config.load(data_dir)
+    config.server.url = server.url
+    config.server.ca = str(root / "server" / "tls" / "ca.pem")
+    core_config.save(data_dir, config)
+    made = Demo(root, data_dir, server)
     try:
         yield made
     finally:

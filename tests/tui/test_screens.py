@@ -309,7 +309,7 @@ def test_lock_key_and_idle_lock_drop_the_data_screens(make_app) -> None:
             await settle(pilot)
             assert app.current_mode == "locked" and app.terminal is None
             assert app.waiting_index is None
-            assert not app._screen_stacks.get("waiting")
+            assert app._mode_screen("waiting") is None  # no screen of the list is kept
             await unlock(pilot)
             assert app.current_mode == "waiting"
             assert len(rows(app)) == WAITING  # fetched data is still there

@@ -9,7 +9,7 @@ import sys
 from core.errors import EXIT_PROBLEMS
 from core.i18n import t
 from core.store.audit import AuditBroken
-from tui.commands._vault import open_from_args
+from tui.commands._exchange import open_session
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -26,9 +26,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    with open_from_args(args) as vault:
+    with open_session(args) as session:
         try:
-            count = vault.audit.verify()
+            count = session.verify_audit()
         except AuditBroken as exc:
             print(f"renkei: {exc.message()}", file=sys.stderr)
             return EXIT_PROBLEMS
@@ -37,8 +37,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with open_from_args(args) as vault:
-        entries = vault.audit.entries(args.limit)
+    with open_session(args) as session:
+        entries = session.audit_entries(args.limit)
     for e in entries:
         if args.json:
             print(

@@ -39,10 +39,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    from core import boundary
-
     with open_session(args) as session:
-        result = boundary.sync(session)
+        result = session.sync_boundary()
         if result.busy:
             print(f"renkei: {t('boundary.busy')}", file=sys.stderr)
             return EXIT_PROBLEMS
@@ -90,10 +88,8 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from core import boundary
-
     with open_session(args) as session:
-        st = boundary.status(session)
+        st = session.boundary_status()
     if args.json:
         data = dataclasses.asdict(st)
         data["refused"] = [

@@ -5,19 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 import uuid
-from pathlib import Path
 
 from core import config as config_mod
 from core import config_check
-from core.errors import EXIT_PROBLEMS, RenkeiError
+from core.errors import EXIT_PROBLEMS
 from core.i18n import t
-from core.vault.atomic import make_private_dir, write_atomic
+from core.session import Session
 from core.vault.errors import AlreadyInitialised
 from core.vault.keys import COSTS
 from core.vault.unlock import init_vault, is_initialised
 from tui.commands._vault import ask_new, data_dir, scripted_passphrase, warn_weak
-
-TLS_DIR = "tls"
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -46,16 +43,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=run)
 
 
-def _copy_private(src: str, dest: Path) -> str:
-    source = Path(src)
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError:
-        raise RenkeiError("common.error.file_not_found", path=src) from None
-    write_atomic(dest, data)
-    return str(dest.resolve())
-
-
 def run(args: argparse.Namespace) -> int:
     target = data_dir(args)
     if is_initialised(target):
@@ -70,20 +57,13 @@ def run(args: argparse.Namespace) -> int:
     if phrase is None:
         phrase = ask_new()
     vault = init_vault(target, phrase, cost=args.kdf_cost, config=settings)
-    try:
-        tls = make_private_dir(target / TLS_DIR)
-        copies = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
-        for name, dest in copies.items():
-            if getattr(args, name):
-                setattr(settings.server, name, _copy_private(getattr(args, name), tls / dest))
-        config_mod.save(target, settings)
+    with Session(vault) as terminal:
+        terminal.provision_tls(args.ca or "", args.client_cert or "", args.client_key or "")
         vault.audit.append(
             "vault.init.settings",
             detail=f"lasdec={settings.terminal.lasdec} server={settings.server.url}",
         )
         warn_weak(vault)
-    finally:
-        vault.close()
     print(t("vault.init.done", path=str(target)), file=sys.stdout)
     return 0
 

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     from core.pdf.document import sort_keys
-    from core.pdf.export import check_target, export_list
+    from core.pdf.export import check_target
     from tui.commands._exchange import open_session
 
     if args.sort and args.sort not in sort_keys():
@@ -98,18 +98,15 @@ def run(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         waiting = session.waiting()
         entries = list(waiting.search(args.filter)) if args.filter else list(waiting)
-        store, config = session.vault.store, session.config
-        lifetime.sweep(store, now)
-        done = export_list(
+        config = session.config
+        done = session.export_pdf(
             entries,
-            out,
-            store=store,
-            config=config,
-            now=now,
+            now,
+            out=out,
             filter_text=args.filter,
             sort_key=args.sort,
             password=password,
-            audit=session.vault.audit,
+            held=False,
         )
     print(t("pdf.written", path=done.path, rows=done.rows, pages=done.pages))
     print(t("pdf.expires", at=_local(done.expires_at), minutes=config.pdf.expiry_minutes))

@@ -11,8 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
-from core import config as core_config
 from core import config_check
+from core.errors import RenkeiError
+from core.i18n import t
 from tui.screens.base import BaseScreen
 from tui.text import tr
 
@@ -100,19 +101,22 @@ class SettingsScreen(BaseScreen):
         return config, wrong
 
     def action_save(self) -> None:
+        """Save through the terminal: checked whole, written atomically, applied
+        everywhere at once — or nothing changes and the reason is shown."""
         config, wrong = self.edited()
         problems = config_check.check(config)
         lines = [tr("settings.not_a_number", field=f) for f in wrong]
         lines += [f"{p.column}: {p.reason()}" for p in problems]
-        if lines:
+        terminal = self.terminal
+        if lines or terminal is None:
             self._say("\n".join(lines), error=True)
             return
-        core_config.save(self.renkei.data_dir, config)
-        self.renkei.config = config
-        terminal = self.terminal
-        if terminal is not None and hasattr(terminal, "config"):
-            try:
-                terminal.config = config
-            except AttributeError:
-                pass
-        self._say(tr("settings.saved"), error=False)
+        try:
+            saved = terminal.save_settings(config)
+        except RenkeiError as exc:
+            self._say(self.renkei.error_text(exc), error=True)
+            return
+        lines = [tr("settings.saved")]
+        if saved.restart:
+            lines.append(t("settings.restart", names=", ".join(saved.restart)))
+        self._say("\n".join(lines), error=False)

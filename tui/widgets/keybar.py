@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widget import Widget
 
 from tui.text import tr
@@ -37,6 +40,17 @@ def key_label(key: str) -> str:
         label = "^" + label
         mods.remove("ctrl")
     return "+".join([m.capitalize() for m in mods] + [label])
+
+
+def screen_bindings(screen: Screen[object]) -> list[Binding]:
+    """The keys a screen declares (its ``BINDINGS`` and its base classes'), from
+    the public declarations: ``active_bindings`` leaves out the ones a focused
+    field shadows. A key moved by a keymap is already in ``active_bindings``."""
+    keys: dict[str, list[Binding]] = {}
+    for cls in reversed(type(screen).__mro__):  # as Textual merges them: bases first
+        if issubclass(cls, DOMNode):
+            keys.update(BindingsMap(cls.__dict__.get("BINDINGS", [])).key_to_bindings)
+    return [binding for bindings in keys.values() for binding in bindings]
 
 
 class KeyBar(Widget):
@@ -78,11 +92,10 @@ class KeyBar(Widget):
             items.append((key_label(binding.key), binding.description))
         # Screen keys shadowed by the focused field (Enter in a search box
         # still opens the row): shown all the same.
-        for bindings in self.screen._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.show and binding.description and binding.action not in seen:
-                    seen.add(binding.action)
-                    items.insert(0, (key_label(binding.key), binding.description))
+        for binding in screen_bindings(self.screen):
+            if binding.show and binding.description and binding.action not in seen:
+                seen.add(binding.action)
+                items.insert(0, (key_label(binding.key), binding.description))
         items.append(("^P", tr("palette")))
         for i, (key, description) in enumerate(items):
             if i:

@@ -112,10 +112,6 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
         self._announce()
 
-    def set_columns(self, columns: Sequence[Column]) -> None:
-        self.columns = list(columns)
-        self.refresh()
-
     @property
     def current(self) -> Any:
         if 0 <= self.cursor < len(self._source):

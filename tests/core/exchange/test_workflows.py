@@ -264,27 +264,6 @@ def test_slow_server_past_the_timeout(linkage_server: LinkageServer, tmp_path: P
         assert "time" in t.status().last_error
 
 
-def test_tick_runs_what_is_due_once(linkage_server: LinkageServer, terminal_dir: Path) -> None:
-    from datetime import datetime
-
-    linkage_server.put_notice("spr-131041-20261121-0001.csv", spr_file(spr_records(2)))
-    with session(terminal_dir) as t:
-        ran = t.tick(datetime(2026, 11, 21, 8, 0))
-        assert [a for a, _ in ran] == ["fetch", "send"]  # start-up fetch, yesterday's send
-        assert ran[0][1].files == 1
-        assert t.tick(datetime(2026, 11, 21, 8, 1)) == []
-        t.enter("AB00000001CD", date(2024, 5, 1))
-        linkage_server.faults({"match": "*", "action": "status", "status": 404})
-        ran = dict(t.tick(datetime(2026, 11, 21, 17, 15)))  # the 08:30 fetch and the send
-        assert set(ran) == {"fetch", "send"}
-        assert all(isinstance(v, str) for v in ran.values())  # reported, not raised
-        linkage_server.clear_faults()
-        assert t.tick(datetime(2026, 11, 21, 17, 16)) == []  # waits before retrying
-        ran = dict(t.tick(datetime(2026, 11, 21, 17, 21)))
-        assert ran["send"].accepted == 1
-    assert len(linkage_server.received_records()) == 1
-
-
 def test_clock_skew_is_warned(linkage_server: LinkageServer, terminal_dir: Path) -> None:
     linkage_server.faults(clock_offset=900)
     with session(terminal_dir) as t:

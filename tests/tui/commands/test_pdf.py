@@ -7,8 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.pdf import lifetime
-from core.pdf.export import export_in
-from core.session import unlock
+from core.session import Session, unlock
 from tests.support.linkage import (
     PASSPHRASE,
     LinkageServer,
@@ -18,6 +17,7 @@ from tests.support.linkage import (
     terminal_dir,
 )
 from tests.support.poppler import pdftotext, text_of
+from tests.support.vault import new_vault
 from tests.support.waiting import many
 
 __all__ = ["linkage_server", "terminal_dir"]  # fixtures
@@ -42,8 +42,8 @@ def test_list_and_end_of_business_sweep(
     renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    data.mkdir(mode=0o700)
-    made = export_in(data, many(3), now=datetime.now().astimezone(), held=False)
+    with Session(new_vault(data)) as terminal:
+        made = terminal.export_pdf(many(3), datetime.now().astimezone(), held=False)
     assert made.path.parent == data / "pdf" and made.path.is_file()
 
     listed = _run(renkei_cmd, cli_env, "--list", "--data", str(data), "--lang", "en")

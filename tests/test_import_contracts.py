@@ -1,0 +1,40 @@
+"""The import contracts in pyproject.toml (checked by ``lint-imports`` in .ci/run)
+cover every module: a new core module must say whether it is production code."""
+
+from __future__ import annotations
+
+import pkgutil
+import tomllib
+from pathlib import Path
+
+import core
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_CONTRACT = "production core never imports the reference server, its TLS helper or synth"
+
+
+def _contract(name: str) -> dict[str, object]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    return next(c for c in contracts if c["name"] == name)
+
+
+def _covered(module: str, listed: list[str]) -> bool:
+    return any(module == m or module.startswith(m + ".") for m in listed)
+
+
+def test_every_core_module_is_production_or_reference() -> None:
+    contract = _contract(REFERENCE_CONTRACT)
+    sources = list(contract["source_modules"])  # type: ignore[call-overload]
+    forbidden = list(contract["forbidden_modules"])  # type: ignore[call-overload]
+    modules = [m.name for m in pkgutil.walk_packages(core.__path__, "core.")]
+    assert modules, "no core modules found"
+    # a package that holds both kinds (core.exchange) is named by its modules
+    parents = {"core.exchange"}
+    unlisted = [
+        m
+        for m in modules
+        if m not in parents and not _covered(m, sources) and not _covered(m, forbidden)
+    ]
+    assert unlisted == []
+    assert not [m for m in sources if _covered(m, forbidden) or _covered(m, ["core.synth"])]
