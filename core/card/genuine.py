@@ -201,7 +201,9 @@ def _key_usage(cert: x509.Certificate) -> x509.KeyUsage | None:
         return None
 
 
-def _missing(generation: int, issuer: x509.Name, signed: datetime, anchors: list) -> str:
+def _missing(
+    generation: int, issuer: x509.Name, signed: datetime, anchors: list[x509.Certificate]
+) -> str:
     """The listed CAs of this generation and issuer name that are not installed —
     first those valid when the card was signed, newest first (a new CA takes over
     signing when it is published)."""
