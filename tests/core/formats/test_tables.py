@@ -64,11 +64,14 @@ def _marks(kind: str, code: str) -> dict[str, str]:
 
 
 def test_moj_changed_item_per_change_pattern() -> None:
-    """Each 'X の変更・訂正' pattern marks X ● (R1 for L…O, R4 for AA/AB)."""
-    changed = {"name": "ASLZ", "birth": "BMT", "sex": "CNU", "nationality": "DOV"}
+    """Each 'X の変更・訂正' pattern marks X ● (R4 for AA/AB), except the
+    特別永住者 columns L…O, which the seed prints ○ in clean rows."""
+    changed = {"name": "ASZ", "birth": "BT", "sex": "CU", "nationality": "DV"}
     for item, codes in changed.items():
         for code in codes:
             assert _marks("moj", code)[item] == "●", (code, item)
+    for item, code in zip(changed, "LMNO", strict=True):
+        assert _marks("moj", code)[item] == "○", (code, item)
     assert _marks("moj", "Z")["name"] == "●"
     assert _marks("moj", "AA")["birth"] == "●"
     assert _marks("moj", "AA")["sex"] == "○"  # R4: the ● extracted under AA belongs to AB
