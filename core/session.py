@@ -39,6 +39,11 @@ class Session:
         self.config = vault.config
         self.client_options = client_options or {}
         self.schedule = schedule.Schedule(vault.store, self.config.schedule)
+        try:  # this deployment's reading of the seed tables ([formats] readings)
+            formats.use_readings(self.config.formats.readings)
+        except BaseException:
+            vault.close()
+            raise
 
     def close(self) -> None:
         self.vault.close()

@@ -27,6 +27,9 @@ The stable API teammates call (everything else in this package is internal):
     Also report records whose ``lasdec_code`` is another municipality's.
 ``lasdec_check_digit(first5)``, ``is_real_date(yyyymmdd)``
     The two arithmetic checks, for callers that take such values from a person.
+``use_readings(names)``, ``readings_in_use()``, ``optional_readings()``
+    The optional readings of the seed tables a deployment chooses
+    (``[formats] readings``; ``patterns/readings.csv``), process-wide.
 """
 
 from __future__ import annotations
@@ -38,7 +41,17 @@ from core.formats.check import checker_for
 from core.formats.csvio import ParsedFile, check_records, read, write
 from core.formats.errors import FormatError
 from core.formats.fields import is_real_date, lasdec_check_digit
-from core.formats.tables import KINDS, Column, Pattern, layout, patterns
+from core.formats.tables import (
+    KINDS,
+    Column,
+    Pattern,
+    Reading,
+    layout,
+    optional_readings,
+    patterns,
+    readings_in_use,
+    use_readings,
+)
 from core.report import Problem
 
 __all__ = [
@@ -48,6 +61,7 @@ __all__ = [
     "FormatError",
     "ParsedFile",
     "Pattern",
+    "Reading",
     "af_record",
     "check_record",
     "check_records",
@@ -55,8 +69,11 @@ __all__ = [
     "is_real_date",
     "lasdec_check_digit",
     "layout",
+    "optional_readings",
     "patterns",
     "read",
+    "readings_in_use",
+    "use_readings",
     "write",
 ]
 

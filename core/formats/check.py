@@ -222,7 +222,11 @@ class RecordChecker:
                     out.append(Problem(line, column, NOT_CARRIED, params, WARNING))
 
 
-@cache
 def checker_for(kind: str) -> RecordChecker:
-    """The (cached) checker of file kind ``kind``."""
+    """The (cached) checker of file kind ``kind`` under the readings in use."""
+    return _checker(kind, tables.readings_in_use())
+
+
+@cache
+def _checker(kind: str, readings: frozenset[str]) -> RecordChecker:
     return RecordChecker(kind)

@@ -8,7 +8,8 @@ had to be decided is recorded there, beside the data.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -44,6 +45,7 @@ class Item:
     key: str
     no: str
     name: str
+    name_en: str
     columns: tuple[tuple[str, ...], ...]
     old: tuple[tuple[str, ...], ...]
 
@@ -70,6 +72,20 @@ class Pattern:
 
     def mark(self, item: str) -> str:
         return self.marks.get(item, "")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One cell an optional reading changes (``patterns/readings.csv``)."""
+
+    name: str
+    kind: str
+    pattern: str
+    item: str
+    mark: str
+    seed: str  # where the cell is in the seed text
+    note_ja: str
+    note_en: str
 
 
 def _rows(relpath: str) -> list[dict[str, str]]:
@@ -113,14 +129,60 @@ def items(kind: str) -> tuple[Item, ...]:
     if kind == "spr":
         return ()
     return tuple(
-        Item(r["item"], r["no"], r["name"], _groups(r["columns"]), _groups(r["old"]))
+        Item(r["item"], r["no"], r["name"], r["name_en"], _groups(r["columns"]), _groups(r["old"]))
         for r in _rows(f"patterns/{kind}_items.csv")
     )
 
 
 @cache
+def optional_readings() -> tuple[Reading, ...]:
+    """Every cell of every optional reading, in file order."""
+    return tuple(
+        Reading(
+            r["reading"], r["kind"], r["pattern"], r["item"], r["mark"],
+            r["seed"], r["note_ja"], r["note_en"],
+        )
+        for r in _rows("patterns/readings.csv")
+    )  # fmt: skip
+
+
+_in_use: frozenset[str] = frozenset()
+
+
+def use_readings(names: Iterable[str]) -> None:
+    """Apply the optional readings ``names`` (the deployment's ``[formats] readings``)
+    from now on, process-wide; ``()`` = the tables as printed. An unknown name
+    raises ``FormatError`` (``validate.reading.unknown``)."""
+    global _in_use
+    chosen = frozenset(names)
+    known = {r.name for r in optional_readings()}
+    unknown = sorted(chosen - known)
+    if unknown:
+        from core.formats.errors import FormatError
+
+        raise FormatError(
+            "validate.reading.unknown", name=", ".join(unknown), known=", ".join(sorted(known))
+        )
+    _in_use = chosen
+
+
+def readings_in_use() -> frozenset[str]:
+    return _in_use
+
+
 def patterns(kind: str) -> dict[str, Pattern]:
-    """The notice patterns of ``kind`` by code, in table order."""
+    """The notice patterns of ``kind`` by code, in table order, with the optional
+    readings in use (``use_readings``) applied."""
+    return _patterns(kind, _in_use)
+
+
+def printed_patterns(kind: str) -> dict[str, Pattern]:
+    """The notice patterns of ``kind`` as the seed prints them (no optional reading)."""
+    return _patterns(kind, frozenset())
+
+
+@cache
+def _patterns(kind: str, readings: frozenset[str]) -> dict[str, Pattern]:
     _check_kind(kind)
     if kind == "spr":
         return {}
@@ -136,4 +198,9 @@ def patterns(kind: str) -> dict[str, Pattern]:
             event_text=r["event_text"],
             marks={k: r[k] for k in keys},
         )
+    for reading in optional_readings():
+        if reading.name in readings and reading.kind == kind:
+            pattern = out[reading.pattern]
+            marks = {**pattern.marks, reading.item: reading.mark}
+            out[reading.pattern] = replace(pattern, marks=marks)
     return out

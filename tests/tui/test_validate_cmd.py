@@ -97,3 +97,40 @@ def test_warnings_alone_keep_exit_0(
         "在留資格コード",
         f"{path}: moj file, 1 records, no errors (1 warnings)",
     ]
+
+
+def test_explain_lists_the_optional_readings_and_reading_r4_applies(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "moj.csv"
+    path.write_bytes(synth.moj_file(count=3, seed=1))
+    out = _run(renkei_cmd, cli_env, "moj", str(path), "--explain", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "reading of the 別紙 tables: as printed"
+    assert lines[1].startswith("  R4 (not applied) moj pattern AA, 8 sex: printed ●, read ○")
+    assert "seed_001_bessi.txt line 75" in lines[1]
+    out = _run(renkei_cmd, cli_env, "moj", str(path), "--explain", "--reading", "R4")
+    assert out.stdout.splitlines()[0] == "別紙の表の読み方: R4"
+    assert out.stdout.splitlines()[2].startswith("  R4（適用）moj パターン AB の 8 男女の別")
+
+
+def test_reading_from_the_data_directory_config(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A record of AB that changes 男女の別: valid only under R4, chosen in config."""
+    from core import config as config_mod
+
+    data = tmp_path / "data"
+    data.mkdir()
+    rec = next(r for r in synth.moj_records(count=80, seed=4) if r["pattern"] == "AB")
+    rec["old_sex_code"] = "2" if rec["sex_code"] == "1" else "1"
+    path = tmp_path / "moj.csv"
+    path.write_bytes(formats.write("moj", [rec]))
+    plain = _run(renkei_cmd, cli_env, "moj", str(path), "--data", str(data), "--lang", "en")
+    assert plain.returncode == 0 and "[warning]" in plain.stdout  # not carried as printed
+    config = config_mod.Config()
+    config.formats.readings = ["R4"]
+    config_mod.save(data, config)
+    read = _run(renkei_cmd, cli_env, "moj", str(path), "--data", str(data), "--lang", "en")
+    assert read.returncode == 0 and "[warning]" not in read.stdout, read.stdout

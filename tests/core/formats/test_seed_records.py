@@ -8,6 +8,8 @@ synthetic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from core import formats
@@ -57,3 +59,55 @@ def test_special_permanent_resident_correction_as_printed_is_valid(pattern: str)
     """The context items 6/7/8/25 carry no old value (issue 15 item 1)."""
     record = _moj(pattern, **SPR_CHANGE)
     assert formats.check_record("moj", record, 2) == []
+
+
+@pytest.fixture
+def readings() -> Iterator[None]:
+    yield
+    formats.use_readings(())
+
+
+# A synthetic 仮滞在許可者, for table 2 columns AA/AB (row 34, 35 empty there).
+def _provisional(pattern: str, **values: str) -> dict[str, str]:
+    return _moj(
+        pattern,
+        reason_text="生年月日の変更・訂正" if pattern == "AA" else "性別の変更・訂正",
+        event_date="20261102",
+        name_class_code="1",
+        name_alpha="NGUYEN VAN AN",
+        name_kanji="",
+        nationality="ベトナム",
+        nationality_code="704",
+        **values,
+    )
+
+
+def test_aa_ab_as_printed_by_default() -> None:
+    """Seed line 75 (row 8): ● under AA, ○ under AB; line 74 (row 7): ● under AA."""
+    assert formats.readings_in_use() == frozenset()
+    aa = _provisional("AA", old_birth_date="19800101", old_sex_code="2")
+    assert formats.check_record("moj", aa, 2) == []
+    aa_no_old_sex = _provisional("AA", old_birth_date="19800101")
+    assert [(p.column, p.key) for p in formats.check_record("moj", aa_no_old_sex, 2)] == [
+        ("old_sex_code", "validate.record.old_required")
+    ]
+    ab = _provisional("AB")  # item 8 is context: no old value
+    assert formats.check_record("moj", ab, 2) == []
+
+
+def test_aa_ab_under_reading_r4(readings: None) -> None:
+    formats.use_readings(["R4"])
+    aa = _provisional("AA", old_birth_date="19800101")
+    assert formats.check_record("moj", aa, 2) == []
+    ab = _provisional("AB")
+    assert [(p.column, p.key) for p in formats.check_record("moj", ab, 2)] == [
+        ("old_sex_code", "validate.record.old_required")
+    ]
+    assert formats.check_record("moj", _provisional("AB", old_sex_code="2"), 2) == []
+
+
+def test_unknown_reading_is_refused_and_changes_nothing(readings: None) -> None:
+    with pytest.raises(formats.FormatError) as caught:
+        formats.use_readings(["R99"])
+    assert "R99" in caught.value.message() and "R4" in caught.value.message()
+    assert formats.readings_in_use() == frozenset()
