@@ -11,11 +11,11 @@ not the first.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from core.formats import tables
-from core.formats.fields import Check, checker, is_real_date
+from core.formats.fields import ALIEN_KEY, Check, checker, is_real_date
 from core.report import WARNING, Problem
 
 # category_code of holders with no card number (note ※3): 一時庇護, 仮滞在, 経過滞在.
@@ -27,6 +27,37 @@ _GOOD_LIMIT = 50_000  # per column, so memory stays bounded on any input
 REQUIRED = "validate.record.pattern_required"
 OLD_REQUIRED = "validate.record.old_required"
 NOT_CARRIED = "validate.record.not_carried"
+TABLE = {"moj": "4.1.1", "spr": "4.1.1", "muni": "4.2.1"}  # the seed's item table per kind
+# (text column, code column): the text form of a code must say the same (codes.csv texts).
+TEXT_OF_CODE = (
+    ("fact_text", "fact_code"),
+    ("category_text", "category_code"),
+    ("old_category_text", "old_category_code"),
+)
+HOUSEHOLDER = "世帯主"  # householder_relation of the householder (別紙 item 9)
+
+
+def item_label(kind: str, item: tables.Item) -> dict[str, str]:
+    """How messages name an item: its number and name in table 4.1.1 / 4.2.1, or
+    its 別紙 row where the table has no such item (世帯主)."""
+    if item.table_no:
+        ja = f"表{TABLE[kind]} の {item.table_no} {item.table_name}"
+        en = f"table {TABLE[kind]} No. {item.table_no} {item.name_en}"
+    elif item.no:
+        ja, en = f"別紙 {item.no} {item.name}", f"別紙 item {item.no} {item.name_en}"
+    else:
+        ja, en = item.name, item.name_en
+    return {"item": ja, "item_en": en}
+
+
+def column_label(kind: str, column: tables.Column) -> dict[str, str]:
+    """How messages name a column: its item of table 4.1.1 / 4.2.1."""
+    if column.no:
+        return {
+            "item": f"表{TABLE[kind]} の {column.no} {column.item}",
+            "item_en": f"table {TABLE[kind]} No. {column.no} {column.item_en}",
+        }
+    return {"item": column.item, "item_en": column.item_en}
 
 
 @dataclass
@@ -69,10 +100,13 @@ class _Compiled:
 class RecordChecker:
     """Checks records of one file kind against its layout and pattern table."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, version: int = tables.LATEST) -> None:
         self.kind = kind
-        self.layout = tables.layout(kind)
+        self.version = version
+        self.layout = tables.layout(kind, version)
         self.patterns = tables.patterns(kind)
+        self.column_ids = frozenset(c.id for c in self.layout)
+        self.items = self._items()
         codes = frozenset(self.patterns)
         self.field_checks: dict[str, Check] = {
             c.id: checker(c.type, c.arg, codes) for c in self.layout
@@ -86,31 +120,58 @@ class RecordChecker:
         for c in self.layout:
             if c.required == "always":
                 self.always.single.add(c.id)
-                self.always.order.append((c.id, "validate.record.required", {"item": c.item}))
+                self.always.order.append((c.id, "validate.record.required", column_label(kind, c)))
         if any(c.required == "name" for c in self.layout):
             self.always.groups.append(
                 (
                     frozenset({"name_alpha", "name_kanji"}),
                     "name_alpha/name_kanji",
                     "validate.record.required",
-                    {"item": "氏名"},
+                    {"item": "氏名", "item_en": "name"},
                 )
             )
         self.has_category = any(c.id == "category_code" for c in self.layout)
         self.has_made_date = any(c.id == "card_made_date" for c in self.layout)
-        self.items = {c.id: c.item for c in self.layout}
+        self.labels = {c.id: column_label(kind, c) for c in self.layout}
+        self.texts = tuple(
+            (text, code, self._code_table(code))
+            for text, code in TEXT_OF_CODE
+            if text in self.column_ids and code in self.column_ids
+        )
+        self.has_householder = "householder_relation" in self.column_ids
+        self.alien_patterns = frozenset(
+            code for code, p in self.patterns.items() if "alien" in p.card_forms
+        )
         self.compiled = {
             code: {fact: self._compile(p, fact == "3") for fact in ("3", "")}
             for code, p in self.patterns.items()
         }
 
+    def _items(self) -> tuple[tables.Item, ...]:
+        """The items of the pattern table with the columns this layout version has
+        (an item none of whose columns exist, e.g. 世帯主 in v1, is left out)."""
+        out = []
+        for item in tables.items(self.kind):
+            columns = self._present(item.columns)
+            if columns:
+                out.append(replace(item, columns=columns, old=self._present(item.old)))
+        return tuple(out)
+
+    def _present(self, groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        kept = (tuple(c for c in group if c in self.column_ids) for group in groups)
+        return tuple(group for group in kept if group)
+
+    def _code_table(self, column: str) -> dict[str, frozenset[str]]:
+        arg = next(c.arg for c in self.layout if c.id == column)
+        return tables.code_texts().get(arg, {})
+
     def _compile(self, pattern: tables.Pattern, correction: bool) -> _Compiled:
         out = _Compiled()
         warn: list[str] = []
-        for item in tables.items(self.kind):
+        for item in self.items:
             mark = pattern.mark(item.key)
             base = mark.removesuffix(tables.NOTE3)
-            params = {"item": item.name, "no": item.no, "pattern": pattern.code}
+            params = {**item_label(self.kind, item), "pattern": pattern.code}
             needs = out.needs
             if item.key == "card":
                 rule = "note3" if mark.endswith(tables.NOTE3) else "category"
@@ -132,7 +193,8 @@ class RecordChecker:
                 warn.extend(item.old_columns)
         out.warn = frozenset(warn)
         out.warn_order = tuple(
-            (c, {"item": self.items.get(c, c), "pattern": pattern.code}) for c in warn
+            (c, {**self.labels.get(c, {"item": c, "item_en": c}), "pattern": pattern.code})
+            for c in warn
         )
         return out
 
@@ -153,10 +215,23 @@ class RecordChecker:
                 if check is not None:
                     found = check(value)
                     if found is not None:
+                        if found[0] == ALIEN_KEY:
+                            if record.get("pattern") in self.alien_patterns:
+                                continue  # a みなし外国人登録番号 where note ※2 allows one
+                            found[1]["allowed"] = ", ".join(sorted(self.alien_patterns)) or "—"
                         out.append(Problem(line, column, found[0], found[1]))
                     elif seen is not None and len(seen) < _GOOD_LIMIT:
                         seen.add(value)
         self.always.check(present, line, out)
+        for text, code, known in self.texts:
+            if text in present and code in present:
+                self._check_text(record, text, code, known, line, out)
+        if self.has_householder and "householder_relation" in present:
+            relation = record["householder_relation"]
+            if relation != HOUSEHOLDER and "householder_name" not in present:
+                params = {"relation": relation}
+                key = "validate.record.householder_name"
+                out.append(Problem(line, "householder_name", key, params))
         if "name_class_code" in present:
             self._check_name_class(record, present, line, out)
         if self.has_category and "card_kind_code" in present:
@@ -171,6 +246,25 @@ class RecordChecker:
         if self.patterns:
             self._check_pattern(record, present, line, out)
         return out
+
+    def _check_text(
+        self,
+        record: Mapping[str, str],
+        text: str,
+        code: str,
+        known: Mapping[str, frozenset[str]],
+        line: int,
+        out: list[Problem],
+    ) -> None:
+        allowed = known.get(record[code])
+        if allowed is not None and record[text] not in allowed:
+            params = {
+                "value": record[text],
+                "code": record[code],
+                "allowed": "、".join(sorted(allowed)),
+                **self.labels[text],
+            }
+            out.append(Problem(line, text, "validate.record.text_mismatch", params))
 
     def _check_name_class(
         self, record: Mapping[str, str], present: set[str], line: int, out: list[Problem]
@@ -222,11 +316,12 @@ class RecordChecker:
                     out.append(Problem(line, column, NOT_CARRIED, params, WARNING))
 
 
-def checker_for(kind: str) -> RecordChecker:
-    """The (cached) checker of file kind ``kind`` under the readings in use."""
-    return _checker(kind, tables.readings_in_use())
+def checker_for(kind: str, version: int = tables.LATEST) -> RecordChecker:
+    """The (cached) checker of file kind ``kind`` in layout ``version`` under the
+    readings in use."""
+    return _checker(kind, version, tables.readings_in_use())
 
 
 @cache
-def _checker(kind: str, readings: frozenset[str]) -> RecordChecker:
-    return RecordChecker(kind)
+def _checker(kind: str, version: int, readings: frozenset[str]) -> RecordChecker:
+    return RecordChecker(kind, version)

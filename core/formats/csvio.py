@@ -27,6 +27,7 @@ class ParsedFile:
 
     kind: str
     header: list[str] = field(default_factory=list)
+    version: int = tables.LATEST  # layout version of the file (declared or detected)
     records: list[dict[str, str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     report: Report = field(default_factory=Report)
@@ -38,7 +39,7 @@ class ParsedFile:
 
     @property
     def extra_columns(self) -> list[str]:
-        known = {c.id for c in tables.layout(self.kind)}
+        known = {c.id for c in tables.layout(self.kind, self.version)}
         return [c for c in self.header if c not in known]
 
     def raise_if_fatal(self) -> None:
@@ -102,11 +103,31 @@ def _rows(text: str) -> tuple[list[list[str]], list[int]]:
     return rows, starts
 
 
-def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = None) -> ParsedFile:
+def detect_version(kind: str, header: list[str]) -> int:
+    """The layout version a header declares: the latest when it has a column only
+    that version has, else v1 when it has every v1 column, else the latest (whose
+    missing columns are then reported)."""
+    names = set(header)
+    v1 = {c.id for c in tables.layout(kind, 1)}
+    newer = {c.id for c in tables.layout(kind)} - v1
+    if newer and not newer & names and v1 <= names:
+        return 1
+    return tables.LATEST
+
+
+def read(
+    kind: str,
+    data: bytes,
+    *,
+    check: bool = True,
+    lasdec: str | None = None,
+    version: int | None = None,
+) -> ParsedFile:
     """Parse ``data`` as a file of ``kind`` and (unless ``check=False``) run the data
     check on every record. See ``ParsedFile``; ``report`` holds every problem.
-    ``lasdec``: this municipality's code; a record with another is an error."""
-    columns = tables.layout(kind)
+    ``lasdec``: this municipality's code; a record with another is an error.
+    ``version``: the layout version the caller declares; by default the header
+    says (``detect_version``). A v1 file is read with a warning."""
     parsed = ParsedFile(kind)
     text = _decode(data, parsed)
     if text is None:
@@ -119,7 +140,9 @@ def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = Non
         return _fatal(parsed, "validate.file.csv", line=str(exc.line), detail=exc.detail)
     header, body = rows[0], rows[1:]
     parsed.header = header
-    known = {c.id for c in columns}
+    parsed.version = version or detect_version(kind, header)
+    columns = tables.layout(kind, parsed.version)
+    known = {c.id for c in tables.layout(kind)}
     if not known & set(header):
         return _fatal(parsed, "validate.file.no_header", kind=kind)
     seen: set[str] = set()
@@ -132,6 +155,10 @@ def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = Non
     missing = [c.id for c in columns if c.id not in seen]
     if missing:
         return _fatal(parsed, "validate.file.missing_columns", columns=", ".join(missing))
+    if parsed.version < tables.LATEST:
+        newer = [c.id for c in tables.layout(kind) if c.since > parsed.version]
+        params = {"version": str(parsed.version), "columns": ", ".join(newer)}
+        parsed.report.add(Problem(0, "", "validate.file.layout_v1", params, WARNING))
     width = len(header)
     report = parsed.report
     records = parsed.records
@@ -145,7 +172,7 @@ def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = Non
     parsed.lines = starts[1:]
     report.records = len(records)
     if check:
-        check_records(kind, records, parsed.lines, report, lasdec=lasdec)
+        check_records(kind, records, parsed.lines, report, lasdec=lasdec, version=parsed.version)
     return parsed
 
 
@@ -156,10 +183,11 @@ def check_records(
     report: Report,
     *,
     lasdec: str | None = None,
+    version: int = tables.LATEST,
 ) -> Report:
-    """Run the data check over ``records`` (at file ``lines``) into ``report``;
-    with ``lasdec``, records of another municipality are errors too."""
-    check = checker_for(kind).check
+    """Run the data check over ``records`` (at file ``lines``, layout ``version``)
+    into ``report``; with ``lasdec``, records of another municipality are errors too."""
+    check = checker_for(kind, version).check
     first_line: dict[str, int] = {}
     setdefault = first_line.setdefault
     extend = report.extend

@@ -14,6 +14,10 @@ from functools import cache
 from importlib import resources
 
 KINDS = ("moj", "spr", "muni")
+# Layout versions (layouts/*.csv "since"): 1 = the columns before issue 15,
+# 2 = every item of tables 4.1.1 / 4.2.1. Files are written in the latest.
+VERSIONS = (1, 2)
+LATEST = 2
 
 # Marks of the 別紙 tables (see the header of patterns/moj.csv).
 CHANGED = "●"  # changed item: new value, old value too where the fact is 修正
@@ -32,6 +36,9 @@ class Column:
     type: str
     arg: str
     required: str  # "always", "pattern", "name", "optional"
+    no: str = ""  # number of the item in table 4.1.1 / 4.2.1 ("" = none)
+    item_en: str = ""
+    since: int = 1  # layout version that added the column
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class Item:
     no: str
     name: str
     name_en: str
+    table_no: str  # number in table 4.1.1 / 4.2.1 ("" = not one of its items)
+    table_name: str
     columns: tuple[tuple[str, ...], ...]
     old: tuple[tuple[str, ...], ...]
 
@@ -69,6 +78,7 @@ class Pattern:
     facts: tuple[str, ...]
     event_text: str
     marks: dict[str, str]  # item key -> mark ("" = not carried)
+    card_forms: tuple[str, ...] = ("card",)  # "alien": a みなし外国人登録番号 (note ※2)
 
     def mark(self, item: str) -> str:
         return self.marks.get(item, "")
@@ -104,13 +114,29 @@ def _check_kind(kind: str) -> None:
 
 
 @cache
-def layout(kind: str) -> tuple[Column, ...]:
-    """The columns of file kind ``kind`` in file order."""
+def layout(kind: str, version: int = LATEST) -> tuple[Column, ...]:
+    """The columns of file kind ``kind`` in file order, in layout ``version``."""
     _check_kind(kind)
-    return tuple(
-        Column(r["column"], r["item"], r["type"], r["arg"], r["required"])
+    if version not in VERSIONS:
+        raise ValueError(f"unknown layout version {version!r}")
+    columns = (
+        Column(
+            r["column"], r["item"], r["type"], r["arg"], r["required"],
+            r["no"], r["item_en"], int(r["since"]),
+        )
         for r in _rows(f"layouts/{kind}.csv")
-    )
+    )  # fmt: skip
+    return tuple(c for c in columns if c.since <= version)
+
+
+@cache
+def code_texts() -> dict[str, dict[str, frozenset[str]]]:
+    """How a file writes a code as text: table name -> code -> the texts allowed."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for r in _rows("codes.csv"):
+        if r["texts"]:
+            out.setdefault(r["table"], {})[r["code"]] = frozenset(r["texts"].split("|"))
+    return out
 
 
 @cache
@@ -129,7 +155,16 @@ def items(kind: str) -> tuple[Item, ...]:
     if kind == "spr":
         return ()
     return tuple(
-        Item(r["item"], r["no"], r["name"], r["name_en"], _groups(r["columns"]), _groups(r["old"]))
+        Item(
+            r["item"],
+            r["no"],
+            r["name"],
+            r["name_en"],
+            r["table_no"],
+            r["table_name"],
+            _groups(r["columns"]),
+            _groups(r["old"]),
+        )
         for r in _rows(f"patterns/{kind}_items.csv")
     )
 
@@ -197,6 +232,7 @@ def _patterns(kind: str, readings: frozenset[str]) -> dict[str, Pattern]:
             facts=tuple(r["fact"].split("|")),
             event_text=r["event_text"],
             marks={k: r[k] for k in keys},
+            card_forms=tuple((r.get("card_forms") or "card").split("|")),
         )
     for reading in optional_readings():
         if reading.name in readings and reading.kind == kind:

@@ -94,7 +94,7 @@ def test_warnings_alone_keep_exit_0(
     assert out.returncode == 0, out.stdout
     assert out.stdout.splitlines() == [
         "line 2: status_code: [warning] pattern A does not carry this item, but it has a value: "
-        "在留資格コード",
+        "table 4.1.1 No. 6 status of residence code",
         f"{path}: moj file, 1 records, no errors (1 warnings)",
     ]
 

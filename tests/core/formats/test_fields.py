@@ -154,11 +154,14 @@ def test_latin_name_refuses_kanji() -> None:
 def test_required_spr_fields_each_reported() -> None:
     record = _spr(card_number="", birth_date="", lasdec_code="")
     problems = formats.check_record("spr", record, LINE)
-    assert [(p.column, p.key, p.params) for p in problems] == [
-        ("card_number", "validate.record.required", {"item": "特別永住者証明書番号"}),
-        ("birth_date", "validate.record.required", {"item": "出生の年月日"}),
-        ("lasdec_code", "validate.record.required", {"item": "LASDEC コード"}),
-    ]
+    assert [(p.column, p.key, p.params["item"], p.params["item_en"]) for p in problems] == [
+        ("card_number", "validate.record.required", "表4.1.1 の 11 特別永住者証明書番号",
+         "table 4.1.1 No. 11 certificate number"),
+        ("birth_date", "validate.record.required", "表4.1.1 の 2 出生の年月日",
+         "table 4.1.1 No. 2 date of birth"),
+        ("lasdec_code", "validate.record.required", "表4.1.1 の 4 LASDEC コード",
+         "table 4.1.1 No. 4 LASDEC code"),
+    ]  # fmt: skip
 
 
 def test_muni_notice_id_is_a_uuid() -> None:

@@ -38,7 +38,7 @@ ROWS = {
             "25": "nationality", "27": "status", "28": "period", "29": "period_expiry",
             "31": "last_departure", "34": "category", "35": "card"},
     "muni": {"3": "report_date", "4": "process_date", "5": "event_date", "6": "name",
-             "7": "birth", "8": "sex", "12": "address", "15": "prev_address",
+             "7": "birth", "8": "sex", "9": "householder", "12": "address", "15": "prev_address",
              "25": "nationality", "32": "card", "34": "card_delivered"},
 }  # fmt: skip
 FACTS = {
@@ -74,6 +74,8 @@ DECIDED = {
     ("muni", "AF", "event_date"): ("△", "○"),
     ("muni", "AE", "card_delivered"): ("○", ""),
     ("muni", "AF", "card_delivered"): ("", "○"),
+    # M7: AF is made from a certificate notice, which does not carry 世帯主.
+    ("muni", "AF", "householder"): ("○", "△"),
 }
 DECIDED_FACTS = {("muni", "AF"): ("(", "4|3")}  # M7
 
@@ -136,7 +138,20 @@ def test_every_mark_matches_the_seed_or_a_recorded_reading() -> None:
                     differences[(kind, letter, item)] = (seed, data)
         assert seen == set(ROWS[kind]), (kind, letters[0])
     assert differences == DECIDED
-    assert compared == 59 * 12 + 38 * 11
+    assert compared == 59 * 12 + 38 * 12
+
+
+def test_every_row_with_a_mark_in_the_seed_has_its_item_in_the_data() -> None:
+    """A numbered row the seed marks (● / ○) in any pattern is an item of the data:
+    nothing the tables ask for is left without a column (e.g. 世帯主)."""
+    for block, (kind, letters, step) in zip(_blocks(), TABLES, strict=True):
+        for row in block[2:]:  # rows 1 and 2 (異動事実, 異動事由) are the "always" columns
+            number = row[0].replace("●", "").strip()
+            if not number.isdigit():
+                continue
+            marks = {_mark(c) for c in _cells(row, len(letters), step)} - {"", "("}
+            if marks:
+                assert number in ROWS[kind], (kind, letters[0], number, marks)
 
 
 def test_optional_readings_change_cells_printed_otherwise() -> None:

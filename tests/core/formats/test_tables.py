@@ -84,8 +84,8 @@ def test_moj_readings_of_lost_cells() -> None:
     # R3: AH lost its cells in rows 6, 7, 8, 12, 25; filled as ○ like its neighbours.
     assert [ah[k] for k in ("name", "birth", "sex", "address", "nationality")] == ["○"] * 5
     assert ah["category"] == "○" and ah["status"] == ""
-    # R8: BG lost every cell; read as BF.
-    assert bg == bf
+    # R8: BG lost every cell; read as BF, but a 不所持者 has no old number (R9).
+    assert {**bg, "card": "●"} == bf and bg["card"] == "●新"
     # Rows 27–29 as printed: H changes period but not status (R2).
     assert (_marks("moj", "H")["status"], _marks("moj", "H")["period"]) == ("", "●")
     # Table 3: only AQ changes status; AK/AM restore the record (fact 1).
