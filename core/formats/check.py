@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 
 from core.formats import tables
@@ -139,6 +140,14 @@ class RecordChecker:
             if text in self.column_ids and code in self.column_ids
         )
         self.has_householder = "householder_relation" in self.column_ids
+        self.today = date.today().strftime("%Y%m%d")  # set again by checker_for
+        self.planned = frozenset(c for c, p in self.patterns.items() if "予定" in p.event_text)
+        self.plausible = tuple(
+            r
+            for r in tables.plausibility()
+            if r.column in self.column_ids and (not r.other or r.other in self.column_ids)
+        )
+        self.dated = frozenset(r.column for r in self.plausible)
         self.alien_patterns = frozenset(
             code for code, p in self.patterns.items() if "alien" in p.card_forms
         )
@@ -226,6 +235,8 @@ class RecordChecker:
         for text, code, known in self.texts:
             if text in present and code in present:
                 self._check_text(record, text, code, known, line, out)
+        if not self.dated.isdisjoint(present):
+            self._check_plausible(record, present, line, out)
         if self.has_householder and "householder_relation" in present:
             relation = record["householder_relation"]
             if relation != HOUSEHOLDER and "householder_name" not in present:
@@ -246,6 +257,35 @@ class RecordChecker:
         if self.patterns:
             self._check_pattern(record, present, line, out)
         return out
+
+    def _check_plausible(
+        self, record: Mapping[str, str], present: set[str], line: int, out: list[Problem]
+    ) -> None:
+        """Dates that are real but cannot be true (plausible.csv)."""
+        for r in self.plausible:
+            if r.column not in present:
+                continue
+            value = record[r.column]
+            if not is_real_date(value):
+                continue  # the field check has said so
+            if r.rule == "not_before":
+                other = record.get(r.other) or ""
+                if other and is_real_date(other) and value < other:
+                    label = self.labels[r.other]
+                    params = {
+                        "value": value,
+                        "other": other,
+                        "other_item": label["item"],
+                        "other_item_en": label["item_en"],
+                        **self.labels[r.column],
+                    }
+                    key = "validate.plausible.before"
+                    out.append(Problem(line, r.column, key, params, r.severity))
+            elif value > self.today and not (
+                r.rule == "not_future_unless_planned" and record.get("pattern") in self.planned
+            ):
+                params = {"value": value, "today": self.today, **self.labels[r.column]}
+                out.append(Problem(line, r.column, "validate.plausible.future", params, r.severity))
 
     def _check_text(
         self,
@@ -318,8 +358,10 @@ class RecordChecker:
 
 def checker_for(kind: str, version: int = tables.LATEST) -> RecordChecker:
     """The (cached) checker of file kind ``kind`` in layout ``version`` under the
-    readings in use."""
-    return _checker(kind, version, tables.readings_in_use())
+    readings in use, with today's date for the plausibility rules."""
+    checker = _checker(kind, version, tables.readings_in_use())
+    checker.today = date.today().strftime("%Y%m%d")
+    return checker
 
 
 @cache

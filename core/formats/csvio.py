@@ -66,7 +66,9 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        _fatal(parsed, "validate.file.not_utf8", line=str(line), offset=str(exc.start))
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        offset = exc.start - line_start + 1  # the n-th byte of its line
+        _fatal(parsed, "validate.file.not_utf8", line=str(line), offset=str(offset))
         return None
     if text.startswith(BOM):
         parsed.report.add(Problem(0, "", "validate.file.bom", {}, WARNING))
@@ -75,32 +77,60 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
 
 
 class _CsvError(Exception):
-    def __init__(self, line: int, detail: str) -> None:
-        self.line, self.detail = line, detail
+    def __init__(self, line: int, key: str, params: dict[str, str]) -> None:
+        self.line, self.key, self.params = line, key, params
+
+
+def _csv_error(exc: csv.Error, start: int, line: int) -> _CsvError:
+    """The catalogue's reason for a ``csv`` module error (never its raw text):
+    ``start`` is the line the failing record began on, ``line`` where it failed."""
+    detail = str(exc)
+    if "field larger than field limit" in detail:
+        limit = str(csv.field_size_limit())
+        return _CsvError(line, "validate.file.field_too_large", {"limit": limit})
+    if "unexpected end of data" in detail or "EOF" in detail:
+        return _CsvError(start, "validate.file.unterminated_quote", {})
+    if "expected after" in detail:
+        return _CsvError(line, "validate.file.quote_in_field", {})
+    return _CsvError(line, "validate.file.csv", {})
 
 
 def _rows(text: str) -> tuple[list[list[str]], list[int]]:
     """The non-empty rows of ``text`` and the file line each starts on.
 
     Fast path: when every row is one line (the usual file), the line numbers
-    are just 1…n; only a file with blank lines or line breaks inside fields is
-    read again while counting lines.
+    are just 1…n; only a file with blank lines or line breaks inside fields (or
+    one that is not CSV, to tell where) is read again while counting lines.
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
-    except csv.Error as exc:
-        raise _CsvError(reader.line_num, str(exc)) from None
-    if reader.line_num == len(rows) and all(rows):
-        return rows, list(range(1, len(rows) + 1))
+    except csv.Error:
+        rows = []  # read again below, counting lines, to say where
+    else:
+        if reader.line_num == len(rows) and all(rows):
+            return rows, list(range(1, len(rows) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, starts, previous = [], [], 0
-    for row in reader:
-        if row:
-            rows.append(row)
-            starts.append(previous + 1)
-        previous = reader.line_num
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise _csv_error(exc, previous + 1, reader.line_num) from None
     return rows, starts
+
+
+def _other_kind(kind: str, header: set[str]) -> str:
+    """The other file kind whose (v1) columns this header has, if any: a
+    certificate notice given as a MOJ notice file says so instead of listing
+    columns."""
+    for other in tables.KINDS:
+        if other != kind and {c.id for c in tables.layout(other, 1)} <= header:
+            return other
+    return ""
 
 
 def detect_version(kind: str, header: list[str]) -> int:
@@ -137,7 +167,7 @@ def read(
     try:
         rows, starts = _rows(text)
     except _CsvError as exc:
-        return _fatal(parsed, "validate.file.csv", line=str(exc.line), detail=exc.detail)
+        return _fatal(parsed, exc.key, line=str(exc.line), **exc.params)
     header, body = rows[0], rows[1:]
     parsed.header = header
     parsed.version = version or detect_version(kind, header)
@@ -154,6 +184,9 @@ def read(
         seen.add(name)
     missing = [c.id for c in columns if c.id not in seen]
     if missing:
+        other = _other_kind(kind, seen)
+        if other:
+            return _fatal(parsed, "validate.file.other_kind", kind=kind, other=other)
         return _fatal(parsed, "validate.file.missing_columns", columns=", ".join(missing))
     if parsed.version < tables.LATEST:
         newer = [c.id for c in tables.layout(kind) if c.since > parsed.version]

@@ -58,8 +58,22 @@ def lasdec_check_digit(first5: str) -> str:
     return str((11 - total % 11) % 10)
 
 
+YEARS = (1800, 2999)  # the years a date of these files may have (is_real_date)
+
+
 def check_date(value: str) -> Finding:
-    return None if is_real_date(value) else ("validate.field.date", {"value": value})
+    """A date, with the reason told apart: not of the form ``YYYYMMDD``
+    (``2024-2-3``), a day that does not exist (``20240230``), a year out of range."""
+    if is_real_date(value):
+        return None
+    if len(value) != 8 or not value.isascii() or not value.isdigit():
+        return ("validate.field.date_form", {"value": value})
+    year, month, day = int(value[:4]), int(value[4:6]), int(value[6:])
+    if not YEARS[0] <= year <= YEARS[1]:
+        return ("validate.field.date_range", {"value": value, "low": "1800", "high": "2999"})
+    if not 1 <= month <= 12:
+        return ("validate.field.date_month", {"value": value, "month": str(month)})
+    return ("validate.field.date_day", {"value": value, "month": str(month), "day": str(day)})
 
 
 def check_lasdec(value: str) -> Finding:

@@ -129,6 +129,25 @@ def layout(kind: str, version: int = LATEST) -> tuple[Column, ...]:
     return tuple(c for c in columns if c.since <= version)
 
 
+@dataclass(frozen=True)
+class Plausibility:
+    """One rule of ``plausible.csv``."""
+
+    column: str
+    rule: str  # "not_future", "not_future_unless_planned", "not_before"
+    other: str  # the column of "not_before"
+    severity: str
+
+
+@cache
+def plausibility() -> tuple[Plausibility, ...]:
+    out = []
+    for r in _rows("plausible.csv"):
+        rule, _, other = r["rule"].partition(":")
+        out.append(Plausibility(r["column"], rule, other, r["severity"]))
+    return tuple(out)
+
+
 @cache
 def code_texts() -> dict[str, dict[str, frozenset[str]]]:
     """How a file writes a code as text: table name -> code -> the texts allowed."""

@@ -37,7 +37,7 @@ def test_invalid_file_exit_1_one_line_per_problem(
     assert out.returncode == 1
     assert out.stdout.splitlines() == [
         "line 2: sex_code: invalid code: 3 (allowed: 1, 2)",
-        "line 4: card_made_date: not a real Gregorian date (YYYYMMDD): 20260231",
+        "line 4: card_made_date: no such day (month 2 has no day 31): 20260231",
         "line 4: lasdec_code: LASDEC check digit does not match: 131017 "
         "(the check digit should be 6)",
     ]
@@ -45,8 +45,9 @@ def test_invalid_file_exit_1_one_line_per_problem(
     ja = _run(renkei_cmd, cli_env, "spr", str(path))
     assert ja.returncode == 1
     assert ja.stdout.splitlines()[1] == (
-        "line 4: card_made_date: 実在する西暦の日付（YYYYMMDD）ではありません: 20260231"
+        "line 4: card_made_date: 存在しない日付です（2 月 31 日はありません）: 20260231"
     )
+    assert ja.stderr.strip() == f"{path}: spr ファイル 4 件中 2 件にエラーが 3 個あります"
 
 
 def test_unreadable_files_are_one_clear_error(
@@ -60,9 +61,10 @@ def test_unreadable_files_are_one_clear_error(
     moj_as_spr.write_bytes(synth.moj_file(count=3))
     cases = {
         binary: "not a CSV file (it contains binary data)",
-        sjis: "the file is not UTF-8 (line 1, byte 10); save it as UTF-8 without BOM",
-        moj_as_spr: "required columns are missing: card_made_date, card_delivered_date, "
-        "application_text",
+        # 氏 is the 11th byte of line 1 (10 ASCII bytes before it)
+        sjis: "the file is not UTF-8 (line 1, byte 11); save it as UTF-8 without BOM",
+        moj_as_spr: "this is not a spr file: this looks like a moj file "
+        "(check it with renkei validate moj)",
         tmp_path / "missing.csv": None,
     }
     for path, reason in cases.items():
@@ -95,7 +97,7 @@ def test_warnings_alone_keep_exit_0(
     assert out.stdout.splitlines() == [
         "line 2: status_code: [warning] pattern A does not carry this item, but it has a value: "
         "table 4.1.1 No. 6 status of residence code",
-        f"{path}: moj file, 1 records, no errors (1 warnings)",
+        f"{path}: moj file, 1 record, no errors (1 warning)",
     ]
 
 

@@ -111,17 +111,27 @@ def run(args: argparse.Namespace) -> int:
     report = parsed.report
     for line in report.lines():
         print(line)
-    params = {"path": args.file, "kind": args.kind, "records": len(parsed.records)}
+    params = {
+        "path": args.file,
+        "kind": args.kind,
+        "records": _count("records", len(parsed.records)),
+    }
     if report.ok:
         if report.warnings:
-            print(t("validate.summary.ok_warnings", warnings=len(report.warnings), **params))
+            warnings = _count("warnings", len(report.warnings))
+            print(t("validate.summary.ok_warnings", warnings=warnings, **params))
         else:
             print(t("validate.summary.ok", **params))
         return EXIT_OK
     errors = report.errors
     bad = len({p.line for p in errors})
     print(
-        t("validate.summary.failed", errors=len(errors), bad=bad, **params),
+        t("validate.summary.failed", errors=_count("errors", len(errors)), bad=bad, **params),
         file=sys.stderr,
     )
     return EXIT_PROBLEMS
+
+
+def _count(what: str, n: int) -> str:
+    """``n`` records / errors / warnings, singular for 1 (the catalogue's ``_one`` form)."""
+    return t(f"validate.count.{what}_one" if n == 1 else f"validate.count.{what}", n=n)

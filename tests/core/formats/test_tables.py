@@ -8,11 +8,14 @@ printed tables by hand.
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 
 from core.formats import tables
 from core.formats.fields import TYPES
+
+SEED = Path(__file__).with_name("seed_001_bessi.txt")
 
 
 def _letters(first: str, last: str) -> list[str]:
@@ -110,3 +113,28 @@ def test_muni_readings() -> None:
     assert {af[k] for k in ("name", "birth", "sex", "nationality", "card", "ref_notice")} == {"○"}
     # a…f row 4 as printed.
     assert [c for c in "abcdef" if _marks("muni", c)["process_date"]] == ["a", "f"]
+
+
+def test_holders_of_au_and_av_as_printed() -> None:
+    """Seed line 115 (対象者): the two cells after the nine 中長期在留者 特別永住者 cells
+    read "一時庇護許可者 経過滞者在者" (the extraction's 経過滞在者)."""
+    line = SEED.read_text(encoding="utf-8").split("\n")[114].split("\t")
+    assert line[2 + 3 + 9] == line[2 + 3 + 10] == "一時庇護許可者 経過滞者在者"
+    for code in ("AU", "AV"):
+        assert tables.patterns("moj")[code].holder.split() == ["一時庇護許可者", "経過滞在者"]
+
+
+def test_synth_categories_of_transitional_stay_follow_codes_csv() -> None:
+    """経過滞在者 is 出生による… or 国籍喪失による… (codes.csv 5 and 6), never another code."""
+    from core import synth
+
+    seen = {
+        r["category_code"]
+        for r in synth.moj_records(count=400, seed=3)
+        if r["pattern"] in ("AZ", "BA") and r["category_code"]
+    }
+    assert seen == {"5", "6"}
+    assert {tables.codes()["category"][c][0] for c in seen} == {
+        "出生による経過滞在者",
+        "国籍喪失による経過滞在者",
+    }
