@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 
 from core.formats import tables
-from core.formats.fields import ALIEN_KEY, Check, checker, is_real_date
+from core.formats.fields import ALIEN_KEY, CONTROL, Check, Finding, checker, is_real_date
 from core.report import WARNING, Problem
 
 # category_code of holders with no card number (note ※3): 一時庇護, 仮滞在, 経過滞在.
@@ -28,6 +28,9 @@ _GOOD_LIMIT = 50_000  # per column, so memory stays bounded on any input
 REQUIRED = "validate.record.pattern_required"
 OLD_REQUIRED = "validate.record.old_required"
 NOT_CARRIED = "validate.record.not_carried"
+FUTURE = "validate.plausible.future"
+TEXT_TYPES = frozenset({"text", "fact_text", "code_text"})
+_SEP = "\ue000"  # joins a record's values for one search: not a control character
 TABLE = {"moj": "4.1.1", "spr": "4.1.1", "muni": "4.2.1"}  # the seed's item table per kind
 # (text column, code column): the text form of a code must say the same (codes.csv texts).
 TEXT_OF_CODE = (
@@ -109,8 +112,11 @@ class RecordChecker:
         self.column_ids = frozenset(c.id for c in self.layout)
         self.items = self._items()
         codes = frozenset(self.patterns)
+        # Text columns are not checked one by one: a record is searched once for a
+        # control character (``_check_control``), the usual case being none.
+        self.text_columns = tuple(c.id for c in self.layout if c.type in TEXT_TYPES)
         self.field_checks: dict[str, Check] = {
-            c.id: checker(c.type, c.arg, codes) for c in self.layout
+            c.id: checker(c.type, c.arg, codes) for c in self.layout if c.type not in TEXT_TYPES
         }
         # Values already found good, per column, for the columns whose values
         # repeat across records (codes, dates, LASDEC): a set lookup, no call.
@@ -147,7 +153,16 @@ class RecordChecker:
             for r in tables.plausibility()
             if r.column in self.column_ids and (not r.other or r.other in self.column_ids)
         )
-        self.dated = frozenset(r.column for r in self.plausible)
+        # not after today: part of the column's field check, so a date found good
+        # once (cached) costs nothing more; not before another date: compared here.
+        self.future = {r.column: r for r in self.plausible if r.rule != "not_before"}
+        for column in self.future:
+            self.field_checks[column] = self._future_check(column, self.field_checks[column])
+        self.before = tuple(r for r in self.plausible if r.rule == "not_before")
+        # column -> (values found good or None, its check): one lookup per value
+        self.plan: dict[str, tuple[set[str] | None, Check]] = {
+            column: (self.good.get(column), check) for column, check in self.field_checks.items()
+        }
         self.alien_patterns = frozenset(
             code for code, p in self.patterns.items() if "alien" in p.card_forms
         )
@@ -213,30 +228,40 @@ class RecordChecker:
         out: list[Problem] = []
         present: set[str] = set()
         add = present.add
-        checks, good = self.field_checks, self.good
+        plan = self.plan.get
         for column, value in record.items():
             if value:
                 add(column)
-                seen = good.get(column)
+                entry = plan(column)
+                if entry is None:
+                    continue
+                seen, check = entry
                 if seen is not None and value in seen:
                     continue
-                check = checks.get(column)
-                if check is not None:
-                    found = check(value)
-                    if found is not None:
-                        if found[0] == ALIEN_KEY:
-                            if record.get("pattern") in self.alien_patterns:
-                                continue  # a みなし外国人登録番号 where note ※2 allows one
-                            found[1]["allowed"] = ", ".join(sorted(self.alien_patterns)) or "—"
-                        out.append(Problem(line, column, found[0], found[1]))
-                    elif seen is not None and len(seen) < _GOOD_LIMIT:
-                        seen.add(value)
+                found = check(value)
+                if found is not None:
+                    if found[0] == ALIEN_KEY:
+                        if record.get("pattern") in self.alien_patterns:
+                            continue  # a みなし外国人登録番号 where note ※2 allows one
+                        found[1]["allowed"] = ", ".join(sorted(self.alien_patterns)) or "—"
+                    elif found[0] == FUTURE:
+                        severity = self._future(record, column)
+                        if severity:
+                            out.append(Problem(line, column, FUTURE, found[1], severity))
+                        continue
+                    out.append(Problem(line, column, found[0], found[1]))
+                elif seen is not None and len(seen) < _GOOD_LIMIT:
+                    seen.add(value)
+        texts = filter(None, map(record.get, self.text_columns))
+        if CONTROL.search(_SEP.join(texts)):
+            self._check_control(record, line, out)
         self.always.check(present, line, out)
         for text, code, known in self.texts:
             if text in present and code in present:
                 self._check_text(record, text, code, known, line, out)
-        if not self.dated.isdisjoint(present):
-            self._check_plausible(record, present, line, out)
+        for r in self.before:
+            if r.column in present and r.other in present:
+                self._check_before(record, r, line, out)
         if self.has_householder and "householder_relation" in present:
             relation = record["householder_relation"]
             if relation != HOUSEHOLDER and "householder_name" not in present:
@@ -258,34 +283,51 @@ class RecordChecker:
             self._check_pattern(record, present, line, out)
         return out
 
-    def _check_plausible(
-        self, record: Mapping[str, str], present: set[str], line: int, out: list[Problem]
+    def _check_control(self, record: Mapping[str, str], line: int, out: list[Problem]) -> None:
+        """A control character somewhere in the record: which text column has it."""
+        found = [
+            Problem(line, column, "validate.field.control", {})
+            for column in self.text_columns
+            if CONTROL.search(record.get(column) or "")
+        ]
+        if found:
+            order = {c.id: n for n, c in enumerate(self.layout)}
+            out.extend(found)
+            out.sort(key=lambda p: order.get(p.column, len(order)))
+
+    def _future_check(self, column: str, check: Check) -> Check:
+        """``check`` of a date column, then: not after today (plausible.csv)."""
+        labels = self.labels[column]
+
+        def future(value: str) -> Finding:
+            found = check(value)
+            if found is None and value > self.today:
+                return (FUTURE, {"value": value, "today": self.today, **labels})
+            return found
+
+        return future
+
+    def _future(self, record: Mapping[str, str], column: str) -> str:
+        """The severity of a date after today in ``column``, "" when allowed."""
+        rule = self.future[column]
+        planned = record.get("pattern") in self.planned
+        return "" if rule.rule == "not_future_unless_planned" and planned else rule.severity
+
+    def _check_before(
+        self, record: Mapping[str, str], r: tables.Plausibility, line: int, out: list[Problem]
     ) -> None:
-        """Dates that are real but cannot be true (plausible.csv)."""
-        for r in self.plausible:
-            if r.column not in present:
-                continue
-            value = record[r.column]
-            if not is_real_date(value):
-                continue  # the field check has said so
-            if r.rule == "not_before":
-                other = record.get(r.other) or ""
-                if other and is_real_date(other) and value < other:
-                    label = self.labels[r.other]
-                    params = {
-                        "value": value,
-                        "other": other,
-                        "other_item": label["item"],
-                        "other_item_en": label["item_en"],
-                        **self.labels[r.column],
-                    }
-                    key = "validate.plausible.before"
-                    out.append(Problem(line, r.column, key, params, r.severity))
-            elif value > self.today and not (
-                r.rule == "not_future_unless_planned" and record.get("pattern") in self.planned
-            ):
-                params = {"value": value, "today": self.today, **self.labels[r.column]}
-                out.append(Problem(line, r.column, "validate.plausible.future", params, r.severity))
+        """``r.column`` not earlier than ``r.other`` (both real dates)."""
+        value, other = record[r.column], record[r.other]
+        if value < other and is_real_date(value) and is_real_date(other):
+            label = self.labels[r.other]
+            params = {
+                "value": value,
+                "other": other,
+                "other_item": label["item"],
+                "other_item_en": label["item_en"],
+                **self.labels[r.column],
+            }
+            out.append(Problem(line, r.column, "validate.plausible.before", params, r.severity))
 
     def _check_text(
         self,

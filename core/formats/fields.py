@@ -26,7 +26,7 @@ ALIEN_NUMBER = re.compile(r"[A-Z]?[0-9]{8,9}")
 ALIEN_KEY = "validate.record.alien_number_not_allowed"
 _NOTICE_ID = re.compile(r"[!-~]{1,32}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f ,.'\-]*")
 
 # Values already seen good: dates and LASDEC codes repeat across records.
@@ -108,7 +108,7 @@ def check_uuid(value: str) -> Finding:
 
 
 def check_text(value: str) -> Finding:
-    return ("validate.field.control", {}) if _CONTROL.search(value) else None
+    return ("validate.field.control", {}) if CONTROL.search(value) else None
 
 
 def check_name_alpha(value: str) -> Finding:
