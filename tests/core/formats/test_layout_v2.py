@@ -156,7 +156,7 @@ def _muni(pattern: str, **values: str) -> dict[str, str]:
 
 
 def test_householder_is_required_where_the_table_marks_it() -> None:
-    """別紙 市町村通知 row 9: ○ under W…AE (seed line 340)."""
+    """別紙 市町村通知 row 9: ○ under W…AE (seed_001_bessi.txt line 344)."""
     record = _muni("W", householder_relation="", householder_name="")
     problems = formats.check_record("muni", record, 2)
     assert [(p.column, p.key) for p in problems] == [
