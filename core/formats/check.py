@@ -16,7 +16,15 @@ from datetime import date
 from functools import cache
 
 from core.formats import tables
-from core.formats.fields import ALIEN_KEY, CONTROL, Check, Finding, checker, is_real_date
+from core.formats.fields import (
+    ALIEN_KEY,
+    CONTROL,
+    Check,
+    Finding,
+    check_text,
+    checker,
+    is_real_date,
+)
 from core.report import WARNING, Problem
 
 # category_code of holders with no card number (note ※3): 一時庇護, 仮滞在, 経過滞在.
@@ -29,7 +37,7 @@ REQUIRED = "validate.record.pattern_required"
 OLD_REQUIRED = "validate.record.old_required"
 NOT_CARRIED = "validate.record.not_carried"
 FUTURE = "validate.plausible.future"
-TEXT_TYPES = frozenset({"text", "fact_text", "code_text"})
+UNIQUE_TYPES = frozenset({"name_alpha"})  # values that rarely repeat: not cached
 _SEP = "\ue000"  # joins a record's values for one search: not a control character
 TABLE = {"moj": "4.1.1", "spr": "4.1.1", "muni": "4.2.1"}  # the seed's item table per kind
 # (text column, code column): the text form of a code must say the same (codes.csv texts).
@@ -112,16 +120,20 @@ class RecordChecker:
         self.column_ids = frozenset(c.id for c in self.layout)
         self.items = self._items()
         codes = frozenset(self.patterns)
-        # Text columns are not checked one by one: a record is searched once for a
-        # control character (``_check_control``), the usual case being none.
-        self.text_columns = tuple(c.id for c in self.layout if c.type in TEXT_TYPES)
+        checks = {c.id: checker(c.type, c.arg, codes) for c in self.layout}
+        # Columns whose only check is ``check_text`` (no control character) are not
+        # checked one by one: a record is searched once (``_check_control``), the
+        # usual case being none. A type with a check of its own keeps it.
+        self.text_columns = tuple(c for c, check in checks.items() if check is check_text)
         self.field_checks: dict[str, Check] = {
-            c.id: checker(c.type, c.arg, codes) for c in self.layout if c.type not in TEXT_TYPES
+            c: check for c, check in checks.items() if check is not check_text
         }
         # Values already found good, per column, for the columns whose values
         # repeat across records (codes, dates, LASDEC): a set lookup, no call.
         self.good: dict[str, set[str]] = {
-            c.id: set() for c in self.layout if c.type not in ("text", "name_alpha")
+            c.id: set()
+            for c in self.layout
+            if c.id in self.field_checks and c.type not in UNIQUE_TYPES
         }
         self.always = _Needs()
         for c in self.layout:
