@@ -262,15 +262,33 @@ def check_records(
     return report
 
 
+def _write_version(kind: str, records: list[Mapping[str, str | None]]) -> int:
+    newer = [c.id for c in tables.layout(kind) if c.since > 1]
+    if records and newer and all(not any(c in r for c in newer) for r in records):
+        return 1
+    return tables.LATEST
+
+
 def write(
-    kind: str, records: Iterable[Mapping[str, str | None]], *, extra_columns: Iterable[str] = ()
+    kind: str,
+    records: Iterable[Mapping[str, str | None]],
+    *,
+    extra_columns: Iterable[str] = (),
+    version: int | None = None,
 ) -> bytes:
     """The CSV bytes of ``records``: header of the layout's columns (then any extra
     columns, in ``extra_columns`` order, then as first met in the records), CRLF,
     UTF-8 without BOM. Missing values are written empty. No check is made here:
-    call ``check_record`` (or ``read`` the result) for that."""
+    call ``check_record`` (or ``read`` the result) for that.
+
+    ``version``: the layout; by default the latest, but v1 when there are records
+    and every one of them is a v1 record (read from a v1 file and without any
+    column of v2): such records go on as the v1 file they came from instead of a
+    v2 file in which they would lack the v2 items."""
     records = list(records)
-    header = [c.id for c in tables.layout(kind)]
+    if version is None:
+        version = _write_version(kind, records)
+    header = [c.id for c in tables.layout(kind, version)]
     known = set(header)
     for name in extra_columns:
         if name not in known:

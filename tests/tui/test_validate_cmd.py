@@ -136,3 +136,28 @@ def test_reading_from_the_data_directory_config(
     config_mod.save(data, config)
     read = _run(renkei_cmd, cli_env, "moj", str(path), "--data", str(data), "--lang", "en")
     assert read.returncode == 0 and "[warning]" not in read.stdout, read.stdout
+
+
+def test_layout_v1_file_is_valid_with_a_warning_and_may_be_declared(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    records = [
+        {c.id: r[c.id] for c in formats.layout("spr", 1)}
+        for r in (c.record() for c in synth.certificates(count=2, seed=1))
+    ]
+    path = tmp_path / "spr.csv"
+    path.write_bytes(formats.write("spr", records))
+    out = _run(renkei_cmd, cli_env, "spr", str(path), "--layout", "1", "--lang", "en")
+    assert out.returncode == 0, out.stdout
+    moj = tmp_path / "moj.csv"
+    v1 = [c.id for c in formats.layout("moj", 1)]
+    moj.write_bytes(
+        formats.write("moj", [{c: r[c] for c in v1} for r in synth.moj_records(count=2)])
+    )
+    out = _run(renkei_cmd, cli_env, "moj", str(moj), "--lang", "en")
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.splitlines()[0].startswith(
+        "file: [warning] a layout v1 file (without the columns "
+    )
+    out = _run(renkei_cmd, cli_env, "moj", str(moj), "--layout", "2", "--lang", "en")
+    assert out.returncode == 1 and "required columns are missing: fact_text" in out.stderr

@@ -44,6 +44,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--explain", action="store_true", help="list the optional readings and whether they apply"
     )
+    parser.add_argument(
+        "--layout",
+        type=int,
+        choices=formats.VERSIONS,
+        help="the file's layout version (default: as its header says; v1 = before issue 15)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -103,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         for line in explain():
             print(line)
     data = _read_bytes(args.file)
-    parsed = formats.read(args.kind, data)
+    parsed = formats.read(args.kind, data, version=args.layout)
     if parsed.fatal is not None:
         raise formats.FormatError(
             "validate.summary.fatal", path=args.file, reason=parsed.fatal.reason()
