@@ -100,6 +100,11 @@ def test_plausibility_errors_and_warnings() -> None:
         "line 2: card_made_date: date the certificate was made is after today ("
     )
     assert made.render("en").endswith("): 29990101")
+    today = made.params["today"]
+    assert _both(made) == (
+        f"line 2: card_made_date: 発行年月日 が今日（{today}）より後の日付です: 29990101",
+        f"line 2: card_made_date: date the certificate was made is after today ({today}): 29990101",
+    )
     delivered = _spr(card_made_date="20240401", card_delivered_date="29990101")
     assert _only("spr", delivered, "card_delivered_date").key == "validate.plausible.future"
     born_late = _only(
