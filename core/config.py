@@ -97,6 +97,13 @@ class BoundarySettings:
 
 
 @dataclass
+class FormatsSettings:
+    """How this deployment reads the seed's tables (``core/formats/patterns/readings.csv``)."""
+
+    readings: list[str] = field(default_factory=list, metadata=RESTART)  # optional readings, e.g. ["R4"]
+
+
+@dataclass
 class Config:
     terminal: TerminalSettings = field(default_factory=TerminalSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -104,6 +111,7 @@ class Config:
     ui: UiSettings = field(default_factory=UiSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
     boundary: BoundarySettings = field(default_factory=BoundarySettings)
+    formats: FormatsSettings = field(default_factory=FormatsSettings)
     extra: dict[str, Any] = field(default_factory=dict)  # unknown sections, kept
 
     @classmethod

@@ -14,6 +14,7 @@ import themes
 from core import i18n
 from core.config import Config
 from core.formats.fields import lasdec_check_digit
+from core.formats.tables import optional_readings
 from core.report import Problem
 
 THEMES = ("auto", *themes.NAMES)  # auto: the terminal's best (themes.choose)
@@ -58,4 +59,9 @@ def check(config: Config) -> list[Problem]:
         bad("ui.idle_lock_minutes", "minutes_invalid", value=config.ui.idle_lock_minutes)
     if not isinstance(config.pdf.expiry_minutes, int) or config.pdf.expiry_minutes < 1:
         bad("pdf.expiry_minutes", "minutes_invalid", value=config.pdf.expiry_minutes)
+    known = {r.name for r in optional_readings()}
+    unknown = sorted(set(config.formats.readings) - known)
+    if unknown:
+        params = {"name": ", ".join(unknown), "known": ", ".join(sorted(known))}
+        out.append(Problem(0, "formats.readings", "validate.reading.unknown", params))
     return out

@@ -1,7 +1,8 @@
 """One received notice record as the inbox draws it (issue 8 item 5).
 
-``describe(kind, record, line)`` gives the record's items named as in table
-4.1.1 (法務省通知) or 4.2.1 (市町村通知), in table order, each with the mark
+``describe(kind, record, line)`` gives the record's items numbered and named as
+in table 4.1.1 (法務省通知) or 4.2.1 (市町村通知) (世帯主, which only the 別紙
+tables have, by its 別紙 row), in 別紙 order, each with the mark
 the record's pattern gives it in the 別紙 table (● changed, ○ context …), its
 value, and — for a 修正 (fact 3) — the old value beside the new one; then the
 data check of the record (``core.formats``), each problem also attached to
@@ -28,8 +29,8 @@ CORRECTION = "3"
 class ItemRow:
     """One item of the record."""
 
-    no: str  # item number in the table ("" for a column outside the 別紙 items)
-    name: str  # item name as the table gives it
+    no: str  # item number in table 4.1.1 / 4.2.1 ("" = not one of its items)
+    name: str  # item name as the table gives it (English under --lang en)
     mark: str  # the pattern's mark: ●, ●新, ○, △, ※3 suffix; "" = not carried
     new: str  # the value (several columns joined with " / ")
     old: str = ""  # the old value, for ● items of a 修正 record
@@ -97,11 +98,26 @@ def describe(
     pattern = patterns.get(code)
     fact = record.get("fact_code") or ""
     correction = fact == CORRECTION
+    ja = language() == "ja"
+    layout = tables.layout(kind, formats.record_version(kind, record))
+    present = {c.id for c in layout}
+    item_list = tables.items(kind)
+    item_columns = {c for i in item_list for c in (*i.all_columns, *i.old_columns)}
+    # Text forms of coded items (layout v2) join the item of the same table number.
+    extra_new: dict[str, list[str]] = {}
+    extra_old: dict[str, list[str]] = {}
+    numbered = {i.table_no for i in item_list if i.table_no}
+    for column in layout:
+        if column.id not in item_columns and column.no in numbered:
+            side = extra_old if column.id.startswith("old_") else extra_new
+            side.setdefault(column.no, []).append(column.id)
     covered: set[str] = set()
     item_rows: list[ItemRow] = []
-    for item in tables.items(kind):
-        columns = item.all_columns
-        old_columns = item.old_columns
+    for item in item_list:
+        columns = tuple(c for c in item.all_columns if c in present)
+        old_columns = tuple(c for c in item.old_columns if c in present)
+        columns += tuple(extra_new.get(item.table_no, ()))
+        old_columns += tuple(extra_old.get(item.table_no, ()))
         covered.update(columns, old_columns)
         mark = pattern.mark(item.key) if pattern else ""
         new = _join(record, columns, codes)
@@ -110,17 +126,27 @@ def describe(
             continue
         changed = correction and mark.startswith(tables.CHANGED)
         all_columns = columns + old_columns
-        item_rows.append(ItemRow(item.no, item.name, mark, new, old, changed, all_columns))
+        name = item.table_name if ja else item.name_en
+        no = item.table_no or (f"別紙{item.no}" if item.no else "")
+        item_rows.append(ItemRow(no, name, mark, new, old, changed, all_columns))
     head: list[ItemRow] = []
     tail: list[ItemRow] = []
     seen_item = False
-    for column in tables.layout(kind):
+    for column in layout:
         if column.id in covered:
             seen_item = True
             continue
         value = _show(column.id, record.get(column.id) or "", codes)
-        row = ItemRow("", column.item, "", value, columns=(column.id,))
-        (tail if seen_item else head).append(row)
+        name = column.item if ja else column.item_en
+        row = ItemRow(column.no, name, "", value, columns=(column.id,))
+        rows_ = tail if seen_item else head
+        if rows_ and column.no and rows_[-1].no == column.no:  # code and text of one item
+            last = rows_[-1]
+            shorter = min(last.name, name, key=len)
+            both = " / ".join(v for v in (last.new, value) if v)
+            rows_[-1] = ItemRow(column.no, shorter, "", both, columns=(*last.columns, column.id))
+        else:
+            rows_.append(row)
     rows = head + item_rows + [r for r in tail if r.new]
     by_column: dict[str, list[Problem]] = {}
     for problem in problems:

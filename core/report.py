@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from core.i18n import t
+from core.i18n import language, t
 
 ERROR = "error"
 WARNING = "warning"
@@ -28,7 +28,12 @@ class Problem:
     severity: str = ERROR
 
     def reason(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        """The catalogue message; a parameter ``x_en`` is the English form of
+        ``x`` (e.g. an item name of table 4.1.1), used in place of it in English."""
+        params = self.params
+        if (lang or language()) == "en" and any(k.endswith("_en") for k in params):
+            params = {k: params.get(f"{k}_en", v) for k, v in params.items()}
+        return t(self.key, lang, **params)
 
     def render(self, lang: str | None = None) -> str:
         where = f"line {self.line}" if self.line else "file"

@@ -51,6 +51,11 @@ class Session:
         self.data_dir: Path = vault.data_dir
         self.client_options = client_options or {}
         self.schedule = schedule.Schedule(vault.store, lambda: self.vault.config.schedule)
+        try:  # this deployment's reading of the seed tables ([formats] readings)
+            formats.use_readings(self.config.formats.readings)
+        except BaseException:
+            vault.close()
+            raise
 
     @property
     def config(self) -> Config:

@@ -30,13 +30,19 @@ DEFAULT_LASDEC = "131016"
 DEFAULT_DAY = date(2026, 11, 20)
 WAITING_SHARE = 0.85  # share of certificate notices still without a 交付年月日
 
-_HOLDER_CATEGORY = {
-    "中長期在留者": "1",
-    "特別永住者": "2",
-    "一時庇護許可者": "3",
-    "仮滞在許可者": "4",
-    "経過滞在者": "5",
-}
+
+@cache
+def _holder_categories() -> dict[str, tuple[str, ...]]:
+    """Holder text of the 別紙 tables -> the category codes it covers, read from
+    codes.csv: 経過滞在者 is both 5 (出生による…) and 6 (国籍喪失による…)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for holder in ("中長期在留者", "特別永住者", "一時庇護許可者", "仮滞在許可者", "経過滞在者"):
+        out[holder] = tuple(
+            code for code, (ja, _en) in tables.codes()["category"].items() if ja.endswith(holder)
+        )
+    return out
+
+
 # The holder's category after the change, where the pattern changes it.
 _CATEGORY_AFTER = {"K": "2", "R": "1", "W": "1", "X": "1", "AD": "1", "AE": "1", "AG": "1"}
 _CATEGORY_AFTER["AH"] = "2"
@@ -274,6 +280,7 @@ class Generator:
         status = rng.choice(t["statuses"])
         period = rng.choice(t["periods"])
         kind = {"1": "1", "2": "2"}.get(p.category_code, "1")
+        relation = rng.choice(t["householder_relations"])
         return {
             "event_date": lambda: self.recent(),
             "report_date": lambda: self.recent(),
@@ -296,6 +303,7 @@ class Generator:
             "period_expiry": lambda: self.date_between(self.day, self.day + timedelta(days=1800)),
             "last_departure": lambda: self.recent(400),
             "category_code": lambda: p.category_code,
+            "householder_relation": lambda: relation,
             "card_number": lambda: card,
             "card_kind_code": lambda: kind,
             "card_delivered_date": lambda: self.recent(),
@@ -306,6 +314,7 @@ class Generator:
         """A different (earlier) value for each old column."""
         rng, t = self.rng, self.t
         old_nat = rng.choice([n for n in t["nationalities"] if n[0] != p.nationality_code])
+        old_status, old_period = rng.choice(t["statuses"]), rng.choice(t["periods"])
         birth = date(int(p.birth_date[:4]), int(p.birth_date[4:6]), int(p.birth_date[6:]))
         return {
             "old_name_alpha": lambda: self.latin_name() if p.name_alpha else "",
@@ -314,8 +323,10 @@ class Generator:
             "old_sex_code": lambda: "2" if p.sex_code == "1" else "1",
             "old_nationality": lambda: old_nat[1],
             "old_nationality_code": lambda: old_nat[0],
-            "old_status_code": lambda: rng.choice(t["statuses"])[0],
-            "old_period_code": lambda: rng.choice(t["periods"])[0],
+            "old_status": lambda: old_status[1],
+            "old_status_code": lambda: old_status[0],
+            "old_period": lambda: old_period[1],
+            "old_period_code": lambda: old_period[0],
             "old_period_expiry": lambda: self.recent(30),
             "old_category_code": lambda: "1",
             "old_card_number": lambda: self.card_number(),
@@ -331,12 +342,11 @@ class Generator:
         """
         rng = self.rng
         pattern = tables.patterns(kind)[code]
-        holders = [h for h in pattern.holder.split() if h in _HOLDER_CATEGORY]
-        category = _HOLDER_CATEGORY[rng.choice(holders)] if holders else rng.choice("12")
+        by_holder = _holder_categories()
+        holders = [h for h in pattern.holder.split() if h in by_holder]
+        category = rng.choice(by_holder[rng.choice(holders)]) if holders else rng.choice("12")
         if kind == "moj":
             category = _CATEGORY_AFTER.get(code, category)
-            if category == "5" and rng.random() < 0.5:
-                category = "6"
         if complete and category in CARDLESS and pattern.mark("card"):
             category = "1"
         p = self.person(category)
@@ -365,7 +375,24 @@ class Generator:
             if base == tables.CHANGED and fact == "3":
                 for column in old_columns:
                     record[column] = old[column]()
+        _texts(kind, record)
+        if record.get("householder_relation") not in ("", None, "世帯主"):
+            record["householder_name"] = self.kanji_name() or self.latin_name()
         return record
+
+
+def _texts(kind: str, record: dict[str, str]) -> None:
+    """The text form of the coded items (layout v2), as codes.csv writes them."""
+    texts = tables.code_texts()
+    fact = sorted(texts[f"{kind}_fact"].get(record["fact_code"], ()))
+    if fact:
+        record["fact_text"] = fact[0]
+    for text, code in (
+        ("category_text", "category_code"),
+        ("old_category_text", "old_category_code"),
+    ):
+        if text in record and record.get(code):
+            record[text] = min(texts["category"][record[code]])
 
 
 @cache

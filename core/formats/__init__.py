@@ -5,7 +5,7 @@ The stable API teammates call (everything else in this package is internal):
 ``KINDS``
     ``("moj", "spr", "muni")``: MOJ notice file, MOJ certificate notice
     (特別永住者証明書交付年月日), municipal notice file.
-``read(kind, data: bytes, *, check=True) -> ParsedFile``
+``read(kind, data: bytes, *, check=True, version=None) -> ParsedFile``
     Parse a whole file and check every record. Never raises on bad content:
     ``parsed.fatal`` is the one file-level problem (not CSV / not UTF-8 /
     missing column) or ``None``; ``parsed.records`` are ``dict[column id, str]``
@@ -13,6 +13,8 @@ The stable API teammates call (everything else in this package is internal):
     ``parsed.report`` a ``core.report.Report`` with every problem, ``parsed.ok``
     true when there is no error (warnings allowed). ``parsed.raise_if_fatal()``
     raises ``FormatError`` (a ``RenkeiError``) for the fatal case.
+    ``parsed.version`` is the file's layout version (``LATEST`` = 2: every item
+    of tables 4.1.1 / 4.2.1; 1: the columns before, read with a warning).
 ``write(kind, records, *, extra_columns=()) -> bytes``
     CSV bytes: header of the layout columns (+ extra columns), CRLF, UTF-8
     without BOM. Round-trips with ``read``.
@@ -27,6 +29,9 @@ The stable API teammates call (everything else in this package is internal):
     Also report records whose ``lasdec_code`` is another municipality's.
 ``lasdec_check_digit(first5)``, ``is_real_date(yyyymmdd)``
     The two arithmetic checks, for callers that take such values from a person.
+``use_readings(names)``, ``readings_in_use()``, ``optional_readings()``
+    The optional readings of the seed tables a deployment chooses
+    (``[formats] readings``; ``patterns/readings.csv``), process-wide.
 """
 
 from __future__ import annotations
@@ -38,16 +43,31 @@ from core.formats.check import checker_for
 from core.formats.csvio import ParsedFile, check_records, read, write
 from core.formats.errors import FormatError
 from core.formats.fields import is_real_date, lasdec_check_digit
-from core.formats.tables import KINDS, Column, Pattern, layout, patterns
+from core.formats.tables import (
+    KINDS,
+    LATEST,
+    VERSIONS,
+    Column,
+    Pattern,
+    Reading,
+    layout,
+    optional_readings,
+    patterns,
+    readings_in_use,
+    use_readings,
+)
 from core.report import Problem
 
 __all__ = [
     "AF_REASON",
     "KINDS",
+    "LATEST",
+    "VERSIONS",
     "Column",
     "FormatError",
     "ParsedFile",
     "Pattern",
+    "Reading",
     "af_record",
     "check_record",
     "check_records",
@@ -55,8 +75,12 @@ __all__ = [
     "is_real_date",
     "lasdec_check_digit",
     "layout",
+    "optional_readings",
     "patterns",
     "read",
+    "readings_in_use",
+    "record_version",
+    "use_readings",
     "write",
 ]
 
@@ -79,9 +103,19 @@ def columns(kind: str) -> tuple[str, ...]:
     return tuple(c.id for c in layout(kind))
 
 
+def record_version(kind: str, record: Mapping[str, str]) -> int:
+    """The layout version of one record: the latest when it has every column of
+    it (as ``write`` and ``af_record`` make them), else v1 (a record of a file
+    received before layout v2)."""
+    if all(c.id in record for c in layout(kind)):
+        return LATEST
+    return 1
+
+
 def check_record(kind: str, record: Mapping[str, str], line: int = 0) -> list[Problem]:
-    """Every problem of one record of ``kind`` (``line`` goes into the problems)."""
-    return checker_for(kind).check(record, line)
+    """Every problem of one record of ``kind`` (``line`` goes into the problems),
+    in the layout version the record has (``record_version``)."""
+    return checker_for(kind, record_version(kind, record)).check(record, line)
 
 
 def af_record(
@@ -114,5 +148,6 @@ def af_record(
         card_delivered_date=delivered.strftime("%Y%m%d"),
         card_kind_code="2",
         ref_notice_id=certificate.get("notice_id") or "",
+        fact_text="修正" if correction else "交付",
     )
     return record

@@ -11,12 +11,21 @@ not the first.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 
 from core.charset.repertoire import name_warnings
 from core.formats import tables
-from core.formats.fields import Check, checker, is_real_date
+from core.formats.fields import (
+    ALIEN_KEY,
+    CONTROL,
+    Check,
+    Finding,
+    check_text,
+    checker,
+    is_real_date,
+)
 from core.report import WARNING, Problem
 
 # category_code of holders with no card number (note ※3): 一時庇護, 仮滞在, 経過滞在.
@@ -28,6 +37,40 @@ _GOOD_LIMIT = 50_000  # per column, so memory stays bounded on any input
 REQUIRED = "validate.record.pattern_required"
 OLD_REQUIRED = "validate.record.old_required"
 NOT_CARRIED = "validate.record.not_carried"
+FUTURE = "validate.plausible.future"
+UNIQUE_TYPES = frozenset({"name_alpha"})  # values that rarely repeat: not cached
+_SEP = "\ue000"  # joins a record's values for one search: not a control character
+TABLE = {"moj": "4.1.1", "spr": "4.1.1", "muni": "4.2.1"}  # the seed's item table per kind
+# (text column, code column): the text form of a code must say the same (codes.csv texts).
+TEXT_OF_CODE = (
+    ("fact_text", "fact_code"),
+    ("category_text", "category_code"),
+    ("old_category_text", "old_category_code"),
+)
+HOUSEHOLDER = "世帯主"  # householder_relation of the householder (別紙 item 9)
+
+
+def item_label(kind: str, item: tables.Item) -> dict[str, str]:
+    """How messages name an item: its number and name in table 4.1.1 / 4.2.1, or
+    its 別紙 row where the table has no such item (世帯主)."""
+    if item.table_no:
+        ja = f"表{TABLE[kind]} の {item.table_no} {item.table_name}"
+        en = f"table {TABLE[kind]} No. {item.table_no} {item.name_en}"
+    elif item.no:
+        ja, en = f"別紙 {item.no} {item.name}", f"別紙 item {item.no} {item.name_en}"
+    else:
+        ja, en = item.name, item.name_en
+    return {"item": ja, "item_en": en}
+
+
+def column_label(kind: str, column: tables.Column) -> dict[str, str]:
+    """How messages name a column: its item of table 4.1.1 / 4.2.1."""
+    if column.no:
+        return {
+            "item": f"表{TABLE[kind]} の {column.no} {column.item}",
+            "item_en": f"table {TABLE[kind]} No. {column.no} {column.item_en}",
+        }
+    return {"item": column.item, "item_en": column.item_en}
 
 
 @dataclass
@@ -70,48 +113,102 @@ class _Compiled:
 class RecordChecker:
     """Checks records of one file kind against its layout and pattern table."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, version: int = tables.LATEST) -> None:
         self.kind = kind
-        self.layout = tables.layout(kind)
+        self.version = version
+        self.layout = tables.layout(kind, version)
         self.patterns = tables.patterns(kind)
+        self.column_ids = frozenset(c.id for c in self.layout)
+        self.items = self._items()
         codes = frozenset(self.patterns)
+        checks = {c.id: checker(c.type, c.arg, codes) for c in self.layout}
+        # Columns whose only check is ``check_text`` (no control character) are not
+        # checked one by one: a record is searched once (``_check_control``), the
+        # usual case being none. A type with a check of its own keeps it.
+        self.text_columns = tuple(c for c, check in checks.items() if check is check_text)
         self.field_checks: dict[str, Check] = {
-            c.id: checker(c.type, c.arg, codes) for c in self.layout
+            c: check for c, check in checks.items() if check is not check_text
         }
         # Values already found good, per column, for the columns whose values
         # repeat across records (codes, dates, LASDEC): a set lookup, no call.
         self.good: dict[str, set[str]] = {
-            c.id: set() for c in self.layout if c.type not in ("text", "name_alpha")
+            c.id: set()
+            for c in self.layout
+            if c.id in self.field_checks and c.type not in UNIQUE_TYPES
         }
         self.always = _Needs()
         for c in self.layout:
             if c.required == "always":
                 self.always.single.add(c.id)
-                self.always.order.append((c.id, "validate.record.required", {"item": c.item}))
+                self.always.order.append((c.id, "validate.record.required", column_label(kind, c)))
         if any(c.required == "name" for c in self.layout):
             self.always.groups.append(
                 (
                     frozenset({"name_alpha", "name_kanji"}),
                     "name_alpha/name_kanji",
                     "validate.record.required",
-                    {"item": "氏名"},
+                    {"item": "氏名", "item_en": "name"},
                 )
             )
         self.has_category = any(c.id == "category_code" for c in self.layout)
         self.has_made_date = any(c.id == "card_made_date" for c in self.layout)
-        self.items = {c.id: c.item for c in self.layout}
+        self.labels = {c.id: column_label(kind, c) for c in self.layout}
+        self.texts = tuple(
+            (text, code, self._code_table(code))
+            for text, code in TEXT_OF_CODE
+            if text in self.column_ids and code in self.column_ids
+        )
+        self.has_householder = "householder_relation" in self.column_ids
+        self.today = date.today().strftime("%Y%m%d")  # set again by checker_for
+        self.planned = frozenset(c for c, p in self.patterns.items() if "予定" in p.event_text)
+        self.plausible = tuple(
+            r
+            for r in tables.plausibility()
+            if r.column in self.column_ids and (not r.other or r.other in self.column_ids)
+        )
+        # not after today: part of the column's field check, so a date found good
+        # once (cached) costs nothing more; not before another date: compared here.
+        self.future = {r.column: r for r in self.plausible if r.rule != "not_before"}
+        for column in self.future:
+            self.field_checks[column] = self._future_check(column, self.field_checks[column])
+        self.before = tuple(r for r in self.plausible if r.rule == "not_before")
+        # column -> (values found good or None, its check): one lookup per value
+        self.plan: dict[str, tuple[set[str] | None, Check]] = {
+            column: (self.good.get(column), check) for column, check in self.field_checks.items()
+        }
+        self.alien_patterns = frozenset(
+            code for code, p in self.patterns.items() if "alien" in p.card_forms
+        )
         self.compiled = {
             code: {fact: self._compile(p, fact == "3") for fact in ("3", "")}
             for code, p in self.patterns.items()
         }
 
+    def _items(self) -> tuple[tables.Item, ...]:
+        """The items of the pattern table with the columns this layout version has
+        (an item none of whose columns exist, e.g. 世帯主 in v1, is left out)."""
+        out = []
+        for item in tables.items(self.kind):
+            columns = self._present(item.columns)
+            if columns:
+                out.append(replace(item, columns=columns, old=self._present(item.old)))
+        return tuple(out)
+
+    def _present(self, groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        kept = (tuple(c for c in group if c in self.column_ids) for group in groups)
+        return tuple(group for group in kept if group)
+
+    def _code_table(self, column: str) -> dict[str, frozenset[str]]:
+        arg = next(c.arg for c in self.layout if c.id == column)
+        return tables.code_texts().get(arg, {})
+
     def _compile(self, pattern: tables.Pattern, correction: bool) -> _Compiled:
         out = _Compiled()
         warn: list[str] = []
-        for item in tables.items(self.kind):
+        for item in self.items:
             mark = pattern.mark(item.key)
             base = mark.removesuffix(tables.NOTE3)
-            params = {"item": item.name, "no": item.no, "pattern": pattern.code}
+            params = {**item_label(self.kind, item), "pattern": pattern.code}
             needs = out.needs
             if item.key == "card":
                 rule = "note3" if mark.endswith(tables.NOTE3) else "category"
@@ -133,7 +230,8 @@ class RecordChecker:
                 warn.extend(item.old_columns)
         out.warn = frozenset(warn)
         out.warn_order = tuple(
-            (c, {"item": self.items.get(c, c), "pattern": pattern.code}) for c in warn
+            (c, {**self.labels.get(c, {"item": c, "item_en": c}), "pattern": pattern.code})
+            for c in warn
         )
         return out
 
@@ -143,21 +241,46 @@ class RecordChecker:
         out: list[Problem] = []
         present: set[str] = set()
         add = present.add
-        checks, good = self.field_checks, self.good
+        plan = self.plan.get
         for column, value in record.items():
             if value:
                 add(column)
-                seen = good.get(column)
+                entry = plan(column)
+                if entry is None:
+                    continue
+                seen, check = entry
                 if seen is not None and value in seen:
                     continue
-                check = checks.get(column)
-                if check is not None:
-                    found = check(value)
-                    if found is not None:
-                        out.append(Problem(line, column, found[0], found[1]))
-                    elif seen is not None and len(seen) < _GOOD_LIMIT:
-                        seen.add(value)
+                found = check(value)
+                if found is not None:
+                    if found[0] == ALIEN_KEY:
+                        if record.get("pattern") in self.alien_patterns:
+                            continue  # a みなし外国人登録番号 where note ※2 allows one
+                        found[1]["allowed"] = ", ".join(sorted(self.alien_patterns)) or "—"
+                    elif found[0] == FUTURE:
+                        severity = self._future(record, column)
+                        if severity:
+                            out.append(Problem(line, column, FUTURE, found[1], severity))
+                        continue
+                    out.append(Problem(line, column, found[0], found[1]))
+                elif seen is not None and len(seen) < _GOOD_LIMIT:
+                    seen.add(value)
+        texts = filter(None, map(record.get, self.text_columns))
+        if CONTROL.search(_SEP.join(texts)):
+            self._check_control(record, line, out)
         self.always.check(present, line, out)
+        for text, code, known in self.texts:
+            if text in present and code in present:
+                self._check_text(record, text, code, known, line, out)
+        for r in self.before:
+            if r.column in present and r.other in present:
+                self._check_before(record, r, line, out)
+        if self.has_householder and "householder_relation" in present:
+            relation = record["householder_relation"]
+            if relation != HOUSEHOLDER and "householder_name" not in present:
+                params = {"relation": relation}
+                key = "validate.record.householder_name"
+                out.append(Problem(line, "householder_name", key, params))
         if "name_class_code" in present:
             self._check_name_class(record, present, line, out)
         if self.has_category and "card_kind_code" in present:
@@ -174,6 +297,71 @@ class RecordChecker:
         # 住基統一文字 repertoire of the name fields (warnings; core/charset owns it).
         out.extend(name_warnings(record, line))
         return out
+
+    def _check_control(self, record: Mapping[str, str], line: int, out: list[Problem]) -> None:
+        """A control character somewhere in the record: which text column has it."""
+        found = [
+            Problem(line, column, "validate.field.control", {})
+            for column in self.text_columns
+            if CONTROL.search(record.get(column) or "")
+        ]
+        if found:
+            order = {c.id: n for n, c in enumerate(self.layout)}
+            out.extend(found)
+            out.sort(key=lambda p: order.get(p.column, len(order)))
+
+    def _future_check(self, column: str, check: Check) -> Check:
+        """``check`` of a date column, then: not after today (plausible.csv)."""
+        labels = self.labels[column]
+
+        def future(value: str) -> Finding:
+            found = check(value)
+            if found is None and value > self.today:
+                return (FUTURE, {"value": value, "today": self.today, **labels})
+            return found
+
+        return future
+
+    def _future(self, record: Mapping[str, str], column: str) -> str:
+        """The severity of a date after today in ``column``, "" when allowed."""
+        rule = self.future[column]
+        planned = record.get("pattern") in self.planned
+        return "" if rule.rule == "not_future_unless_planned" and planned else rule.severity
+
+    def _check_before(
+        self, record: Mapping[str, str], r: tables.Plausibility, line: int, out: list[Problem]
+    ) -> None:
+        """``r.column`` not earlier than ``r.other`` (both real dates)."""
+        value, other = record[r.column], record[r.other]
+        if value < other and is_real_date(value) and is_real_date(other):
+            label = self.labels[r.other]
+            params = {
+                "value": value,
+                "other": other,
+                "other_item": label["item"],
+                "other_item_en": label["item_en"],
+                **self.labels[r.column],
+            }
+            out.append(Problem(line, r.column, "validate.plausible.before", params, r.severity))
+
+    def _check_text(
+        self,
+        record: Mapping[str, str],
+        text: str,
+        code: str,
+        known: Mapping[str, frozenset[str]],
+        line: int,
+        out: list[Problem],
+    ) -> None:
+        allowed = known.get(record[code])
+        if allowed is not None and record[text] not in allowed:
+            params = {
+                "value": record[text],
+                "code": record[code],
+                "allowed": "、".join(sorted(allowed)),
+                **self.labels[text],
+            }
+            out.append(Problem(line, text, "validate.record.text_mismatch", params))
 
     def _check_name_class(
         self, record: Mapping[str, str], present: set[str], line: int, out: list[Problem]
@@ -225,7 +413,14 @@ class RecordChecker:
                     out.append(Problem(line, column, NOT_CARRIED, params, WARNING))
 
 
+def checker_for(kind: str, version: int = tables.LATEST) -> RecordChecker:
+    """The (cached) checker of file kind ``kind`` in layout ``version`` under the
+    readings in use, with today's date for the plausibility rules."""
+    checker = _checker(kind, version, tables.readings_in_use())
+    checker.today = date.today().strftime("%Y%m%d")
+    return checker
+
+
 @cache
-def checker_for(kind: str) -> RecordChecker:
-    """The (cached) checker of file kind ``kind``."""
-    return RecordChecker(kind)
+def _checker(kind: str, version: int, readings: frozenset[str]) -> RecordChecker:
+    return RecordChecker(kind, version)

@@ -9,9 +9,11 @@ and no records, so a caller can keep the file and show the reason.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from core.formats import tables
 from core.formats.check import checker_for
@@ -27,6 +29,7 @@ class ParsedFile:
 
     kind: str
     header: list[str] = field(default_factory=list)
+    version: int = tables.LATEST  # layout version of the file (declared or detected)
     records: list[dict[str, str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     report: Report = field(default_factory=Report)
@@ -38,7 +41,7 @@ class ParsedFile:
 
     @property
     def extra_columns(self) -> list[str]:
-        known = {c.id for c in tables.layout(self.kind)}
+        known = {c.id for c in tables.layout(self.kind, self.version)}
         return [c for c in self.header if c not in known]
 
     def raise_if_fatal(self) -> None:
@@ -65,7 +68,9 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        _fatal(parsed, "validate.file.not_utf8", line=str(line), offset=str(exc.start))
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        offset = exc.start - line_start + 1  # the n-th byte of its line
+        _fatal(parsed, "validate.file.not_utf8", line=str(line), offset=str(offset))
         return None
     if text.startswith(BOM):
         parsed.report.add(Problem(0, "", "validate.file.bom", {}, WARNING))
@@ -74,39 +79,102 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
 
 
 class _CsvError(Exception):
-    def __init__(self, line: int, detail: str) -> None:
-        self.line, self.detail = line, detail
+    def __init__(self, line: int, key: str, params: dict[str, str]) -> None:
+        self.line, self.key, self.params = line, key, params
+
+
+def _csv_error(exc: csv.Error, start: int, line: int) -> _CsvError:
+    """The catalogue's reason for a ``csv`` module error (never its raw text):
+    ``start`` is the line the failing record began on, ``line`` where it failed."""
+    detail = str(exc)
+    if "field larger than field limit" in detail:
+        limit = str(csv.field_size_limit())
+        return _CsvError(line, "validate.file.field_too_large", {"limit": limit})
+    if "unexpected end of data" in detail or "EOF" in detail:
+        return _CsvError(start, "validate.file.unterminated_quote", {})
+    if "expected after" in detail:
+        return _CsvError(line, "validate.file.quote_in_field", {})
+    return _CsvError(line, "validate.file.csv", {})
 
 
 def _rows(text: str) -> tuple[list[list[str]], list[int]]:
     """The non-empty rows of ``text`` and the file line each starts on.
 
     Fast path: when every row is one line (the usual file), the line numbers
-    are just 1…n; only a file with blank lines or line breaks inside fields is
-    read again while counting lines.
+    are just 1…n; only a file with blank lines or line breaks inside fields (or
+    one that is not CSV, to tell where) is read again while counting lines.
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
-    except csv.Error as exc:
-        raise _CsvError(reader.line_num, str(exc)) from None
-    if reader.line_num == len(rows) and all(rows):
-        return rows, list(range(1, len(rows) + 1))
+    except csv.Error:
+        rows = []  # read again below, counting lines, to say where
+    else:
+        if reader.line_num == len(rows) and all(rows):
+            return rows, list(range(1, len(rows) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows, starts, previous = [], [], 0
-    for row in reader:
-        if row:
-            rows.append(row)
-            starts.append(previous + 1)
-        previous = reader.line_num
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise _csv_error(exc, previous + 1, reader.line_num) from None
     return rows, starts
 
 
-def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = None) -> ParsedFile:
+def _other_kind(kind: str, header: set[str]) -> str:
+    """The other file kind whose (v1) columns this header has, if any: a
+    certificate notice given as a MOJ notice file says so instead of listing
+    columns."""
+    for other in tables.KINDS:
+        if other != kind and {c.id for c in tables.layout(other, 1)} <= header:
+            return other
+    return ""
+
+
+def detect_version(kind: str, header: list[str]) -> int:
+    """The layout version a header declares: the latest when it has a column only
+    that version has, else v1 when it has every v1 column, else the latest (whose
+    missing columns are then reported)."""
+    names = set(header)
+    v1 = {c.id for c in tables.layout(kind, 1)}
+    newer = {c.id for c in tables.layout(kind)} - v1
+    if newer and not newer & names and v1 <= names:
+        return 1
+    return tables.LATEST
+
+
+def read(
+    kind: str,
+    data: bytes,
+    *,
+    check: bool = True,
+    lasdec: str | None = None,
+    version: int | None = None,
+) -> ParsedFile:
     """Parse ``data`` as a file of ``kind`` and (unless ``check=False``) run the data
     check on every record. See ``ParsedFile``; ``report`` holds every problem.
-    ``lasdec``: this municipality's code; a record with another is an error."""
-    columns = tables.layout(kind)
+    ``lasdec``: this municipality's code; a record with another is an error.
+    ``version``: the layout version the caller declares; by default the header
+    says (``detect_version``). A v1 file is read with a warning."""
+    # A file makes 100,000s of small acyclic objects (rows, records, values): the
+    # cyclic garbage collector would walk them again and again while they are
+    # made, for nothing. It is paused for the read and runs again after.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(kind, data, check, lasdec, version)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read(
+    kind: str, data: bytes, check: bool, lasdec: str | None, version: int | None
+) -> ParsedFile:
     parsed = ParsedFile(kind)
     text = _decode(data, parsed)
     if text is None:
@@ -116,10 +184,12 @@ def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = Non
     try:
         rows, starts = _rows(text)
     except _CsvError as exc:
-        return _fatal(parsed, "validate.file.csv", line=str(exc.line), detail=exc.detail)
+        return _fatal(parsed, exc.key, line=str(exc.line), **exc.params)
     header, body = rows[0], rows[1:]
     parsed.header = header
-    known = {c.id for c in columns}
+    parsed.version = version or detect_version(kind, header)
+    columns = tables.layout(kind, parsed.version)
+    known = {c.id for c in tables.layout(kind)}
     if not known & set(header):
         return _fatal(parsed, "validate.file.no_header", kind=kind)
     seen: set[str] = set()
@@ -131,21 +201,31 @@ def read(kind: str, data: bytes, *, check: bool = True, lasdec: str | None = Non
         seen.add(name)
     missing = [c.id for c in columns if c.id not in seen]
     if missing:
+        other = _other_kind(kind, seen)
+        if other:
+            return _fatal(parsed, "validate.file.other_kind", kind=kind, other=other)
         return _fatal(parsed, "validate.file.missing_columns", columns=", ".join(missing))
+    if parsed.version < tables.LATEST:
+        newer = [c.id for c in tables.layout(kind) if c.since > parsed.version]
+        params = {"version": str(parsed.version), "columns": ", ".join(newer)}
+        parsed.report.add(Problem(0, "", "validate.file.layout_v1", params, WARNING))
     width = len(header)
     report = parsed.report
+    if set(map(len, body)) <= {width}:  # the usual file: every row as wide as the header
+        parsed.records = list(map(dict, map(zip, repeat(header), body)))
+    else:
+        append = parsed.records.append
+        for row, start in zip(body, starts[1:]):  # noqa: B905 (same length by construction)
+            if len(row) != width:
+                params = {"expected": str(width), "got": str(len(row))}
+                report.add(Problem(start, "", "validate.record.field_count", params))
+                row = (row + [""] * width)[:width]
+            append(dict(zip(header, row)))  # noqa: B905 (row padded to the header's width)
     records = parsed.records
-    append = records.append
-    for row, start in zip(body, starts[1:]):  # noqa: B905 (same length by construction)
-        if len(row) != width:
-            params = {"expected": str(width), "got": str(len(row))}
-            report.add(Problem(start, "", "validate.record.field_count", params))
-            row = (row + [""] * width)[:width]
-        append(dict(zip(header, row)))  # noqa: B905 (row padded to the header's width)
     parsed.lines = starts[1:]
     report.records = len(records)
     if check:
-        check_records(kind, records, parsed.lines, report, lasdec=lasdec)
+        check_records(kind, records, parsed.lines, report, lasdec=lasdec, version=parsed.version)
     return parsed
 
 
@@ -156,10 +236,11 @@ def check_records(
     report: Report,
     *,
     lasdec: str | None = None,
+    version: int = tables.LATEST,
 ) -> Report:
-    """Run the data check over ``records`` (at file ``lines``) into ``report``;
-    with ``lasdec``, records of another municipality are errors too."""
-    check = checker_for(kind).check
+    """Run the data check over ``records`` (at file ``lines``, layout ``version``)
+    into ``report``; with ``lasdec``, records of another municipality are errors too."""
+    check = checker_for(kind, version).check
     first_line: dict[str, int] = {}
     setdefault = first_line.setdefault
     extend = report.extend
@@ -181,15 +262,33 @@ def check_records(
     return report
 
 
+def _write_version(kind: str, records: list[Mapping[str, str | None]]) -> int:
+    newer = [c.id for c in tables.layout(kind) if c.since > 1]
+    if records and newer and all(not any(c in r for c in newer) for r in records):
+        return 1
+    return tables.LATEST
+
+
 def write(
-    kind: str, records: Iterable[Mapping[str, str | None]], *, extra_columns: Iterable[str] = ()
+    kind: str,
+    records: Iterable[Mapping[str, str | None]],
+    *,
+    extra_columns: Iterable[str] = (),
+    version: int | None = None,
 ) -> bytes:
     """The CSV bytes of ``records``: header of the layout's columns (then any extra
     columns, in ``extra_columns`` order, then as first met in the records), CRLF,
     UTF-8 without BOM. Missing values are written empty. No check is made here:
-    call ``check_record`` (or ``read`` the result) for that."""
+    call ``check_record`` (or ``read`` the result) for that.
+
+    ``version``: the layout; by default the latest, but v1 when there are records
+    and every one of them is a v1 record (read from a v1 file and without any
+    column of v2): such records go on as the v1 file they came from instead of a
+    v2 file in which they would lack the v2 items."""
     records = list(records)
-    header = [c.id for c in tables.layout(kind)]
+    if version is None:
+        version = _write_version(kind, records)
+    header = [c.id for c in tables.layout(kind, version)]
     known = set(header)
     for name in extra_columns:
         if name not in known:

@@ -55,3 +55,15 @@ def test_lasdec_check_digit() -> None:
     assert lasdec_ok("131016")  # 千代田区
     assert not lasdec_ok("131017")
     assert not lasdec_ok("13101")
+
+
+def test_unknown_reading_of_the_seed_tables() -> None:
+    from core.config import Config
+    from core.config_check import check
+
+    config = Config()
+    config.formats.readings = ["R4"]
+    assert [p for p in check(config) if p.column == "formats.readings"] == []
+    config.formats.readings = ["R4", "R44"]
+    [problem] = [p for p in check(config) if p.column == "formats.readings"]
+    assert problem.params == {"name": "R44", "known": "R4"}

@@ -22,11 +22,19 @@ def test_correction_shows_new_and_old_side_by_side() -> None:
     assert view.fact == "3 修正"
     assert view.pattern_text.startswith("中長期在留者")
     by_name = {row.name: row for row in view.items}
-    assert [r.name for r in view.items[:4]] == ["通知番号", "連携パターン", "異動事実", "異動事由"]
+    # Named and numbered as table 4.1.1 (seed 001): No.14 備考（異動事実）, No.13 異動事由.
+    assert [(r.no, r.name) for r in view.items[:4]] == [
+        ("", "通知番号"),
+        ("", "連携パターン"),
+        ("14", "備考（異動事実）"),
+        ("13", "異動事由"),
+    ]
+    assert view.items[2].new == "3 修正 / 修正"
     period = by_name["在留期間等"]
-    assert (period.no, period.mark, period.changed) == ("28", "●", True)
+    assert (period.no, period.mark, period.changed) == ("7", "●", True)
     assert period.new == f"{record['period']} / {record['period_code']}"
-    assert period.old == record["old_period_code"]
+    assert period.old == f"{record['old_period']} / {record['old_period_code']}"
+    assert by_name["在留期間の満了の日"].no == "8"
     card = by_name["在留カード等の番号"]
     assert card.old == record["old_card_number"] and card.new.startswith(record["card_number"])
     assert by_name["男女の別"].new in ("1 男", "2 女") and not by_name["男女の別"].changed
@@ -41,10 +49,11 @@ def test_check_result_is_attached_to_its_item() -> None:
         view = notice_view.describe("moj", record, 4)
         assert not view.ok
         by_name = {row.name: row for row in view.items}
-        assert [p.column for p in by_name["在留期間等"].problems] == ["old_period_code"]
-        assert [p.column for p in by_name["出生の年月日"].problems] == ["birth_date"]
+        # --lang en: item names in English too
+        assert [p.column for p in by_name["period of stay"].problems] == ["old_period_code"]
+        assert [p.column for p in by_name["date of birth"].problems] == ["birth_date"]
         assert {p.line for p in view.problems} == {4}
-        assert by_name["男女の別"].new.split()[1] in ("male", "female")
+        assert by_name["sex"].new.split()[1] in ("male", "female")
     finally:
         set_language("ja")
 
@@ -53,7 +62,7 @@ def test_every_pattern_names_its_marked_items() -> None:
     records = synth.moj_records(LASDEC, 59, 1)
     patterns = tables.patterns("moj")
     assert {r["pattern"] for r in records} == set(patterns)
-    names = {i.key: i.name for i in tables.items("moj")}
+    names = {i.key: i.table_name for i in tables.items("moj")}
     for record in records:
         view = notice_view.describe("moj", record)
         pattern = patterns[record["pattern"]]

@@ -37,7 +37,7 @@ def test_invalid_file_exit_1_one_line_per_problem(
     assert out.returncode == 1
     assert out.stdout.splitlines() == [
         "line 2: sex_code: invalid code: 3 (allowed: 1, 2)",
-        "line 4: card_made_date: not a real Gregorian date (YYYYMMDD): 20260231",
+        "line 4: card_made_date: no such day (month 2 has no day 31): 20260231",
         "line 4: lasdec_code: LASDEC check digit does not match: 131017 "
         "(the check digit should be 6)",
     ]
@@ -45,8 +45,9 @@ def test_invalid_file_exit_1_one_line_per_problem(
     ja = _run(renkei_cmd, cli_env, "spr", str(path))
     assert ja.returncode == 1
     assert ja.stdout.splitlines()[1] == (
-        "line 4: card_made_date: 実在する西暦の日付（YYYYMMDD）ではありません: 20260231"
+        "line 4: card_made_date: 存在しない日付です（2 月 31 日はありません）: 20260231"
     )
+    assert ja.stderr.strip() == f"{path}: spr ファイル 4 件中 2 件にエラーが 3 個あります"
 
 
 def test_unreadable_files_are_one_clear_error(
@@ -60,9 +61,10 @@ def test_unreadable_files_are_one_clear_error(
     moj_as_spr.write_bytes(synth.moj_file(count=3))
     cases = {
         binary: "not a CSV file (it contains binary data)",
-        sjis: "the file is not UTF-8 (line 1, byte 10); save it as UTF-8 without BOM",
-        moj_as_spr: "required columns are missing: card_made_date, card_delivered_date, "
-        "application_text",
+        # 氏 is the 11th byte of line 1 (10 ASCII bytes before it)
+        sjis: "the file is not UTF-8 (line 1, byte 11); save it as UTF-8 without BOM",
+        moj_as_spr: "this is not a spr file: this looks like a moj file "
+        "(check it with renkei validate moj)",
         tmp_path / "missing.csv": None,
     }
     for path, reason in cases.items():
@@ -94,6 +96,68 @@ def test_warnings_alone_keep_exit_0(
     assert out.returncode == 0, out.stdout
     assert out.stdout.splitlines() == [
         "line 2: status_code: [warning] pattern A does not carry this item, but it has a value: "
-        "在留資格コード",
-        f"{path}: moj file, 1 records, no errors (1 warnings)",
+        "table 4.1.1 No. 6 status of residence code",
+        f"{path}: moj file, 1 record, no errors (1 warning)",
     ]
+
+
+def test_explain_lists_the_optional_readings_and_reading_r4_applies(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "moj.csv"
+    path.write_bytes(synth.moj_file(count=3, seed=1))
+    out = _run(renkei_cmd, cli_env, "moj", str(path), "--explain", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "reading of the 別紙 tables: as printed"
+    assert lines[1].startswith("  R4 (not applied) moj pattern AA, 8 sex: printed ●, read ○")
+    assert "seed_001_bessi.txt line 75" in lines[1]
+    out = _run(renkei_cmd, cli_env, "moj", str(path), "--explain", "--reading", "R4")
+    assert out.stdout.splitlines()[0] == "別紙の表の読み方: R4"
+    assert out.stdout.splitlines()[2].startswith("  R4（適用）moj パターン AB の 8 男女の別")
+
+
+def test_reading_from_the_data_directory_config(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A record of AB that changes 男女の別: valid only under R4, chosen in config."""
+    from core import config as config_mod
+
+    data = tmp_path / "data"
+    data.mkdir()
+    rec = next(r for r in synth.moj_records(count=80, seed=4) if r["pattern"] == "AB")
+    rec["old_sex_code"] = "2" if rec["sex_code"] == "1" else "1"
+    path = tmp_path / "moj.csv"
+    path.write_bytes(formats.write("moj", [rec]))
+    plain = _run(renkei_cmd, cli_env, "moj", str(path), "--data", str(data), "--lang", "en")
+    assert plain.returncode == 0 and "[warning]" in plain.stdout  # not carried as printed
+    config = config_mod.Config()
+    config.formats.readings = ["R4"]
+    config_mod.save(data, config)
+    read = _run(renkei_cmd, cli_env, "moj", str(path), "--data", str(data), "--lang", "en")
+    assert read.returncode == 0 and "[warning]" not in read.stdout, read.stdout
+
+
+def test_layout_v1_file_is_valid_with_a_warning_and_may_be_declared(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    records = [
+        {c.id: r[c.id] for c in formats.layout("spr", 1)}
+        for r in (c.record() for c in synth.certificates(count=2, seed=1))
+    ]
+    path = tmp_path / "spr.csv"
+    path.write_bytes(formats.write("spr", records))
+    out = _run(renkei_cmd, cli_env, "spr", str(path), "--layout", "1", "--lang", "en")
+    assert out.returncode == 0, out.stdout
+    moj = tmp_path / "moj.csv"
+    v1 = [c.id for c in formats.layout("moj", 1)]
+    moj.write_bytes(
+        formats.write("moj", [{c: r[c] for c in v1} for r in synth.moj_records(count=2)])
+    )
+    out = _run(renkei_cmd, cli_env, "moj", str(moj), "--lang", "en")
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.splitlines()[0].startswith(
+        "file: [warning] a layout v1 file (without the columns "
+    )
+    out = _run(renkei_cmd, cli_env, "moj", str(moj), "--layout", "2", "--lang", "en")
+    assert out.returncode == 1 and "required columns are missing: fact_text" in out.stderr

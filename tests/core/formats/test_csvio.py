@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,8 +118,34 @@ def test_file_level_errors_are_one_problem() -> None:
     dup = header + b",sex_code\r\n"
     assert _fatal(dup) == ("validate.file.duplicate_column", {"column": "sex_code"})
     assert _fatal(header + b",\r\n") == ("validate.file.empty_column", {"position": "15"})
-    key, params = _fatal(good + b'"unterminated,field\r\n')
-    assert key == "validate.file.csv" and params["line"] == "4"
+    # The csv module's errors become catalogue messages, with the line the record starts on.
+    assert _fatal(good + b'"unterminated,field\r\nmore\r\n') == (
+        "validate.file.unterminated_quote",
+        {"line": "4"},
+    )
+    big = "x" * (csv.field_size_limit() + 1)
+    assert _fatal(good + f'N9,"{big}"\r\n'.encode()) == (
+        "validate.file.field_too_large",
+        {"line": "4", "limit": str(csv.field_size_limit())},
+    )
+    assert _fatal(good + b'N9,"a"b"\r\n') == ("validate.file.quote_in_field", {"line": "4"})
+
+
+def test_bad_utf8_byte_is_counted_within_its_line() -> None:
+    """Line 3's 5th byte: the offset counts from the start of the line, 1-based."""
+    data = b"notice_id,x\r\nN1,ok\r\nN2,a\xff\r\n"
+    assert _fatal(data) == ("validate.file.not_utf8", {"line": "3", "offset": "5"})
+
+
+def test_a_file_of_another_kind_says_which() -> None:
+    assert _fatal(synth.spr_file(count=2), "moj") == (
+        "validate.file.other_kind",
+        {"kind": "moj", "other": "spr"},
+    )
+    assert _fatal(synth.moj_file(count=2), "muni") == (
+        "validate.file.other_kind",
+        {"kind": "muni", "other": "moj"},
+    )
 
 
 def test_bom_is_a_warning_and_the_file_is_read() -> None:

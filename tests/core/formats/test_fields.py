@@ -25,31 +25,33 @@ def test_synthetic_base_record_is_valid() -> None:
     assert formats.check_record("spr", _spr(), LINE) == []
 
 
-@pytest.mark.parametrize("value", ["20240229", "20000229", "19000101", "20261231"])
+@pytest.mark.parametrize("value", ["20240229", "20000229", "19000101", "20241231"])
 def test_real_dates_pass(value: str) -> None:
     assert is_real_date(value)
     assert _problems("spr", _spr(birth_date=value)) == []
 
 
+# The reason told apart (issue 15): wrong form, no such month / day, year out of range.
 @pytest.mark.parametrize(
-    "value",
+    ("value", "key", "params"),
     [
-        "20230229",
-        "19000229",
-        "20241301",
-        "20240431",
-        "20240100",
-        "2024-01-01",
-        "２０２４０１０１",
-        "2024011",
-        "00240101",
-        "abcdefgh",
+        ("20230229", "date_day", {"month": "2", "day": "29"}),  # 2023 is not a leap year
+        ("19000229", "date_day", {"month": "2", "day": "29"}),  # nor is 1900
+        ("20241301", "date_month", {"month": "13"}),
+        ("20240431", "date_day", {"month": "4", "day": "31"}),
+        ("20240100", "date_day", {"month": "1", "day": "0"}),
+        ("2024-01-01", "date_form", {}),
+        ("2024-2-3", "date_form", {}),
+        ("２０２４０１０１", "date_form", {}),
+        ("2024011", "date_form", {}),
+        ("00240101", "date_range", {"low": "1800", "high": "2999"}),
+        ("abcdefgh", "date_form", {}),
     ],
 )
-def test_unreal_dates_fail(value: str) -> None:
+def test_unreal_dates_fail(value: str, key: str, params: dict[str, str]) -> None:
     assert not is_real_date(value)
     assert formats.check_record("spr", _spr(birth_date=value), LINE) == [
-        Problem(LINE, "birth_date", "validate.field.date", {"value": value})
+        Problem(LINE, "birth_date", f"validate.field.{key}", {"value": value, **params})
     ]
 
 
@@ -154,11 +156,14 @@ def test_latin_name_refuses_kanji() -> None:
 def test_required_spr_fields_each_reported() -> None:
     record = _spr(card_number="", birth_date="", lasdec_code="")
     problems = formats.check_record("spr", record, LINE)
-    assert [(p.column, p.key, p.params) for p in problems] == [
-        ("card_number", "validate.record.required", {"item": "特別永住者証明書番号"}),
-        ("birth_date", "validate.record.required", {"item": "出生の年月日"}),
-        ("lasdec_code", "validate.record.required", {"item": "LASDEC コード"}),
-    ]
+    assert [(p.column, p.key, p.params["item"], p.params["item_en"]) for p in problems] == [
+        ("card_number", "validate.record.required", "表4.1.1 の 11 特別永住者証明書番号",
+         "table 4.1.1 No. 11 certificate number"),
+        ("birth_date", "validate.record.required", "表4.1.1 の 2 出生の年月日",
+         "table 4.1.1 No. 2 date of birth"),
+        ("lasdec_code", "validate.record.required", "表4.1.1 の 4 LASDEC コード",
+         "table 4.1.1 No. 4 LASDEC code"),
+    ]  # fmt: skip
 
 
 def test_muni_notice_id_is_a_uuid() -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from core import formats
 from core.formats import tables
+from core.formats.check import column_label, item_label
 from core.report import WARNING, Problem
 from core.synth import Generator
 
@@ -93,7 +94,7 @@ def test_every_pattern_rejects_a_record_without_each_required_item(kind: str) ->
                     LINE,
                     col,
                     "validate.record.pattern_required",
-                    {"item": item.name, "no": item.no, "pattern": code},
+                    {**item_label(kind, item), "pattern": code},
                 )
                 for col in group_problem_cols
             ]
@@ -114,7 +115,7 @@ def test_moj_changed_items_need_old_values_when_fact_is_correction() -> None:
             for column in group:
                 record[column] = ""
             problems = formats.check_record("moj", record, LINE)
-            params = {"item": item.name, "no": item.no, "pattern": code}
+            params = {**item_label("moj", item), "pattern": code}
             expected = [Problem(LINE, "/".join(group), "validate.record.old_required", params)]
             assert problems == expected, (code, item.key)
             seen += 1
@@ -157,10 +158,8 @@ def test_an_item_the_pattern_does_not_carry_is_a_warning(kind: str) -> None:
             if column == "category_code" and record["card_kind_code"] == "2":
                 record[column] = "2"
             problems = formats.check_record(kind, record, LINE)
-            params = {
-                "item": formats.layout(kind)[formats.columns(kind).index(column)].item,
-                "pattern": code,
-            }
+            layout_column = formats.layout(kind)[formats.columns(kind).index(column)]
+            params = {**column_label(kind, layout_column), "pattern": code}
             assert Problem(LINE, column, "validate.record.not_carried", params, WARNING) in (
                 problems
             ), (code, column, problems)
@@ -185,7 +184,7 @@ def test_fact_code_must_fit_the_pattern(kind: str) -> None:
 def test_cardless_holders_need_no_card() -> None:
     """※3: an 一時庇護許可者 (category 3) in pattern AU sends no card number."""
     record = _valid("moj", "AU")
-    record.update(category_code="3", card_number="", card_kind_code="")
+    record.update(category_code="3", category_text="", card_number="", card_kind_code="")
     assert formats.check_record("moj", record, LINE) == []
     record.update(category_code="1")
     assert [p.column for p in formats.check_record("moj", record, LINE)] == [
@@ -202,9 +201,9 @@ def test_af_record_without_its_delivery_date_or_reference_is_rejected() -> None:
     record["card_delivered_date"] = ""
     record["ref_notice_id"] = ""
     problems = formats.check_record("muni", record, LINE)
-    assert [(p.column, p.params["no"]) for p in problems] == [
-        ("card_delivered_date", "34"),
-        ("ref_notice_id", ""),
+    assert [(p.column, p.params["item"]) for p in problems] == [
+        ("card_delivered_date", "表4.2.1 の 10 特別永住者証明書の交付年月日"),
+        ("ref_notice_id", "参照する法務省通知（本製品）"),
     ]
 
 

@@ -8,11 +8,14 @@ printed tables by hand.
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 
 from core.formats import tables
 from core.formats.fields import TYPES
+
+SEED = Path(__file__).with_name("seed_001_bessi.txt")
 
 
 def _letters(first: str, last: str) -> list[str]:
@@ -64,15 +67,18 @@ def _marks(kind: str, code: str) -> dict[str, str]:
 
 
 def test_moj_changed_item_per_change_pattern() -> None:
-    """Each 'X の変更・訂正' pattern marks X ● (R1 for L…O, R4 for AA/AB)."""
-    changed = {"name": "ASLZ", "birth": "BMT", "sex": "CNU", "nationality": "DOV"}
+    """Each 'X の変更・訂正' pattern marks X ●, except the 特別永住者 columns
+    L…O, which the seed prints ○ in clean rows, and AB (● printed under AA)."""
+    changed = {"name": "ASZ", "birth": "BT", "sex": "CU", "nationality": "DV"}
     for item, codes in changed.items():
         for code in codes:
             assert _marks("moj", code)[item] == "●", (code, item)
+    for item, code in zip(changed, "LMNO", strict=True):
+        assert _marks("moj", code)[item] == "○", (code, item)
     assert _marks("moj", "Z")["name"] == "●"
     assert _marks("moj", "AA")["birth"] == "●"
-    assert _marks("moj", "AA")["sex"] == "○"  # R4: the ● extracted under AA belongs to AB
-    assert _marks("moj", "AB")["sex"] == "●"
+    assert _marks("moj", "AA")["sex"] == "●"  # as printed; R4 (optional) reads it as AB's
+    assert _marks("moj", "AB")["sex"] == "○"
     assert _marks("moj", "AC")["nationality"] == "●"
 
 
@@ -81,8 +87,8 @@ def test_moj_readings_of_lost_cells() -> None:
     # R3: AH lost its cells in rows 6, 7, 8, 12, 25; filled as ○ like its neighbours.
     assert [ah[k] for k in ("name", "birth", "sex", "address", "nationality")] == ["○"] * 5
     assert ah["category"] == "○" and ah["status"] == ""
-    # R8: BG lost every cell; read as BF.
-    assert bg == bf
+    # R8: BG lost every cell; read as BF, but a 不所持者 has no old number (R9).
+    assert {**bg, "card": "●"} == bf and bg["card"] == "●新"
     # Rows 27–29 as printed: H changes period but not status (R2).
     assert (_marks("moj", "H")["status"], _marks("moj", "H")["period"]) == ("", "●")
     # Table 3: only AQ changes status; AK/AM restore the record (fact 1).
@@ -107,3 +113,28 @@ def test_muni_readings() -> None:
     assert {af[k] for k in ("name", "birth", "sex", "nationality", "card", "ref_notice")} == {"○"}
     # a…f row 4 as printed.
     assert [c for c in "abcdef" if _marks("muni", c)["process_date"]] == ["a", "f"]
+
+
+def test_holders_of_au_and_av_as_printed() -> None:
+    """Seed line 115 (対象者): the two cells after the nine 中長期在留者 特別永住者 cells
+    read "一時庇護許可者 経過滞者在者" (the extraction's 経過滞在者)."""
+    line = SEED.read_text(encoding="utf-8").split("\n")[114].split("\t")
+    assert line[2 + 3 + 9] == line[2 + 3 + 10] == "一時庇護許可者 経過滞者在者"
+    for code in ("AU", "AV"):
+        assert tables.patterns("moj")[code].holder.split() == ["一時庇護許可者", "経過滞在者"]
+
+
+def test_synth_categories_of_transitional_stay_follow_codes_csv() -> None:
+    """経過滞在者 is 出生による… or 国籍喪失による… (codes.csv 5 and 6), never another code."""
+    from core import synth
+
+    seen = {
+        r["category_code"]
+        for r in synth.moj_records(count=400, seed=3)
+        if r["pattern"] in ("AZ", "BA") and r["category_code"]
+    }
+    assert seen == {"5", "6"}
+    assert {tables.codes()["category"][c][0] for c in seen} == {
+        "出生による経過滞在者",
+        "国籍喪失による経過滞在者",
+    }

@@ -45,8 +45,10 @@ def test_enter_on_a_correction_record_shows_items_old_beside_new() -> None:
             items = app.screen.query_one("#notice-items", VirtualTable)
             rows = {r[1]: r for r in (items.render_row(x) for x in items.source)}
             period = rows["在留期間等"]
-            assert period[0] == "28" and period[2] == "●" and period[3] == "!"
-            expiry = rows["在留期間等の満了の日"]
+            # numbered as table 4.1.1 of seed 001 (No.7 在留期間等, No.8 在留期間の満了の日)
+            assert period[0] == "7" and period[2] == "●" and period[3] == "!"
+            expiry = rows["在留期間の満了の日"]
+            assert expiry[0] == "8"
             assert expiry[3] == "*"
             assert expiry[4] == records[index]["period_expiry"]
             assert expiry[5] == records[index]["old_period_expiry"]
