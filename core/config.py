@@ -100,7 +100,9 @@ class BoundarySettings:
 class FormatsSettings:
     """How this deployment reads the seed's tables (``core/formats/patterns/readings.csv``)."""
 
-    readings: list[str] = field(default_factory=list, metadata=RESTART)  # optional readings, e.g. ["R4"]
+    readings: list[str] = field(
+        default_factory=list, metadata=RESTART
+    )  # optional readings, e.g. ["R4"]
 
 
 @dataclass
