@@ -92,6 +92,21 @@ class BoundarySettings:
 
 
 @dataclass
+class LimitsSettings:
+    """What the terminal accepts from outside (server, folders, media): safe
+    defaults, each refusal a catalogue message (README "What renkei refuses")."""
+
+    max_download_bytes: int = 64 * 1024 * 1024  # one MOJ notice file from the server
+    max_listing_pages: int = 100  # pages of one listing (a cursor that never ends)
+    max_files_per_fetch: int = 1000  # files taken in one fetch; the rest next time
+    max_answer_bytes: int = 4 * 1024 * 1024  # one JSON answer (listing, receipt, time)
+    request_deadline_seconds: float = 600.0  # whole request, however slowly it trickles
+    max_import_bytes: int = 64 * 1024 * 1024  # one file of the import folder
+    max_bundle_bytes: int = 256 * 1024 * 1024  # one USB bundle
+    import_requires_checksum: bool = True  # import only NAME.csv with a matching NAME.csv.sha256
+
+
+@dataclass
 class Config:
     terminal: TerminalSettings = field(default_factory=TerminalSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -99,6 +114,7 @@ class Config:
     ui: UiSettings = field(default_factory=UiSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
     boundary: BoundarySettings = field(default_factory=BoundarySettings)
+    limits: LimitsSettings = field(default_factory=LimitsSettings)
     extra: dict[str, Any] = field(default_factory=dict)  # unknown sections, kept
 
     @classmethod

@@ -50,7 +50,8 @@ class Session:
         self.close()
 
     def client(self) -> Client:
-        return Client(self.config.server, **self.client_options)
+        options = {"limits": self.config.limits, "lasdec": self.config.terminal.lasdec}
+        return Client(self.config.server, **{**options, **self.client_options})
 
     # ① receive
     def fetch(self, progress: ProgressFn | None = None) -> FetchResult:

@@ -19,6 +19,7 @@ from core import formats
 from core.exchange import ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
+from core.exchange.listing import Refused
 from core.terminal import FetchResult, Progress, ProgressFn
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
             tally.errors.append(_skew_message(skew))
         report(Progress("exchange.step.list"))
         listing = client.list_notices()
+        for refusal in client.refused:  # entries that broke the listing rule: not taken
+            tally.errors.append(refusal.message())
+            ledger.history(store, "guard.history.listing", refusal.message("en"), "refused")
         with store.transaction() as conn:
             for item in listing:
                 conn.execute(
@@ -99,7 +103,10 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
             if item is None:
                 continue  # no longer offered; it stays listed and is shown
             report(Progress("exchange.step.download", n, len(pending), item.name))
-            _download_and_store(vault, client, item, tally)
+            try:
+                _download_and_store(vault, client, item, tally)
+            except Refused as exc:  # this file broke a limit: refused alone, the others go on
+                _refused(vault, item, exc, tally)
         _send_receipts(vault, client, tally, report)
     except p.ExchangeError as exc:
         ledger.record_error(store, exc.message("en"))
@@ -121,6 +128,15 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
         problems=tally.problems,
         errors=tuple(tally.errors),
     )
+
+
+def _refused(vault: Vault, item: p.NoticeFile, exc: Refused, tally: _Tally) -> None:
+    vault.store.execute(
+        "UPDATE exchange_inbox SET error = ? WHERE file_id = ?",
+        (exc.message("en"), item.file_id),
+    )
+    ledger.history(vault.store, "exchange.history.download", item.name, "refused")
+    tally.errors.append(exc.message())
 
 
 def _skew_message(skew: float) -> str:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.errors import EXIT_EXCHANGE, EXIT_PROBLEMS, RenkeiError
+from core.textsafe import shown
 
 API = "/v1"
 TIME = f"{API}/time"
@@ -203,8 +204,8 @@ class ServerProblem(ExchangeError):
             try:
                 raw = json.loads(body)
                 slug = str(raw.get("type", "")).removeprefix(PROBLEM_BASE)
-                title = str(raw.get("title", ""))
-                detail = str(raw.get("detail", ""))
+                title = shown(raw.get("title", ""))  # the peer's text, escaped to print
+                detail = shown(raw.get("detail", ""), 500)
             except (ValueError, AttributeError):
                 pass
         if not title:

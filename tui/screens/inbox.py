@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from core.terminal import InboxFile
+from core.textsafe import shown
 from tui.screens.base import BaseScreen, TitleBar
 from tui.screens.outbox import when
 from tui.text import tr
@@ -32,7 +33,7 @@ def inbox_row(item: InboxFile, when: Callable[[Any], str] = when) -> tuple[str, 
         str(item.records),
         status_word(item.status),
         check,
-        item.name,
+        shown(item.name, 80),
     )
 
 

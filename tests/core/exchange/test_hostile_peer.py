@@ -1,0 +1,271 @@
+"""The terminal against a peer that lies on purpose (tests/support/hostile_server,
+written from PROTOCOL.md without importing ``core``): each finding of issue 12
+as its own test, asserting on what landed on disk.
+
+Expected values come from the protocol and format documents (the name rule of
+FORMATS.md, the listed size and hash of PROTOCOL.md) and from what the hostile
+peer served, never from the code under test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import boundary, formats, synth
+from core import config as config_mod
+from core.config import ServerSettings
+from core.exchange.listing import Refused
+from core.session import Session
+from tests.support.hostile_server import HostileServer, Offer
+from tests.support.linkage import PASSPHRASE, Sleeps
+
+LASDEC = "131041"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class _AsPeer:
+    """What ``make_terminal`` wants of a server, for the hostile one."""
+
+    def __init__(self, server: HostileServer) -> None:
+        self.server = server
+        self.lasdec = server.lasdec
+
+    def settings(self, **overrides: Any) -> ServerSettings:
+        values: dict[str, Any] = {
+            "url": self.server.url,
+            "ca": str(self.server.ca),
+            "token": self.server.token,
+            "connect_timeout": 5.0,
+            "read_timeout": 10.0,
+            "retries": 1,
+        }
+        values.update(overrides)
+        return ServerSettings(**values)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Iterator[HostileServer]:
+    server = HostileServer(tmp_path / "hostile-root", lasdec=LASDEC).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclasses.dataclass
+class Terminal:
+    data: Path
+    export_dir: Path
+    import_dir: Path
+    outside: Path  # the folder around everything: nothing may land here
+
+    def session(self) -> Session:
+        from core.session import unlock
+
+        return unlock(self.data, PASSPHRASE, sleep=Sleeps())
+
+    def set_limits(self, **values: Any) -> None:
+        config = config_mod.load(self.data)
+        config.limits = dataclasses.replace(config.limits, **values)
+        config_mod.save(self.data, config)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, hostile: HostileServer) -> Terminal:
+    from tests.support.linkage import make_terminal
+
+    data = make_terminal(tmp_path / "terminal", _AsPeer(hostile))  # type: ignore[arg-type]
+    export_dir = tmp_path / "juki" / "to-juki"
+    import_dir = tmp_path / "juki" / "from-juki"
+    export_dir.mkdir(parents=True)
+    import_dir.mkdir(parents=True)
+    config = config_mod.load(data)
+    config.boundary = dataclasses.replace(
+        config.boundary,
+        linkage="line",
+        encoding="utf-8",
+        export_dir=str(export_dir),
+        import_dir=str(import_dir),
+    )
+    config_mod.save(data, config)
+    return Terminal(data, export_dir, import_dir, tmp_path)
+
+
+def moj_body(count: int, seed: int) -> bytes:
+    return synth.moj_file(LASDEC, count, seed)
+
+
+def notice_ids(body: bytes) -> list[str]:
+    return [r["notice_id"] for r in formats.read("moj", body).records]
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+# -- finding 1: a file name from the server becomes a path ---------------------
+
+
+def test_listing_names_never_become_paths(terminal: Terminal, hostile: HostileServer) -> None:
+    good_a, good_b = moj_body(3, 1), moj_body(4, 2)
+    hostile.offer(
+        Offer("f-up", "../../x.csv", moj_body(2, 3), kind="moj"),
+        Offer("f-abs", str(terminal.outside / "abs.csv"), moj_body(2, 4), kind="moj"),
+        Offer("f-esc", "moj-131041-20261121-0009.csv\x1b[2J\x1b]0;pwn\x07", moj_body(2, 5)),
+        Offer("f-other-town", "moj-999999-20261121-0001.csv", moj_body(2, 6)),
+        # two honest-looking files under the SAME name, different contents
+        Offer("f-same-1", "moj-131041-20261121-0001.csv", good_a),
+        Offer("f-same-2", "moj-131041-20261121-0001.csv", good_b),
+    )
+    before = files_under(terminal.outside) - files_under(terminal.data)
+    with terminal.session() as t:
+        result = t.fetch()
+        synced = boundary.sync(t)
+        history = t.history()
+    # the four bad names were refused, named escaped, never stored or receipted
+    assert len(result.errors) == 4
+    assert all("\x1b" not in e and "\x07" not in e for e in result.errors)
+    assert any("\\x1b[2J" in e for e in result.errors)
+    assert {r[0] for r in hostile.receipts} == {"f-same-1", "f-same-2"}
+    assert all("\x1b" not in h.detail for h in history)
+    # nothing landed outside the export folder (and the terminal's own data dir)
+    after = files_under(terminal.outside) - files_under(terminal.data)
+    new = after - before
+    assert new and all(terminal.export_dir in p.parents for p in new), sorted(new)
+    # both same-named files are in the export folder, neither overwrote the other
+    exported = sorted(p for p in terminal.export_dir.iterdir() if p.suffix == ".csv")
+    assert len(exported) == 2 and len(synced.exported) == 2
+    got_ids = sorted(i for p in exported for i in notice_ids(p.read_bytes()))
+    assert got_ids == sorted(notice_ids(good_a) + notice_ids(good_b))
+    for path in exported:
+        line = (path.parent / f"{path.name}.sha256").read_text(encoding="ascii")
+        assert line == f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+
+
+def test_history_cli_escapes_control_characters(
+    terminal: Terminal, hostile: HostileServer, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    hostile.offer(Offer("f-esc", "moj-131041-20261121-0009.csv\x1b[31m\u202e", moj_body(2, 5)))
+    passfile = tmp_path / "pass"
+    passfile.write_text(PASSPHRASE, encoding="utf-8")
+    common = ["--data", str(terminal.data), "--passphrase-file", str(passfile), "--lang", "en"]
+    fetched = subprocess.run(
+        [sys.executable, "-m", "tui", "fetch", *common], env=cli_env, capture_output=True
+    )
+    assert fetched.returncode == 4, fetched.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "tui", "history", *common], env=cli_env, capture_output=True
+    )
+    assert shown.returncode == 0, shown.stderr
+    for out in (fetched.stdout, fetched.stderr, shown.stdout, shown.stderr):
+        assert b"\x1b" not in out and "\u202e".encode() not in out
+    assert b"\\x1b[31m\\u202e" in shown.stdout
+
+
+# -- finding 5: no limits ------------------------------------------------------
+
+
+def _fetch_in_child(terminal: Terminal, env: dict[str, str], tmp_path: Path) -> tuple[int, int]:
+    """``renkei fetch`` as a child process: (exit code, its peak RSS in KiB)."""
+    passfile = tmp_path / "pass"
+    passfile.write_text(PASSPHRASE, encoding="utf-8")
+    argv = ["fetch", "--data", str(terminal.data), "--passphrase-file", str(passfile)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", *argv, "--lang", "en"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss
+
+
+RSS_BOUND_KIB = 250 * 1024  # a renkei process with its imports is ~100 MB; 1.5 GB is far above
+
+
+def test_a_body_longer_than_listed_is_cut_off(
+    terminal: Terminal, hostile: HostileServer, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    body = moj_body(2, 7)
+    hostile.offer(
+        # listed as 700 bytes, sends 1.5 GB (made as it is sent)
+        Offer("f-huge", "moj-131041-20261121-0001.csv", body[:700], huge=1_500_000_000),
+        Offer("f-fine", "moj-131041-20261121-0002.csv", body),
+    )
+    code, peak_kib = _fetch_in_child(terminal, cli_env, tmp_path)
+    assert code == 4  # a refusal from the peer: the exchange exit code
+    assert peak_kib < RSS_BOUND_KIB, f"peak RSS {peak_kib} KiB"
+    assert hostile.sent_bytes["f-huge"] < 1_500_000_000  # it stopped listening early
+    assert [r[0] for r in hostile.receipts] == ["f-fine"]
+    with terminal.session() as t:
+        inbox = {f.file_id: f.status for f in t.inbox()}
+        assert inbox == {"f-huge": "listed", "f-fine": "ok"}
+    stored = list((terminal.data / "files" / "inbox").iterdir())
+    assert [p.name for p in stored] == ["f-fine.rke"]
+
+
+def test_a_listed_size_over_the_limit_is_not_downloaded(
+    terminal: Terminal, hostile: HostileServer
+) -> None:
+    terminal.set_limits(max_download_bytes=1000)
+    body = moj_body(2, 7)
+    hostile.offer(Offer("f-big", "moj-131041-20261121-0001.csv", body, size=5000))
+    with terminal.session() as t:
+        result = t.fetch()
+    assert len(result.errors) == 1 and "max_download_bytes" in result.errors[0]
+    assert hostile.count("download") == 0 and hostile.receipts == []
+
+
+def test_an_endless_cursor_stops_at_the_page_limit(
+    terminal: Terminal, hostile: HostileServer
+) -> None:
+    terminal.set_limits(max_listing_pages=7)
+    hostile.endless_cursor = True
+    hostile.offer(Offer("f-1", "moj-131041-20261121-0001.csv", moj_body(2, 8)))
+    with terminal.session() as t, pytest.raises(Refused) as caught:
+        t.fetch()
+    assert caught.value.key == "guard.listing.pages"
+    assert hostile.count("list") == 7
+    assert hostile.count("download") == 0  # nothing of an endless listing is used
+    with terminal.session() as t:
+        assert t.inbox() == []
+
+
+def test_files_per_fetch_are_capped_and_the_rest_comes_next_time(
+    terminal: Terminal, hostile: HostileServer
+) -> None:
+    terminal.set_limits(max_files_per_fetch=2)
+    hostile.offer(
+        *(Offer(f"f-{n}", f"moj-131041-20261121-000{n}.csv", moj_body(1, n)) for n in (1, 2, 3))
+    )
+    with terminal.session() as t:
+        first = t.fetch()
+        assert first.files == 2 and any("max_files_per_fetch" in e for e in first.errors)
+        second = t.fetch()
+        assert second.files == 1
+    assert sorted(r[0] for r in hostile.receipts) == ["f-1", "f-2", "f-3"]
+
+
+def test_a_trickling_body_meets_the_total_deadline(
+    terminal: Terminal, hostile: HostileServer
+) -> None:
+    # each byte arrives well within the read timeout; the whole never would in time
+    terminal.set_limits(request_deadline_seconds=2.0)
+    body = moj_body(2, 9)
+    hostile.offer(Offer("f-slow", "moj-131041-20261121-0001.csv", body, drip=0.2))
+    with terminal.session() as t:
+        result = t.fetch()
+        assert t.inbox()[0].status == "listed"
+    assert len(result.errors) == 1 and "request_deadline_seconds" in result.errors[0]
+    assert hostile.sent_bytes["f-slow"] < len(body)
+    assert hostile.receipts == []
