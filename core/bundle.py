@@ -304,8 +304,9 @@ def pending_notices(vault: Vault, tables: Tables, include_exported: bool = False
         except CharsetError as exc:
             out.refused.append(exc)
             continue
-        out.items.append((notice.name, data))
         out.file_ids.append(notice.file_id)
+        if data is not None:  # None: every record came in an earlier file
+            out.items.append((notice.name, data))
     return out
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 EXPORT_MODE = 0o640
 CHECKSUM_SUFFIX = ".sha256"
 AAD_REPORT = "boundary_exports.report_sealed"
+# 'duplicate': every record of the file came in an earlier file; nothing written
+DONE_STATES = ("exported", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def run(
     refused: list[ExportRefusal] = []
     for notice in notices.received(vault):
         state = known.get(notice.file_id)
-        if state is not None and (state[0] == "exported" or state[1] == fingerprint):
+        if state is not None and (state[0] in DONE_STATES or state[1] == fingerprint):
             continue  # done, or refused and the tables have not changed since
         try:
             data = notices.for_boundary(vault, tables, notice)
@@ -110,6 +112,10 @@ def run(
             _record(vault, notice, "refused", "", fingerprint, problems)
             ledger.history(store, "boundary.history.export", notice.name, "refused")
             refused.append(ExportRefusal(notice.file_id, notice.name, problems))
+            continue
+        if data is None:  # only copies of notices exported before
+            _record(vault, notice, "duplicate", "", fingerprint, ())
+            ledger.history(store, "boundary.history.export", notice.name, "duplicate")
             continue
         name = export_name(notice, taken, folder, data)
         write_export(folder, name, data)

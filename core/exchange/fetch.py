@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core import formats
-from core.exchange import ledger
+from core.exchange import intake, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
@@ -41,6 +41,8 @@ class _Tally:
     added: int = 0
     problems: int = 0
     errors: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    duplicates: int = 0
 
 
 def inbox_path(file_id: str) -> str:
@@ -127,6 +129,8 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
         waiting_added=tally.added,
         problems=tally.problems,
         errors=tuple(tally.errors),
+        invalid=tuple(tally.invalid),
+        duplicates=tally.duplicates,
     )
 
 
@@ -198,9 +202,17 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
         ).rowcount
         if not moved:  # another process (the TUI, a timer) stored it meanwhile
             return
-        added = 0
-        if item.kind == "spr" and not errors:
-            added = _ingest(vault.store, conn, item.file_id, rows)
+        added, dups = 0, 0
+        if not errors:  # an invalid file is kept and waits for ``renkei inbox recheck``
+            took = intake.take_in(vault.store, conn, item.file_id, item.kind, rows, parsed.lines)
+            added, dups = took.added, len(took.duplicates)
+        if dups:  # the second arrival is reported, not silently dropped
+            ledger.history(
+                vault.store,
+                "guard.history.duplicates",
+                f"{item.name} duplicates={dups}",
+                "duplicate",
+            )
         ledger.history(
             vault.store,
             "exchange.history.store",
@@ -212,6 +224,9 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
     tally.records += len(rows)
     tally.added += added
     tally.problems += len(problems)
+    tally.duplicates += dups
+    if errors:
+        tally.invalid.append(f"{item.file_id} {item.name}")
 
 
 def _ingest(

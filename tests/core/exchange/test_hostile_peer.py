@@ -101,7 +101,11 @@ def terminal(tmp_path: Path, hostile: HostileServer) -> Terminal:
 
 
 def moj_body(count: int, seed: int) -> bytes:
-    return synth.moj_file(LASDEC, count, seed)
+    """Synthetic MOJ notices whose notice_ids are this seed's own."""
+    recs = synth.moj_records(LASDEC, count, seed)
+    for n, rec in enumerate(recs):
+        rec["notice_id"] = f"H{seed:04d}N{n:06d}"
+    return formats.write("moj", recs)
 
 
 def notice_ids(body: bytes) -> list[str]:
@@ -269,3 +273,125 @@ def test_a_trickling_body_meets_the_total_deadline(
     assert len(result.errors) == 1 and "request_deadline_seconds" in result.errors[0]
     assert hostile.sent_bytes["f-slow"] < len(body)
     assert hostile.receipts == []
+
+
+# -- finding 2: the same MOJ notices twice -------------------------------------
+
+
+def spr_body(count: int, start: int = 0, prefix: str = "SPR") -> bytes:
+    from tests.support.linkage import spr_file, spr_records
+
+    recs = spr_records(count, start=start)
+    for rec in recs:
+        rec["notice_id"] = prefix + rec["notice_id"][3:]
+    return spr_file(recs)
+
+
+def test_the_same_notices_twice_are_stored_and_exported_once(
+    terminal: Terminal, hostile: HostileServer
+) -> None:
+    moj = moj_body(30, 11)
+    # the same certificates again under new notice ids (card_number + card_made_date)
+    spr_a, spr_b = spr_body(5), spr_body(5, prefix="XYZ")
+    hostile.offer(
+        Offer("f-moj-a", "moj-131041-20261121-0001.csv", moj),
+        Offer("f-moj-b", "moj-131041-20261122-0001.csv", moj),  # same file, another id
+        Offer("f-spr-a", "spr-131041-20261121-0001.csv", spr_a),
+        Offer("f-spr-b", "spr-131041-20261122-0001.csv", spr_b),
+    )
+    with terminal.session() as t:
+        result = t.fetch()
+        assert result.errors == () and result.invalid == ()
+        assert result.duplicates == 35  # reported, not silently dropped
+        assert result.waiting_added == 5 and len(t.waiting()) == 5
+        boundary.sync(t)
+        assert boundary.sync(t).exported == ()
+        reported = [h for h in t.history() if h.action == "guard.history.duplicates"]
+        assert len(reported) == 2
+    # every fetched file stored exactly once, and receipted
+    stored = sorted(p.name for p in (terminal.data / "files" / "inbox").iterdir())
+    assert stored == ["f-moj-a.rke", "f-moj-b.rke", "f-spr-a.rke", "f-spr-b.rke"]
+    assert sorted(r[0] for r in hostile.receipts) == ["f-moj-a", "f-moj-b", "f-spr-a", "f-spr-b"]
+    # each notice_id and each certificate exactly once across the export folder
+    moj_ids: list[str] = []
+    cards: list[str] = []
+    for path in terminal.export_dir.glob("*.csv"):
+        kind = path.name.split("-", 1)[0]
+        recs = formats.read(kind, path.read_bytes(), check=False).records
+        if kind == "moj":
+            moj_ids.extend(r["notice_id"] for r in recs)
+        else:
+            cards.extend(r["card_number"] for r in recs)
+    assert sorted(moj_ids) == sorted(notice_ids(moj))
+    assert sorted(cards) == [f"AB{n:08d}CD" for n in range(5)]
+
+
+def test_a_corrected_notice_with_the_same_id_is_taken(
+    terminal: Terminal, hostile: HostileServer
+) -> None:
+    from tests.support.linkage import spr_file, spr_records
+
+    first = spr_records(2)
+    fixed = spr_records(2)
+    fixed[1]["address"] = "東京都中野区1丁目"  # FORMATS.md: a corrected notice updates
+    hostile.offer(
+        Offer("f-1", "spr-131041-20261121-0001.csv", spr_file(first)),
+        Offer("f-2", "spr-131041-20261122-0001.csv", spr_file(fixed)),
+    )
+    with terminal.session() as t:
+        result = t.fetch()
+        assert result.duplicates == 1  # the unchanged record; the changed one is taken
+        assert t.waiting().get("AB00000001CD").address == "東京都中野区1丁目"
+
+
+# -- finding 3: an invalid notice file -------------------------------------------
+
+
+def test_an_invalid_file_is_kept_flagged_and_can_be_taken_in_later(
+    terminal: Terminal, hostile: HostileServer, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.support.linkage import spr_file, spr_records
+
+    recs = spr_records(20)
+    for rec in recs:
+        rec["lasdec_code"] = "131016"  # every record another municipality's (FORMATS.md)
+    hostile.offer(Offer("f-bad", "spr-131041-20261121-0001.csv", spr_file(recs)))
+    passfile = tmp_path / "pass"
+    passfile.write_text(PASSPHRASE, encoding="utf-8")
+    common = ["--data", str(terminal.data), "--passphrase-file", str(passfile), "--lang", "en"]
+
+    def renkei(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tui", *argv, *common],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+        )
+
+    fetched = renkei("fetch")
+    assert fetched.returncode == 1, fetched.stderr
+    assert "renkei inbox recheck f-bad" in fetched.stderr
+    # kept (encrypted), receipted: the 取得通知 says the bytes arrived and are kept
+    assert (terminal.data / "files" / "inbox" / "f-bad.rke").is_file()
+    assert hostile.receipts == [("f-bad", hashlib.sha256(spr_file(recs)).hexdigest())]
+    status = renkei("status")
+    assert status.returncode == 1 and "f-bad" in status.stdout
+    still = renkei("inbox", "recheck", "f-bad")
+    assert still.returncode == 1 and "131016" not in still.stdout + still.stderr  # no values
+    with terminal.session() as t:
+        assert len(t.waiting()) == 0
+        assert [f.status for f in t.inbox()] == ["invalid"]
+    # the rule is fixed (here: the terminal's municipality code was wrong)
+    config = config_mod.load(terminal.data)
+    config.terminal = dataclasses.replace(config.terminal, lasdec="131016")
+    config_mod.save(terminal.data, config)
+    taken = renkei("inbox", "recheck", "f-bad")
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    with terminal.session() as t:
+        assert len(t.waiting()) == 20
+        assert [f.status for f in t.inbox()] == ["ok"]
+    assert renkei("status").returncode == 0
+    again = renkei("inbox", "recheck", "f-bad")  # taken in once, never twice
+    assert again.returncode == 0
+    with terminal.session() as t:
+        assert len(t.waiting()) == 20

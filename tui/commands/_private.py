@@ -1,0 +1,41 @@
+"""What a scripted command may print: no personal value on stdout/stderr (cron
+mail, the journal) unless the operator asks with ``--show-values`` on a terminal.
+
+A problem is then printed by its place and reason with every value replaced by
+``…`` (record number, column and reason are enough to find it in the TUI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from core.i18n import t
+from core.report import ERROR, Problem
+from core.textsafe import shown
+
+HIDDEN = "…"
+
+
+def add_show_values(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-values",
+        action="store_true",
+        help="print the values of records in problems (only when output is a terminal)",
+    )
+
+
+def show_values(args: argparse.Namespace) -> bool:
+    """Values are printed only when asked for AND both outputs are a terminal."""
+    return bool(getattr(args, "show_values", False)) and sys.stdout.isatty() and sys.stderr.isatty()
+
+
+def problem_line(problem: Problem, values: bool, lang: str | None = None) -> str:
+    """``line N: column: reason``; the reason's values hidden unless ``values``."""
+    if values:
+        return shown(problem.render(lang), 0)
+    where = f"line {problem.line}" if problem.line else "file"
+    column = f"{problem.column}: " if problem.column else ""
+    mark = "" if problem.severity == ERROR else f"[{t('common.severity.warning', lang)}] "
+    reason = t(problem.key, lang, **dict.fromkeys(problem.params, HIDDEN))
+    return f"{where}: {column}{mark}{reason}"
