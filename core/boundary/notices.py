@@ -53,9 +53,10 @@ def for_boundary(vault: Vault, tables: Tables, notice: ReceivedNotice) -> bytes 
     text = vault.read_bytes(notice.path).decode("utf-8")
     copies = intake.duplicate_records(vault.store, notice.file_id)
     if copies:
-        text = _without(text, copies)
-        if text is None:
+        kept = _without(text, copies)
+        if kept is None:
             return None
+        text = kept
     return encode_file(text, tables.codec, notice.name, tables.hints)
 
 
