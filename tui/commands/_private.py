@@ -1,8 +1,9 @@
 """What a scripted command may print: no personal value on stdout/stderr (cron
 mail, the journal) unless the operator asks with ``--show-values`` on a terminal.
 
-A problem is then printed by its place and reason with every value replaced by
-``…`` (record number, column and reason are enough to find it in the TUI).
+A problem is then printed by its place and reason with every value of a record
+replaced by ``…`` (record number, column and reason are enough to find it in
+the TUI); codes of the layout and U+ code points stay.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ from core.report import ERROR, Problem
 from core.textsafe import shown
 
 HIDDEN = "…"
+# Parameters that never carry a person's value: codes of the layout, U+ code
+# points, encodings, counts and places. Every other parameter is hidden.
+PLAIN_PARAMS = frozenset(
+    {
+        "code", "encoding", "expected", "pattern", "fact", "column", "columns", "count",
+        "allowed", "choices", "category", "kind", "length", "offset", "position", "line",
+        "sha256", "limit", "records", "at", "direction", "item",
+    }
+)  # fmt: skip
 
 
 def add_show_values(parser: argparse.ArgumentParser) -> None:
@@ -37,5 +47,6 @@ def problem_line(problem: Problem, values: bool, lang: str | None = None) -> str
     where = f"line {problem.line}" if problem.line else "file"
     column = f"{problem.column}: " if problem.column else ""
     mark = "" if problem.severity == ERROR else f"[{t('common.severity.warning', lang)}] "
-    reason = t(problem.key, lang, **dict.fromkeys(problem.params, HIDDEN))
+    params = {k: (v if k in PLAIN_PARAMS else HIDDEN) for k, v in problem.params.items()}
+    reason = t(problem.key, lang, **params)
     return f"{where}: {column}{mark}{reason}"

@@ -395,3 +395,31 @@ def test_an_invalid_file_is_kept_flagged_and_can_be_taken_in_later(
     assert again.returncode == 0
     with terminal.session() as t:
         assert len(t.waiting()) == 20
+
+
+# -- finding 4: a file still being written ---------------------------------------
+
+
+def test_a_file_still_being_written_is_not_taken(terminal: Terminal) -> None:
+    body = formats.write("muni", synth.muni_records(LASDEC, 10, 4))
+    lines = body.split(b"\r\n")
+    half = b"\r\n".join(lines[:6]) + b"\r\n"  # header and 5 of 10 records
+    path = terminal.import_dir / "juki-0001.csv"
+    path.write_bytes(half)
+    os.utime(path, (os.path.getmtime(path) - 6, os.path.getmtime(path) - 6))  # a 6 s pause
+    with terminal.session() as t:
+        first = boundary.sync(t)
+        assert first.imported == () and first.waiting == ("juki-0001.csv",)
+        assert t.status().queued == 0
+    path.write_bytes(body)  # the writer finishes, then writes the checksum
+    digest = hashlib.sha256(body).hexdigest()
+    (terminal.import_dir / "juki-0001.csv.sha256").write_text(
+        f"{digest}  juki-0001.csv\n", encoding="ascii"
+    )
+    with terminal.session() as t:
+        second = boundary.sync(t)
+        assert [(o.name, o.state, o.records) for o in second.imported] == [
+            ("juki-0001.csv", "queued", 10)
+        ]
+        assert t.status().queued == 10
+    assert (terminal.import_dir / "done" / "juki-0001.csv").read_bytes() == body
