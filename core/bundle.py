@@ -42,7 +42,9 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from core.boundary import notices
 from core.charset import CharsetError, Tables
+from core.config import LimitsSettings
 from core.errors import RenkeiError
+from core.textsafe import shown
 from core.vault import envelope
 from core.vault.atomic import DIR_MODE, write_atomic
 from core.vault.errors import WrongKey
@@ -61,6 +63,8 @@ LEDGER = "bundles-imported.txt"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**16, 8, 1
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 MAX_MANIFEST = 1 << 20
+MAX_BUNDLE = LimitsSettings.max_bundle_bytes
+SAME_SECOND_TRIES = 60
 
 
 class BundleError(RenkeiError):
@@ -110,13 +114,26 @@ class Bundle:
 
     @property
     def entries(self) -> list[Entry]:
-        return [Entry(**e) for e in self.manifest["files"]]  # type: ignore[arg-type, union-attr]
+        return [_entry(e, "-") for e in self.manifest["files"]]  # type: ignore[union-attr]
 
 
-def _check_name(name: str) -> str:
-    if not _SAFE_NAME.fullmatch(name) or ".." in name:
-        raise BundleError("bundle.bad_name", name=name)
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name) or ".." in name:
+        raise BundleError("bundle.bad_name", name=shown(name, 80))
     return name
+
+
+def _entry(raw: object, path: str, limit: int = 1 << 62) -> Entry:
+    """One manifest file entry, checked field by field (a malformed manifest is a
+    clear refusal, never a TypeError): exactly name, size, sha256."""
+    if not isinstance(raw, dict) or set(raw) != {"name", "size", "sha256"}:
+        raise BundleError("guard.bundle.manifest", path=path, field="files[]")
+    size, digest = raw["size"], raw["sha256"]
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= limit:
+        raise BundleError("guard.bundle.manifest", path=path, field="files[].size")
+    if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise BundleError("guard.bundle.manifest", path=path, field="files[].sha256")
+    return Entry(_check_name(raw["name"]), size, digest)
 
 
 def bundle_name(lasdec: str, created: datetime.datetime) -> str:
@@ -156,12 +173,19 @@ def export_bundle(
             for name, data in items
         ],
     }
-    head = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    target = to_dir / bundle_name(lasdec, created)
-    if target.exists():
-        raise BundleError("bundle.exists", path=str(target))
     if not to_dir.is_dir():
         raise BundleError("bundle.no_dir", path=str(to_dir))
+    # two exports in the same second: the later one is named (and dated) a second
+    # on, so the name keeps the FORMATS.md form and nothing is overwritten
+    for _ in range(SAME_SECOND_TRIES):
+        target = to_dir / bundle_name(lasdec, created)
+        if not target.exists():
+            break
+        created += datetime.timedelta(seconds=1)
+    else:
+        raise BundleError("bundle.exists", path=str(target))
+    manifest["created"] = created.isoformat().replace("+00:00", "Z")
+    head = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     with envelope.EnvelopeWriter(target, key) as writer:
         writer.write(MAGIC + len(head).to_bytes(4, "big") + head)
         for _name, data in items:
@@ -170,11 +194,15 @@ def export_bundle(
     return target
 
 
-def read_bundle(path: Path, key: TransferKey) -> Bundle:
+def read_bundle(path: Path, key: TransferKey, limit: int = MAX_BUNDLE) -> Bundle:
     """The verified bundle at ``path``: every chunk, the manifest and every file's
-    hash checked; any problem is a ``BundleError`` / envelope error and nothing."""
+    hash checked; any problem is a ``BundleError`` / envelope error and nothing.
+    A bundle over ``limit`` bytes (``[limits] max_bundle_bytes``) is not read."""
     if not path.is_file():
         raise RenkeiError("common.error.file_not_found", path=str(path))
+    size = path.stat().st_size
+    if size > limit:
+        raise BundleError("guard.bundle.too_big", path=str(path), size=size, limit=limit)
     try:
         plain = envelope.read_all(path, key)
     except WrongKey:
@@ -189,14 +217,21 @@ def read_bundle(path: Path, key: TransferKey) -> Bundle:
         manifest = json.loads(stream.read(size).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BundleError("bundle.not_bundle", path=str(path)) from None
+    if not isinstance(manifest, dict):
+        raise BundleError("guard.bundle.manifest", path=str(path), field="(top)")
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise BundleError("bundle.not_bundle", path=str(path))
     if manifest.get("direction") not in DIRECTIONS:
         raise BundleError("bundle.not_bundle", path=str(path))
+    for field_name in ("bundle_id", "lasdec", "created"):
+        value = manifest.get(field_name)
+        if not isinstance(value, str) or not value or len(value) > 64:
+            raise BundleError("guard.bundle.manifest", path=str(path), field=field_name)
+    if not isinstance(manifest.get("files", []), list):
+        raise BundleError("guard.bundle.manifest", path=str(path), field="files")
     files: dict[str, bytes] = {}
     for raw in manifest.get("files", []):
-        entry = Entry(**raw)
-        _check_name(entry.name)
+        entry = _entry(raw, str(path), limit)
         data = stream.read(entry.size)
         if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
             raise BundleError("bundle.file_mismatch", path=str(path), name=entry.name)
@@ -234,6 +269,7 @@ def import_bundle(
     dest: Path | Mapping[str, Path],
     ledger_dir: Path,
     lasdec: str = "",
+    limit: int = MAX_BUNDLE,
 ) -> ImportResult:
     """Verify the bundle at ``path``, then place its files in ``dest``.
 
@@ -242,7 +278,7 @@ def import_bundle(
     different content under the same name. Taking the same bundle again
     changes nothing.
     """
-    bundle = read_bundle(path, key)
+    bundle = read_bundle(path, key, limit)
     if lasdec and bundle.manifest.get("lasdec") != lasdec:
         raise BundleError(
             "bundle.other_municipality", path=str(path), lasdec=str(bundle.manifest.get("lasdec"))
@@ -268,6 +304,10 @@ def import_bundle(
             to_write.append((target, data))
     for target, data in to_write:
         write_atomic(target, data)
+        # the checksum after the file, as the import folder's completeness rule wants
+        digest = hashlib.sha256(data).hexdigest()
+        line = f"{digest}  {target.name}\n".encode("ascii")
+        write_atomic(target.with_name(target.name + ".sha256"), line)
     ledger_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     ledger = _ledger(ledger_dir)
     previous = ledger.read_bytes() if ledger.exists() else b""

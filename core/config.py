@@ -102,7 +102,7 @@ class LimitsSettings:
     max_answer_bytes: int = 4 * 1024 * 1024  # one JSON answer (listing, receipt, time)
     request_deadline_seconds: float = 600.0  # whole request, however slowly it trickles
     max_import_bytes: int = 64 * 1024 * 1024  # one file of the import folder
-    max_bundle_bytes: int = 256 * 1024 * 1024  # one USB bundle
+    max_bundle_bytes: int = 128 * 1024 * 1024  # one USB bundle (read whole to verify)
     import_requires_checksum: bool = True  # import only NAME.csv with a matching NAME.csv.sha256
 
 
