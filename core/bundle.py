@@ -114,7 +114,8 @@ class Bundle:
 
     @property
     def entries(self) -> list[Entry]:
-        return [_entry(e, "-") for e in self.manifest["files"]]  # type: ignore[union-attr]
+        files = self.manifest["files"]
+        return [_entry(e, "-") for e in files] if isinstance(files, list) else []
 
 
 def _check_name(name: object) -> str:
@@ -306,8 +307,8 @@ def import_bundle(
         write_atomic(target, data)
         # the checksum after the file, as the import folder's completeness rule wants
         digest = hashlib.sha256(data).hexdigest()
-        line = f"{digest}  {target.name}\n".encode("ascii")
-        write_atomic(target.with_name(target.name + ".sha256"), line)
+        sumline = f"{digest}  {target.name}\n".encode("ascii")
+        write_atomic(target.with_name(target.name + ".sha256"), sumline)
     ledger_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     ledger = _ledger(ledger_dir)
     previous = ledger.read_bytes() if ledger.exists() else b""
