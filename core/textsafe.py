@@ -40,3 +40,14 @@ def shown(text: object, limit: int = 200, keep_newlines: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out) + (ELLIPSIS if cut else "")
+
+
+# A spreadsheet reads a cell starting with one of these as a formula
+# (OWASP "CSV Injection": = + - @, tab and carriage return).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(cell: str) -> str:
+    """``cell`` for a CSV a person opens in a spreadsheet: a leading formula
+    character is preceded by ``'`` (the OWASP rule), so it is shown as text."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell

@@ -178,6 +178,9 @@ def _sync(vault: Vault, tables: charset.Tables, where: Folders, at: float) -> Sy
     waiting: list[str] = []
     unsafe: list[importer.Unsafe] = []
     if where.import_dir is not None:
+        from core.exchange.intake import use_registered_gaiji
+
+        use_registered_gaiji(vault)
         limits = vault.config.limits
         ready, waiting, unsafe = importer.candidates(where.import_dir, at, limits)
         lang = vault.config.ui.lang

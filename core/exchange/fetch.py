@@ -65,6 +65,7 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
     tally = _Tally()
     report = progress or (lambda _p: None)
     (vault.data_dir / INBOX_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
+    intake.use_registered_gaiji(vault)
     try:
         skew = check_skew(vault, client)
         if abs(skew) > vault.config.schedule.skew_warn_seconds:

@@ -34,6 +34,26 @@ if TYPE_CHECKING:
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 
 
+def use_registered_gaiji(vault: Vault) -> None:
+    """Tell the name rule which private-use characters are this municipality's
+    registered 外字 (its 外字 table); none when there is no table."""
+    from core.charset import gaiji_path_for, load_gaiji
+    from core.charset.juki import load_juki
+    from core.errors import RenkeiError
+    from core.formats import names
+
+    chars: list[str] = []
+    path = gaiji_path_for(vault.data_dir, vault.config.boundary.gaiji_table)
+    if path is not None:
+        try:
+            juki = load_juki(vault.data_dir)
+            rows = load_gaiji(path, juki.to_unicode if juki else None)
+            chars = [row.text for row in rows]
+        except (RenkeiError, OSError, ValueError):
+            chars = []
+    names.use_registered(chars)
+
+
 @dataclass(frozen=True)
 class Duplicate:
     record: int  # 0-based record index in the file
@@ -182,6 +202,7 @@ def recheck(vault: Vault, file_id: str) -> Recheck:
     if not rows or rows[0]["state"] == "listed":
         raise p.ExchangeError("exchange.inbox.unknown", file=file_id)
     row = rows[0]
+    use_registered_gaiji(vault)
     data = vault.read_bytes(row["path"])
     parsed = formats.read(row["kind"], data, lasdec=vault.config.terminal.lasdec or None)
     problems = tuple(parsed.report.problems)

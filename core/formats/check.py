@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from core.formats import tables
+from core.formats import names, tables
 from core.formats.fields import Check, checker, is_real_date
 from core.report import WARNING, Problem
 
@@ -157,6 +157,7 @@ class RecordChecker:
                     elif seen is not None and len(seen) < _GOOD_LIMIT:
                         seen.add(value)
         self.always.check(present, line, out)
+        names.check_record(record, line, out)  # what cannot be a name (core/formats/names.py)
         if "name_class_code" in present:
             self._check_name_class(record, present, line, out)
         if self.has_category and "card_kind_code" in present:

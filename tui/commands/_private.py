@@ -22,7 +22,7 @@ PLAIN_PARAMS = frozenset(
     {
         "code", "encoding", "expected", "pattern", "fact", "column", "columns", "count",
         "allowed", "choices", "category", "kind", "length", "offset", "position", "line",
-        "sha256", "limit", "records", "at", "direction", "item",
+        "sha256", "limit", "records", "at", "direction", "item", "char_name",
     }
 )  # fmt: skip
 
