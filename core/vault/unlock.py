@@ -25,12 +25,13 @@ from core.config import Config
 from core.store.audit import Audit
 from core.store.db import DB_NAME, Store
 from core.vault import envelope
-from core.vault.atomic import DIR_MODE, FILE_MODE, make_private_dir, sweep_temp_files
+from core.vault.atomic import FILE_MODE, make_private_dir, sweep_temp_files
 from core.vault.errors import (
     AlreadyInitialised,
     ForeignOwner,
     InsecurePermissions,
     InUse,
+    LockedError,
     NotInitialised,
     WrongPassphrase,
 )
@@ -121,24 +122,25 @@ def is_initialised(data_dir: Path | str) -> bool:
 
 
 def check_permissions(data_dir: Path) -> None:
-    """Refuse a data directory others can write; tighten anything readable by others."""
+    """Refuse (never repair) a data directory whose permissions are wrong: others
+    can write it, or anything in it is open to group or others. The message
+    names the first such path and the command that fixes it; nothing changes."""
     info = data_dir.stat()
     if info.st_uid != os.geteuid():
         raise ForeignOwner(str(data_dir), info.st_uid)
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise InsecurePermissions(str(data_dir), oct(stat.S_IMODE(info.st_mode)))
-    if stat.S_IMODE(info.st_mode) != DIR_MODE:
-        os.chmod(data_dir, DIR_MODE)
     for root, dirs, files in os.walk(data_dir):
-        for name in dirs:
-            path = Path(root) / name
-            if stat.S_IMODE(path.lstat().st_mode) & 0o077:
-                os.chmod(path, DIR_MODE)
-        for name in files:
-            path = Path(root) / name
+        for name in [".", *dirs, *files]:
+            path = Path(root) / name if name != "." else Path(root)
             mode = path.lstat().st_mode
-            if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
-                os.chmod(path, FILE_MODE)
+            if (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) and stat.S_IMODE(mode) & 0o077:
+                raise LockedError(
+                    "guard.permissions.open",
+                    path=str(path),
+                    mode=oct(stat.S_IMODE(mode)),
+                    data=str(data_dir),
+                )
 
 
 def _lock(data_dir: Path, exclusive: bool) -> int:
