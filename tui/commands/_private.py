@@ -50,3 +50,11 @@ def problem_line(problem: Problem, values: bool, lang: str | None = None) -> str
     params = {k: (v if k in PLAIN_PARAMS else HIDDEN) for k, v in problem.params.items()}
     reason = t(problem.key, lang, **params)
     return f"{where}: {column}{mark}{reason}"
+
+
+def card_shown(card: str, values: bool) -> str:
+    """A card number as a scripted command may print it: its letters only
+    (``AB********CD``), the whole number when ``values``."""
+    if values or len(card) < 5:
+        return card if values else "*" * len(card)
+    return card[:2] + "*" * (len(card) - 4) + card[-2:]
