@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from core.vault import envelope
 from core.vault.atomic import FILE_MODE, make_private_dir, sweep_temp_files
 from core.vault.errors import (
     AlreadyInitialised,
+    DiskFull,
     ForeignOwner,
     InsecurePermissions,
     InUse,
@@ -211,8 +213,13 @@ def open_vault(
     exclusive: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     delay_base: float | None = None,
+    read_only: bool = False,
 ) -> Vault:
-    """Unlock ``data_dir`` with ``passphrase`` or raise a ``LockedError``."""
+    """Unlock ``data_dir`` with ``passphrase`` or raise a ``LockedError``.
+
+    ``read_only``: the caller only reads; when the database cannot be opened
+    for writing (a full disk), it is opened read-only instead (and the unlock
+    is not written to the audit log, which cannot take it)."""
     os.umask(0o077)
     data_dir = Path(data_dir)
     if not is_initialised(data_dir):
@@ -221,11 +228,16 @@ def open_vault(
     lock_fd = _lock(data_dir, exclusive)
     try:
         keyfile = KeyFile.load(data_dir)
-        store = Store(data_dir / DB_NAME)
+        try:
+            store = Store(data_dir / DB_NAME)
+        except (sqlite3.OperationalError, DiskFull):
+            if not read_only:
+                raise
+            store = Store(data_dir / DB_NAME, read_only=True)  # a full disk: still readable
         try:
             keyring = _unwrap(store, keyfile, passphrase, sleep, delay_base)
             store.keyring = keyring
-            if store.meta("blind_key_id") is None:
+            if store.meta("blind_key_id") is None and not store.read_only:
                 store.set_meta("blind_key_id", keyring.current.hex_id)
         except BaseException:
             store.close()
@@ -237,7 +249,8 @@ def open_vault(
         data_dir, config_mod.load(data_dir), keyring, store, Audit(store), keyfile.kdf.cost, lock_fd
     )
     try:
-        vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
+        if not store.read_only:
+            vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
     except BaseException:
         vault.close()
         raise
@@ -267,6 +280,8 @@ def _unwrap(
         )
         raise WrongPassphrase(failures, unlock_delay(failures, delay_base)) from None
     store.keyring = keyring
+    if not failures:
+        return keyring
     with store.transaction():
         if failures:
             Audit(store).append(

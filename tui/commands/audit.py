@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    with open_from_args(args) as vault:
+    with open_from_args(args, read_only=True) as vault:
         try:
             count = vault.audit.verify()
         except AuditBroken as exc:
@@ -37,7 +37,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with open_from_args(args) as vault:
+    with open_from_args(args, read_only=True) as vault:
         entries = vault.audit.entries(args.limit)
     for e in entries:
         if args.json:

@@ -102,7 +102,7 @@ def run_sync(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     from core import boundary
 
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         st = boundary.status(session)
     if args.json:
         data = dataclasses.asdict(st)

@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         events = session.history(args.limit)
     for event in events:
         # the detail may quote a peer's file name: control characters escaped

@@ -48,7 +48,7 @@ def attention_lines(session: object) -> list[str]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         lines = attention_lines(session)
     for line in lines:
         print(line)

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         waiting = session.waiting()
         entries = list(waiting.search(args.query)) if args.query else list(waiting)
     rows = [

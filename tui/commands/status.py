@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         status = session.status()
         attention = attention_lines(session)
         invalid = [f.file_id for f in session.inbox() if f.status == "invalid"]
