@@ -86,6 +86,13 @@ class Session:
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
 
+    def recheck(self, file_id: str) -> Any:
+        """Check a kept file again with today's rules and tables; take it in when
+        it passes (``core.exchange.intake.recheck``)."""
+        from core.exchange import intake
+
+        return intake.recheck(self.vault, file_id)
+
     # ② list
     def waiting(self) -> WaitingList:
         return WaitingList(entry.waiting_entries(self.vault.store))

@@ -18,6 +18,7 @@ from core.boundary import export, importer
 from core.charset.juki import TABLE_NAME, table_dir
 from core.errors import RenkeiError
 from core.exchange import ledger
+from core.exchange.intake import registered_gaiji
 from core.report import Problem
 from core.textsafe import shown
 
@@ -178,16 +179,14 @@ def _sync(vault: Vault, tables: charset.Tables, where: Folders, at: float) -> Sy
     waiting: list[str] = []
     unsafe: list[importer.Unsafe] = []
     if where.import_dir is not None:
-        from core.exchange.intake import use_registered_gaiji
-
-        use_registered_gaiji(vault)
         limits = vault.config.limits
         ready, waiting, unsafe = importer.candidates(where.import_dir, at, limits)
         lang = vault.config.ui.lang
         for path in ready:
-            got = importer.take(
-                vault, tables, where.import_dir, path, lang, limits.max_import_bytes
-            )
+            with registered_gaiji(vault):  # a registered 外字 slot may stand in a name
+                got = importer.take(
+                    vault, tables, where.import_dir, path, lang, limits.max_import_bytes
+                )
             if isinstance(got, importer.Unsafe):
                 unsafe.append(got)
             else:

@@ -65,7 +65,6 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
     tally = _Tally()
     report = progress or (lambda _p: None)
     (vault.data_dir / INBOX_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
-    intake.use_registered_gaiji(vault)
     try:
         skew = check_skew(vault, client)
         if abs(skew) > vault.config.schedule.skew_warn_seconds:
@@ -184,7 +183,8 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
         tally.errors.append(error.message())
         return
     checkpoint("fetch.stored")
-    parsed = formats.read(item.kind, bytes(plain), lasdec=vault.config.terminal.lasdec or None)
+    with intake.registered_gaiji(vault):  # a registered 外字 slot may stand in a name
+        parsed = formats.read(item.kind, bytes(plain), lasdec=vault.config.terminal.lasdec or None)
     rows = parsed.records
     problems = parsed.report.problems
     errors = parsed.report.errors  # the fatal problem, if any, is among them

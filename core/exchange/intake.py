@@ -18,6 +18,7 @@ and waits for ``renkei inbox recheck FILE_ID``; its records are not taken in.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,9 +35,9 @@ if TYPE_CHECKING:
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 
 
-def use_registered_gaiji(vault: Vault) -> None:
-    """Tell the name rule which private-use characters are this municipality's
-    registered 外字 (its 外字 table); none when there is no table."""
+def registered_gaiji(vault: Vault) -> AbstractContextManager[None]:
+    """The name rule knowing this municipality's registered 外字 (the user-area
+    slots of its 外字 table; none without one) for the time of a check."""
     from core.charset import gaiji_path_for, load_gaiji
     from core.charset.juki import load_juki
     from core.errors import RenkeiError
@@ -48,10 +49,12 @@ def use_registered_gaiji(vault: Vault) -> None:
         try:
             juki = load_juki(vault.data_dir)
             rows = load_gaiji(path, juki.to_unicode if juki else None)
-            chars = [row.text for row in rows]
+            # a registered 外字 slot (Shift_JIS F040…F9FC) is the private-use
+            # character cp932 gives for it (U+E000…): that one may stand in a name
+            chars = [row.pua for row in rows]
         except (RenkeiError, OSError, ValueError):
             chars = []
-    names.use_registered(chars)
+    return names.registered(chars)
 
 
 @dataclass(frozen=True)
@@ -202,9 +205,9 @@ def recheck(vault: Vault, file_id: str) -> Recheck:
     if not rows or rows[0]["state"] == "listed":
         raise p.ExchangeError("exchange.inbox.unknown", file=file_id)
     row = rows[0]
-    use_registered_gaiji(vault)
     data = vault.read_bytes(row["path"])
-    parsed = formats.read(row["kind"], data, lasdec=vault.config.terminal.lasdec or None)
+    with registered_gaiji(vault):
+        parsed = formats.read(row["kind"], data, lasdec=vault.config.terminal.lasdec or None)
     problems = tuple(parsed.report.problems)
     ok = not parsed.report.errors
     if row["status"] != "invalid":  # taken in already: a recheck only reports

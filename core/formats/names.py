@@ -13,8 +13,9 @@ point and Unicode name (the value itself is never quoted):
 - a variation selector (U+FE00–U+FE0F, U+E0100–U+E01EF) that does not follow a
   base character (at the start, after a space or another selector);
 - unassigned code points (Cn) and surrogates (Cs);
-- private-use code points (Co), unless registered as a 外字 of the
-  municipality (``use_registered``);
+- private-use code points (Co), unless the slot of a registered 外字 of the
+  municipality (its 外字 table's Shift_JIS user-area code as cp932 reads it,
+  U+E000…; ``use_registered``);
 - a name made only of spaces (U+0020, U+3000 or any other space separator).
 
 Categories are those of Python's ``unicodedata`` (the Unicode Character
@@ -23,8 +24,9 @@ Database, https://www.unicode.org/reports/tr44/#General_Category_Values).
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from core.report import Problem
 
@@ -48,6 +50,19 @@ def use_registered(chars: Iterable[str]) -> None:
     """The private-use characters registered as 外字 (from the 外字 table)."""
     global _registered
     _registered = frozenset(c for text in chars for c in text if unicodedata.category(c) == "Co")
+
+
+@contextlib.contextmanager
+def registered(chars: Iterable[str]) -> Iterator[None]:
+    """``use_registered`` for the time of one check, then as before (the rule
+    of one data directory never leaks into another's)."""
+    global _registered
+    before = _registered
+    use_registered(chars)
+    try:
+        yield
+    finally:
+        _registered = before
 
 
 def is_selector(ch: str) -> bool:
