@@ -218,6 +218,23 @@ def test_a_body_longer_than_listed_is_cut_off(
     assert [p.name for p in stored] == ["f-fine.rke"]
 
 
+def test_a_body_without_length_is_cut_off_while_streaming(
+    terminal: Terminal, hostile: HostileServer, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    body = moj_body(2, 7)
+    # no Content-Length to refuse up front: only counting while streaming can stop it
+    hostile.offer(
+        Offer("f-huge", "moj-131041-20261121-0001.csv", body[:700], huge=1_500_000_000,
+              no_length=True),
+    )  # fmt: skip
+    code, peak_kib = _fetch_in_child(terminal, cli_env, tmp_path)
+    assert code == 4
+    assert peak_kib < RSS_BOUND_KIB, f"peak RSS {peak_kib} KiB"
+    assert hostile.sent_bytes["f-huge"] < 1_500_000_000
+    assert hostile.receipts == []
+    assert not (terminal.data / "files" / "inbox" / "f-huge.rke").exists()
+
+
 def test_a_listed_size_over_the_limit_is_not_downloaded(
     terminal: Terminal, hostile: HostileServer
 ) -> None:
