@@ -347,8 +347,22 @@ def pending_notices(vault: Vault, tables: Tables, include_exported: bool = False
             continue
         out.file_ids.append(notice.file_id)
         if data is not None:  # None: every record came in an earlier file
-            out.items.append((notice.name, data))
+            out.items.append((_unique_name(notice.name, out.items), data))
     return out
+
+
+def _unique_name(name: str, items: list[tuple[str, bytes]]) -> str:
+    """Two received files listed under one name are carried as ``NAME.csv`` and
+    ``NAME_2.csv``: neither overwrites the other on the resident-record side."""
+    taken = {n for n, _ in items}
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}_{n}.{suffix}" if suffix else f"{stem}_{n}"
+    return candidate
 
 
 def mark_exported(vault: Vault, file_ids: list[str], bundle_file: str) -> None:

@@ -306,3 +306,18 @@ def test_a_bundle_over_the_size_limit_is_not_read(tmp_path: Path, key: bundle.Tr
     assert caught.value.key == "guard.bundle.too_big"
     assert "max_bundle_bytes" in caught.value.message("en")
     assert list(dest.iterdir()) == []
+
+
+def test_two_received_files_of_one_name_both_travel(tmp_path: Path) -> None:
+    from core import charset
+    from tests.support.vault import new_vault
+
+    tables = charset.Tables(charset.make_codec("utf-8"))
+    with new_vault(tmp_path / "t") as vault:
+        stored_notice(vault, "a", "moj-131016-20240401-0001.csv", "id\r\n1\r\n")
+        stored_notice(vault, "b", "moj-131016-20240401-0001.csv", "id\r\n2\r\n")
+        pending = bundle.pending_notices(vault, tables)
+    assert sorted(pending.items) == [
+        ("moj-131016-20240401-0001.csv", b"id\r\n1\r\n"),
+        ("moj-131016-20240401-0001_2.csv", b"id\r\n2\r\n"),
+    ]
