@@ -8,8 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from core import boundary, charset
 from core.boundary.sync import BoundaryError
 from tests.support.boundary import Line, drop, muni_text, session
 from tests.support.linkage import PASSPHRASE
+from tests.support.peak_rss import run_measured
 
 
 def _encoded(line: Line, count: int, seed: int = 1) -> bytes:
@@ -140,18 +139,9 @@ def test_a_huge_sparse_file_is_refused_without_reading_it(
     (line.import_dir / "huge.csv.sha256").write_text("0" * 64 + "  huge.csv\n", "ascii")
     secret = line.data.parent / "pass"
     secret.write_text(PASSPHRASE, encoding="utf-8")
-    out_path, err_path = line.data.parent / "out", line.data.parent / "err"
     argv = ["boundary", "sync", "--data", str(line.data), "--passphrase-file", str(secret)]
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tui", *argv, "--lang", "en"],
-            env=cli_env,
-            stdout=out,
-            stderr=err,
-        )
-        _pid, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 1
-    assert usage.ru_maxrss < 250 * 1024, f"peak RSS {usage.ru_maxrss} KiB"  # 2 GB never read
-    stderr = err_path.read_bytes()
-    assert b"huge.csv" in stderr and b"max_import_bytes" in stderr
+    code, peak, output = run_measured([*argv, "--lang", "en"], cli_env, line.data.parent)
+    assert code == 1
+    assert peak < 150 * 1024, f"peak RSS {peak} KiB"  # the 2 GB were never read
+    assert "huge.csv" in output and "max_import_bytes" in output
     assert huge.exists() and not (line.import_dir / "done").exists()

@@ -105,3 +105,37 @@ def test_received_notices_go_out_converted_and_only_once(
     out = _run(renkei_cmd, env, "bundle", "export", "--data", str(data), "--to", str(stick))
     assert "新しく持ち出す法務省通知はありません" in out.stdout
     assert len(list(stick.glob("*.rkb"))) == 1
+
+
+def test_a_large_bundle_is_taken_in_streaming(
+    tmp_path: Path, renkei_cmd: list[str], cli_env: dict[str, str]
+) -> None:
+    """A 96 MiB bundle (under a raised limit) taken by a process whose peak RSS
+    stays far below the bundle: the files stream to disk, one chunk in memory."""
+    import os
+
+    from core import bundle
+    from tests.support.peak_rss import run_measured
+
+    size = 96 * 1024 * 1024
+    body = os.urandom(1024 * 1024) * 96  # incompressible enough; built in this process
+    key = bundle.transfer_key("agreed transfer phrase", "131016")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    rkb = bundle.export_bundle([("big.csv", body)], stick, key, "131016", "from-juki")
+    del body
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    terminal = _data_dir(tmp_path, "terminal", {"import_dir": str(inbox)})
+    config = (terminal / "config.toml").read_text(encoding="utf-8")
+    (terminal / "config.toml").write_text(
+        config + f"\n[limits]\nmax_bundle_bytes = {2 * size}\n", encoding="utf-8"
+    )
+    env = {**cli_env, "RENKEI_TRANSFER_PASSPHRASE": "agreed transfer phrase"}
+    argv = ["bundle", "import", str(rkb), "--data", str(terminal)]
+    code, peak, output = run_measured(argv, env, tmp_path)
+    assert code == 0, output
+    assert (inbox / "big.csv").stat().st_size == size
+    # the transfer key's scrypt alone takes 64 MiB: the bundle adds next to nothing
+    assert peak < 140 * 1024, f"peak RSS {peak} KiB for a 96 MiB bundle"
+    assert not [p for p in inbox.iterdir() if p.name.startswith(".tmp-")]
