@@ -18,10 +18,14 @@ salted with the LASDEC code, so both ends derive it without exchanging
 anything else). Writing goes to a temp file renamed into place after fsync and
 is read back and verified before export reports success, so a stick pulled
 mid-write leaves at most a ``.tmp-`` file, never a ``.rkb`` that looks whole
-(and a cut envelope is refused anyway). Import verifies every chunk, the
-manifest and every file's hash before writing anything; a bundle already
-taken (its ``bundle_id`` in the ledger) changes nothing, and files already
-present with the same content are not written again.
+(and a cut envelope is refused anyway). Import reads the bundle as a stream
+(one envelope chunk in memory) and verifies every chunk, the manifest and
+every file's hash before anything is renamed into place: the files wait in
+``.tmp-`` files beside their targets until then, and are removed when anything
+fails; a bundle already taken (its ``bundle_id`` in the ledger) changes
+nothing, and files already present with the same content are not written
+again. Every manifest field is checked against the form written above; a
+bundle over ``[limits] max_bundle_bytes`` is not read.
 """
 
 from __future__ import annotations
