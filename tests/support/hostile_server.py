@@ -131,6 +131,7 @@ class HostileServer:
         self.ca, cert, key = make_tls(root / "tls")
         self.offers: list[Offer] = []
         self.endless_cursor = False
+        self.upload_answer: dict[str, Any] | None = None  # answer uploads with this instead
         self.requests: Counter[str] = Counter()
         self.receipts: list[tuple[str, str]] = []
         self.uploads: list[bytes] = []
@@ -278,7 +279,12 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
                     server.uploads.append(body)
                 lines = max(0, body.count(b"\n") - 1)
                 receipt = hashlib.sha256(body).hexdigest()[:16]
-                self._json(201, {"receipt_id": receipt, "accepted": lines, "rejected": []})
+                answer = server.upload_answer or {
+                    "receipt_id": receipt,
+                    "accepted": lines,
+                    "rejected": [],
+                }
+                self._json(201, answer)
             else:
                 self._json(404, {"type": "about:blank", "title": "not found", "status": 404})
 

@@ -24,6 +24,7 @@ from core import boundary, formats, synth
 from core import config as config_mod
 from core.config import ServerSettings
 from core.exchange.listing import Refused
+from core.exchange.protocol import ExchangeError
 from core.session import Session
 from tests.support.hostile_server import HostileServer, Offer
 from tests.support.linkage import PASSPHRASE, Sleeps
@@ -437,3 +438,32 @@ def test_a_file_still_being_written_is_not_taken(terminal: Terminal) -> None:
         ]
         assert t.status().queued == 10
     assert (terminal.import_dir / "done" / "juki-0001.csv").read_bytes() == body
+
+
+# -- the 送信通知 is outside text too ----------------------------------------------
+
+
+def test_a_lying_send_answer_changes_nothing(terminal: Terminal, hostile: HostileServer) -> None:
+    from datetime import date
+
+    from tests.support.linkage import spr_file, spr_records
+
+    hostile.offer(Offer("f-1", "spr-131041-20261121-0001.csv", spr_file(spr_records(2))))
+    with terminal.session() as t:
+        t.fetch()
+        t.enter("AB00000001CD", date(2024, 5, 1))
+        for answer in (
+            {"receipt_id": "../../x\x1b[2J", "accepted": 1, "rejected": []},
+            {"receipt_id": "r1", "accepted": -5, "rejected": []},
+            {"receipt_id": "r1", "accepted": 1, "rejected": [{"line": "x"}]},
+            {"receipt_id": ["r1"], "accepted": 1, "rejected": "all"},
+        ):
+            hostile.upload_answer = answer
+            with pytest.raises(ExchangeError) as caught:  # exit 4
+                t.send()
+            assert caught.value.key == "exchange.error.bad_answer"
+            assert "\x1b" not in caught.value.message("en")
+            assert t.status().sending + t.status().queued == 1  # nothing recorded as sent
+        hostile.upload_answer = None
+        assert t.send().accepted == 1  # the same file, the same key: now answered right
+        assert t.status().sent == 1
