@@ -205,7 +205,15 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
             return
         added, dups = 0, 0
         if not errors:  # an invalid file is kept and waits for ``renkei inbox recheck``
-            took = intake.take_in(vault.store, conn, item.file_id, item.kind, rows, parsed.lines)
+            took = intake.take_in(
+                vault.store,
+                conn,
+                item.file_id,
+                item.kind,
+                rows,
+                parsed.lines,
+                intake.records_from(vault),
+            )
             added, dups = took.added, len(took.duplicates)
         if dups:  # the second arrival is reported, not silently dropped
             ledger.history(

@@ -18,6 +18,7 @@ and waits for ``renkei inbox recheck FILE_ID``; its records are not taken in.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -79,6 +80,9 @@ def content_digest(store: Store, rec: dict[str, str], key: object = None) -> byt
     return store.blind(text, "notice-content", key=key)  # type: ignore[arg-type]
 
 
+Records = Callable[[str], list[dict[str, str]]]  # file_id → its records (from the vault)
+
+
 def find_duplicates(
     store: Store,
     conn: sqlite3.Connection,
@@ -86,20 +90,39 @@ def find_duplicates(
     kind: str,
     rows: list[dict[str, str]],
     lines: list[int],
+    records_of: Records | None = None,
 ) -> list[Duplicate]:
     """The records of ``file_id`` that an earlier file (or an earlier record of
-    the same file) already brought with the same content."""
+    the same file) already brought with the same content. A digest made under
+    an earlier blind key (before a ``renkei rekey``) is made again from the
+    earlier file's own record (``records_of``), and kept."""
     key = store.blind_key()
     ids = [r.get("notice_id", "") for r in rows]
     known: dict[str, tuple[str, bytes]] = {}
+    stale: list[tuple[str, str, int]] = []
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         marks = ", ".join("?" * len(part))
-        for nid, owner, digest in conn.execute(
-            f"SELECT notice_id, file_id, digest FROM exchange_notices WHERE notice_id IN ({marks})",
+        for nid, owner, record, digest, key_id in conn.execute(
+            "SELECT notice_id, file_id, record, digest, key_id FROM exchange_notices"
+            f" WHERE notice_id IN ({marks})",
             part,
         ):
             known[nid] = (owner, bytes(digest))
+            if key_id != key.hex_id:
+                stale.append((nid, owner, int(record)))
+    if stale and records_of is not None:
+        loaded: dict[str, list[dict[str, str]]] = {}
+        for nid, owner, record in stale:
+            if owner not in loaded:
+                loaded[owner] = records_of(owner)
+            if record < len(loaded[owner]):
+                digest = content_digest(store, loaded[owner][record], key)
+                known[nid] = (owner, digest)
+                conn.execute(
+                    "UPDATE exchange_notices SET digest = ?, key_id = ? WHERE notice_id = ?",
+                    (digest, key.hex_id, nid),
+                )
     cards: dict[bytes, tuple[bytes, str]] = {}
     if kind == "spr":
         blinds = {store.blind(r.get("card_number", ""), "card", key=key) for r in rows}
@@ -143,20 +166,22 @@ def take_in(
     kind: str,
     rows: list[dict[str, str]],
     lines: list[int],
+    records_of: Records | None = None,
 ) -> Intake:
     """Register the file's notices and ingest the new ones (inside ``conn``'s
     transaction): returns what was added and what was a duplicate."""
     from core.exchange.fetch import _ingest
 
-    dups = find_duplicates(store, conn, file_id, kind, rows, lines)
+    dups = find_duplicates(store, conn, file_id, kind, rows, lines, records_of)
     skip = {d.record for d in dups}
     key = store.blind_key()
     conn.executemany(
-        "INSERT INTO exchange_notices (notice_id, file_id, record, digest) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (notice_id) DO UPDATE SET file_id = excluded.file_id,"
-        " record = excluded.record, digest = excluded.digest",
+        "INSERT INTO exchange_notices (notice_id, file_id, record, digest, key_id)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET"
+        " file_id = excluded.file_id, record = excluded.record, digest = excluded.digest,"
+        " key_id = excluded.key_id",
         [
-            (r.get("notice_id", ""), file_id, n, content_digest(store, r, key))
+            (r.get("notice_id", ""), file_id, n, content_digest(store, r, key), key.hex_id)
             for n, r in enumerate(rows)
             if n not in skip
         ],
@@ -172,6 +197,22 @@ def take_in(
         fresh = [r for n, r in enumerate(rows) if n not in skip]
         added = _ingest(store, conn, file_id, fresh) if fresh else 0
     return Intake(added, tuple(dups))
+
+
+def records_from(vault: Vault) -> Records:
+    """``records_of`` for ``find_duplicates``: a stored file's records, read
+    from its encrypted copy (without the data check)."""
+
+    def records_of(file_id: str) -> list[dict[str, str]]:
+        rows = vault.store.query(
+            "SELECT kind, path FROM exchange_inbox WHERE file_id = ? AND path != ''", (file_id,)
+        )
+        if not rows:
+            return []
+        data = vault.read_bytes(rows[0]["path"])
+        return list(formats.read(rows[0]["kind"], data, check=False).records)
+
+    return records_of
 
 
 def duplicate_records(store: Store, file_id: str) -> set[int]:
@@ -215,7 +256,15 @@ def recheck(vault: Vault, file_id: str) -> Recheck:
     intake = Intake(0, ())
     with store.transaction() as conn:
         if ok:
-            intake = take_in(store, conn, file_id, row["kind"], parsed.records, parsed.lines)
+            intake = take_in(
+                store,
+                conn,
+                file_id,
+                row["kind"],
+                parsed.records,
+                parsed.lines,
+                records_from(vault),
+            )
         conn.execute(
             "UPDATE exchange_inbox SET status = ?, problems = ?, records = ?"
             " WHERE file_id = ? AND status = 'invalid'",

@@ -9,7 +9,8 @@ CREATE TABLE exchange_notices (
     notice_id TEXT PRIMARY KEY,           -- ≤ 32 ASCII chars (FORMATS.md), no personal data
     file_id   TEXT NOT NULL,              -- the file that brought this content last
     record    INTEGER NOT NULL,           -- 0-based record index in that file
-    digest    BLOB NOT NULL               -- Store.blind of the content (no notice_id)
+    digest    BLOB NOT NULL,              -- Store.blind of the content (no notice_id)
+    key_id    TEXT NOT NULL DEFAULT ''    -- the blind key it was made with (rekey: recomputed)
 );
 
 CREATE TABLE exchange_duplicates (

@@ -467,3 +467,19 @@ def test_a_lying_send_answer_changes_nothing(terminal: Terminal, hostile: Hostil
         hostile.upload_answer = None
         assert t.send().accepted == 1  # the same file, the same key: now answered right
         assert t.status().sent == 1
+
+
+def test_copies_are_still_known_after_a_rekey(terminal: Terminal, hostile: HostileServer) -> None:
+    from core.vault.rekey import rekey
+
+    moj = moj_body(12, 31)
+    hostile.offer(Offer("f-a", "moj-131041-20261121-0001.csv", moj))
+    with terminal.session() as t:
+        assert t.fetch().duplicates == 0
+    rekey(terminal.data, PASSPHRASE)  # a new data key, and with it a new blind key
+    hostile.offer(Offer("f-b", "moj-131041-20261122-0001.csv", moj))
+    with terminal.session() as t:
+        assert t.fetch().duplicates == 12
+        boundary.sync(t)
+    exported = [i for p in terminal.export_dir.glob("*.csv") for i in notice_ids(p.read_bytes())]
+    assert sorted(exported) == sorted(notice_ids(moj))
