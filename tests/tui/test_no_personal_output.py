@@ -1,7 +1,8 @@
 """No personal value in what scripted commands print (issue 12, finding 6).
 
 A real day from the command line — fetch, enter, send with a rejected record,
-status, history, inbox, the line connection both ways, audit, pdf listing —
+status, history, inbox, the line connection both ways, audit, pdf listing,
+validate —
 with every stdout and stderr captured, then scanned for the synthetic people's
 names, card numbers, birth dates and addresses. The control proves the scan
 finds what it looks for: ``renkei list`` (which prints names because that is
@@ -111,8 +112,11 @@ def test_a_scripted_day_prints_no_personal_value(
     run("audit", "verify")
     run("audit", "show")
     run("pdf", "--list")
+    bad_file = tmp_path / "bad.csv"
+    bad_file.write_bytes(formats.write("moj", bad))
+    assert run("validate", "moj", str(bad_file)).returncode == 1
     values = set().union(*(personal_values(r) for r in (people, moj, bad, muni, broken)))
-    assert len(outputs) == 15 and all(outputs.values())
+    assert len(outputs) == 16 and all(outputs.values())
     assert scan(outputs, values) == []
 
     # the control: the scan finds a value where one is printed

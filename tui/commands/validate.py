@@ -2,7 +2,8 @@
 
 Valid: exit 0 and a one-line summary (after any warning lines). Invalid:
 exit 1 and one line per problem, ``line N: column: reason``, on stdout (the
-summary goes to stderr). A file that cannot be read as CSV of that kind at all
+summary goes to stderr); a record's values in the reasons are shown as ``…``
+unless ``--show-values`` is given on a terminal. A file that cannot be read as CSV of that kind at all
 is one ``renkei: FILE: reason`` error line.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from core import formats
 from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
+from tui.commands._private import add_show_values, problem_line, show_values
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -26,6 +28,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("kind", choices=formats.KINDS, help="file kind")
     parser.add_argument("file", help="the CSV file ('-' for standard input)")
+    add_show_values(parser)
     parser.set_defaults(func=run)
 
 
@@ -49,8 +52,9 @@ def run(args: argparse.Namespace) -> int:
             "validate.summary.fatal", path=args.file, reason=parsed.fatal.reason()
         )
     report = parsed.report
-    for line in report.lines():
-        print(line)
+    values = show_values(args)  # a record's values only when asked, on a terminal
+    for problem in sorted(report.problems, key=lambda p: p.line):
+        print(problem_line(problem, values))
     params = {"path": args.file, "kind": args.kind, "records": len(parsed.records)}
     if report.ok:
         if report.warnings:
