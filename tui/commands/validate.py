@@ -3,8 +3,8 @@
 Valid: exit 0 and a one-line summary (after any warning lines). Invalid:
 exit 1 and one line per problem, ``line N: column: reason``, on stdout (the
 summary goes to stderr); a record's values in the reasons are shown as ``…``
-unless ``--show-values`` is given on a terminal. A file that cannot be read as CSV of that kind at all
-is one ``renkei: FILE: reason`` error line.
+unless ``--show-values`` is given on a terminal. A file that cannot be read
+as CSV of that kind at all is one ``renkei: FILE: reason`` error line.
 """
 
 from __future__ import annotations
