@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         }
         data["needs_attention"] = invalid
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        return EXIT_PROBLEMS if invalid else 0
     print(
         t(
             "exchange.cli.status_counts",
