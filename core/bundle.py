@@ -18,10 +18,14 @@ salted with the LASDEC code, so both ends derive it without exchanging
 anything else). Writing goes to a temp file renamed into place after fsync and
 is read back and verified before export reports success, so a stick pulled
 mid-write leaves at most a ``.tmp-`` file, never a ``.rkb`` that looks whole
-(and a cut envelope is refused anyway). Import verifies every chunk, the
-manifest and every file's hash before writing anything; a bundle already
-taken (its ``bundle_id`` in the ledger) changes nothing, and files already
-present with the same content are not written again.
+(and a cut envelope is refused anyway). Import reads the bundle as a stream
+(one envelope chunk in memory) and verifies every chunk, the manifest and
+every file's hash before anything is renamed into place: the files wait in
+``.tmp-`` files beside their targets until then, and are removed when anything
+fails; a bundle already taken (its ``bundle_id`` in the ledger) changes
+nothing, and files already present with the same content are not written
+again. Every manifest field is checked against the form written above; a
+bundle over ``[limits] max_bundle_bytes`` is not read.
 """
 
 from __future__ import annotations
@@ -29,11 +33,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,9 +45,11 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from core.boundary import notices
 from core.charset import CharsetError, Tables
+from core.config import LimitsSettings
 from core.errors import RenkeiError
+from core.textsafe import shown
 from core.vault import envelope
-from core.vault.atomic import DIR_MODE, write_atomic
+from core.vault.atomic import DIR_MODE, AtomicFile, write_atomic
 from core.vault.errors import WrongKey
 
 if TYPE_CHECKING:
@@ -61,6 +66,8 @@ LEDGER = "bundles-imported.txt"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**16, 8, 1
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 MAX_MANIFEST = 1 << 20
+MAX_BUNDLE = LimitsSettings.max_bundle_bytes
+SAME_SECOND_TRIES = 60
 
 
 class BundleError(RenkeiError):
@@ -110,13 +117,27 @@ class Bundle:
 
     @property
     def entries(self) -> list[Entry]:
-        return [Entry(**e) for e in self.manifest["files"]]
+        files = self.manifest["files"]
+        return [_entry(e, "-") for e in files] if isinstance(files, list) else []
 
 
-def _check_name(name: str) -> str:
-    if not _SAFE_NAME.fullmatch(name) or ".." in name:
-        raise BundleError("bundle.bad_name", name=name)
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name) or ".." in name:
+        raise BundleError("bundle.bad_name", name=shown(name, 80))
     return name
+
+
+def _entry(raw: object, path: str, limit: int = 1 << 62) -> Entry:
+    """One manifest file entry, checked field by field (a malformed manifest is a
+    clear refusal, never a TypeError): exactly name, size, sha256."""
+    if not isinstance(raw, dict) or set(raw) != {"name", "size", "sha256"}:
+        raise BundleError("guard.bundle.manifest", path=path, field="files[]")
+    size, digest = raw["size"], raw["sha256"]
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= limit:
+        raise BundleError("guard.bundle.manifest", path=path, field="files[].size")
+    if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise BundleError("guard.bundle.manifest", path=path, field="files[].sha256")
+    return Entry(_check_name(raw["name"]), size, digest)
 
 
 def bundle_name(lasdec: str, created: datetime.datetime) -> str:
@@ -156,30 +177,116 @@ def export_bundle(
             for name, data in items
         ],
     }
-    head = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    target = to_dir / bundle_name(lasdec, created)
-    if target.exists():
-        raise BundleError("bundle.exists", path=str(target))
     if not to_dir.is_dir():
         raise BundleError("bundle.no_dir", path=str(to_dir))
+    # two exports in the same second: the later one is named (and dated) a second
+    # on, so the name keeps the FORMATS.md form and nothing is overwritten
+    for _ in range(SAME_SECOND_TRIES):
+        target = to_dir / bundle_name(lasdec, created)
+        if not target.exists():
+            break
+        created += datetime.timedelta(seconds=1)
+    else:
+        raise BundleError("bundle.exists", path=str(target))
+    manifest["created"] = created.isoformat().replace("+00:00", "Z")
+    head = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
     with envelope.EnvelopeWriter(target, key) as writer:
         writer.write(MAGIC + len(head).to_bytes(4, "big") + head)
         for _name, data in items:
             writer.write(data)
-    read_bundle(target, key)  # the stick may lie: what is there must verify
+    verify_bundle(target, key)  # the stick may lie: what is there must verify
     return target
 
 
-def read_bundle(path: Path, key: TransferKey) -> Bundle:
-    """The verified bundle at ``path``: every chunk, the manifest and every file's
-    hash checked; any problem is a ``BundleError`` / envelope error and nothing."""
+class _Plain:
+    """The verified plaintext of a bundle, read as it is needed: one envelope
+    chunk in memory at a time (a truncated or altered envelope raises from
+    the iteration, at the latest when its end is reached)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.buffer = bytearray()
+
+    def _fill(self, want: int) -> None:
+        while len(self.buffer) < want:
+            try:
+                self.buffer.extend(next(self.chunks))
+            except StopIteration:
+                return
+
+    def read(self, size: int) -> bytes:
+        self._fill(size)
+        out = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return out
+
+    def copy(self, size: int, write: Callable[[bytes], object] | None) -> tuple[int, str]:
+        """``size`` bytes into ``write`` (None: only hashed), piece by piece:
+        (bytes seen, SHA-256 hex)."""
+        digest = hashlib.sha256()
+        left = size
+        while left > 0:
+            self._fill(1)
+            if not self.buffer:
+                break
+            piece = bytes(self.buffer[:left])
+            del self.buffer[: len(piece)]
+            digest.update(piece)
+            if write is not None:
+                write(piece)
+            left -= len(piece)
+        return size - left, digest.hexdigest()
+
+    def at_end(self) -> bool:
+        self._fill(1)
+        if self.buffer:
+            return False
+        for _rest in self.chunks:  # run the envelope's own end check
+            if _rest:
+                return False
+        return True
+
+
+Sink = Callable[[Entry], Callable[[bytes], object] | None]
+
+
+def _scan(
+    path: Path,
+    key: TransferKey,
+    limit: int,
+    start: Callable[[dict[str, object]], Sink | None],
+) -> dict[str, object]:
+    """Verify the bundle at ``path`` as a stream: every chunk, the manifest and
+    every file's size and hash. ``start(manifest)`` gives, per file, where its
+    bytes go (None: only checked), or None to stop after the manifest."""
     if not path.is_file():
         raise RenkeiError("common.error.file_not_found", path=str(path))
+    size = path.stat().st_size
+    if size > limit:
+        raise BundleError("guard.bundle.too_big", path=str(path), size=size, limit=limit)
     try:
-        plain = envelope.read_all(path, key)
+        stream = _Plain(envelope.iter_decrypt(path, key))
+        manifest = _manifest(stream, path)
+        sink = start(manifest)
+        if sink is None:
+            return manifest
+        names: set[str] = set()
+        for raw in manifest.get("files", []):  # type: ignore[attr-defined]
+            entry = _entry(raw, str(path), limit)
+            if entry.name in names:
+                raise BundleError("bundle.duplicate_name", name=entry.name)
+            names.add(entry.name)
+            got, digest = stream.copy(entry.size, sink(entry))
+            if got != entry.size or digest != entry.sha256:
+                raise BundleError("bundle.file_mismatch", path=str(path), name=entry.name)
+        if not stream.at_end():
+            raise BundleError("bundle.trailing", path=str(path))
     except WrongKey:
         raise BundleError("bundle.wrong_key", path=str(path)) from None
-    stream = io.BytesIO(plain)
+    return manifest
+
+
+def _manifest(stream: _Plain, path: Path) -> dict[str, object]:
     if stream.read(len(MAGIC)) != MAGIC:
         raise BundleError("bundle.not_bundle", path=str(path))
     size = int.from_bytes(stream.read(4), "big")
@@ -189,23 +296,39 @@ def read_bundle(path: Path, key: TransferKey) -> Bundle:
         manifest = json.loads(stream.read(size).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BundleError("bundle.not_bundle", path=str(path)) from None
+    if not isinstance(manifest, dict):
+        raise BundleError("guard.bundle.manifest", path=str(path), field="(top)")
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise BundleError("bundle.not_bundle", path=str(path))
     if manifest.get("direction") not in DIRECTIONS:
         raise BundleError("bundle.not_bundle", path=str(path))
-    files: dict[str, bytes] = {}
-    for raw in manifest.get("files", []):
-        entry = Entry(**raw)
-        _check_name(entry.name)
-        data = stream.read(entry.size)
-        if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise BundleError("bundle.file_mismatch", path=str(path), name=entry.name)
-        if entry.name in files:
-            raise BundleError("bundle.duplicate_name", name=entry.name)
-        files[entry.name] = data
-    if stream.read(1):
-        raise BundleError("bundle.trailing", path=str(path))
-    return Bundle(manifest, files)
+    for field_name in ("bundle_id", "lasdec", "created"):
+        value = manifest.get(field_name)
+        if not isinstance(value, str) or not value or len(value) > 64:
+            raise BundleError("guard.bundle.manifest", path=str(path), field=field_name)
+    if not isinstance(manifest.get("files", []), list):
+        raise BundleError("guard.bundle.manifest", path=str(path), field="files")
+    return manifest
+
+
+def read_bundle(path: Path, key: TransferKey, limit: int = MAX_BUNDLE) -> Bundle:
+    """The verified bundle at ``path`` with its files in memory (small bundles,
+    and the tests): every chunk, the manifest and every file's hash checked; any
+    problem is a ``BundleError`` / envelope error and nothing. A bundle over
+    ``limit`` bytes (``[limits] max_bundle_bytes``) is not read."""
+    files: dict[str, bytearray] = {}
+
+    def into_memory(entry: Entry) -> Callable[[bytes], object]:
+        files[entry.name] = bytearray()
+        return files[entry.name].extend
+
+    manifest = _scan(path, key, limit, lambda _manifest: into_memory)
+    return Bundle(manifest, {name: bytes(data) for name, data in files.items()})
+
+
+def verify_bundle(path: Path, key: TransferKey, limit: int = 1 << 62) -> dict[str, object]:
+    """Check the bundle at ``path`` without keeping its files: its manifest."""
+    return _scan(path, key, limit, lambda _manifest: lambda _entry: None)
 
 
 @dataclass
@@ -234,46 +357,87 @@ def import_bundle(
     dest: Path | Mapping[str, Path],
     ledger_dir: Path,
     lasdec: str = "",
+    limit: int = MAX_BUNDLE,
 ) -> ImportResult:
     """Verify the bundle at ``path``, then place its files in ``dest``.
 
-    ``dest`` is a folder, or a folder per direction. Verify-then-apply: nothing
-    is written unless the whole bundle verified and no file in ``dest`` holds
-    different content under the same name. Taking the same bundle again
-    changes nothing.
+    ``dest`` is a folder, or a folder per direction. Verify-then-apply: the
+    files stream into temp files beside their targets (``.tmp-…``, which the
+    import folder and the resident-record side ignore) and are renamed into
+    place only when the whole bundle verified and no file in ``dest`` holds
+    different content under the same name; otherwise the temp files go and
+    nothing changed. Taking the same bundle again changes nothing.
     """
-    bundle = read_bundle(path, key)
-    if lasdec and bundle.manifest.get("lasdec") != lasdec:
-        raise BundleError(
-            "bundle.other_municipality", path=str(path), lasdec=str(bundle.manifest.get("lasdec"))
-        )
-    if bundle.bundle_id in imported_ids(ledger_dir):
-        return ImportResult(bundle, True, [], [])
-    if not isinstance(dest, Path):  # by direction
-        direction = str(bundle.manifest["direction"])
-        if direction not in dest:
-            raise BundleError("bundle.no_dest", direction=direction)
-        dest = dest[direction]
-    if not dest.is_dir():
-        raise BundleError("bundle.no_dir", path=str(dest))
-    to_write: list[tuple[Path, bytes]] = []
-    unchanged: list[Path] = []
-    for name, data in bundle.files.items():
-        target = dest / name
-        if target.exists():
-            if hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(data).digest():
-                raise BundleError("bundle.conflict", path=str(target), bundle=path.name)
-            unchanged.append(target)
-        else:
-            to_write.append((target, data))
-    for target, data in to_write:
-        write_atomic(target, data)
+    where: dict[str, Path] = {}
+    temps: dict[str, AtomicFile] = {}
+    already = False
+
+    def start(manifest: dict[str, object]) -> Sink | None:
+        nonlocal already
+        if lasdec and manifest.get("lasdec") != lasdec:
+            raise BundleError(
+                "bundle.other_municipality", path=str(path), lasdec=str(manifest.get("lasdec"))
+            )
+        if str(manifest["bundle_id"]) in imported_ids(ledger_dir):
+            already = True
+            return None
+        folder = dest
+        if not isinstance(folder, Path):  # by direction
+            direction = str(manifest["direction"])
+            if direction not in folder:
+                raise BundleError("bundle.no_dest", direction=direction)
+            folder = folder[direction]
+        if not folder.is_dir():
+            raise BundleError("bundle.no_dir", path=str(folder))
+        where["dest"] = folder
+
+        def sink(entry: Entry) -> Callable[[bytes], object]:
+            temps[entry.name] = AtomicFile(folder / entry.name)
+            return temps[entry.name].write
+
+        return sink
+
+    try:
+        manifest = _scan(path, key, limit, start)
+        bundle = Bundle(manifest, {})
+        if already:
+            return ImportResult(bundle, True, [], [])
+        folder = where["dest"]
+        written: list[Path] = []
+        unchanged: list[Path] = []
+        for entry in bundle.entries:
+            target = folder / entry.name
+            if target.exists():
+                if _sha256_file(target) != entry.sha256:
+                    raise BundleError("bundle.conflict", path=str(target), bundle=path.name)
+                unchanged.append(target)
+        for entry in bundle.entries:
+            target = folder / entry.name
+            if target in unchanged:
+                temps.pop(entry.name).abort()
+                continue
+            temps.pop(entry.name).commit()
+            # the checksum after the file, as the import folder's completeness rule wants
+            sumline = f"{entry.sha256}  {target.name}\n".encode("ascii")
+            write_atomic(target.with_name(target.name + ".sha256"), sumline)
+            written.append(target)
+    finally:
+        for temp in temps.values():  # not verified, or refused: nothing stays
+            temp.abort()
     ledger_dir.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     ledger = _ledger(ledger_dir)
     previous = ledger.read_bytes() if ledger.exists() else b""
     line = f"{bundle.bundle_id}\t{path.name}\t{bundle.manifest.get('created')}\n"
     write_atomic(ledger, previous + line.encode("utf-8"))
-    return ImportResult(bundle, False, [t for t, _ in to_write], unchanged)
+    return ImportResult(bundle, False, written, unchanged)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- what the resident-record side needs: the received MOJ notices ----------
@@ -304,9 +468,24 @@ def pending_notices(vault: Vault, tables: Tables, include_exported: bool = False
         except CharsetError as exc:
             out.refused.append(exc)
             continue
-        out.items.append((notice.name, data))
         out.file_ids.append(notice.file_id)
+        if data is not None:  # None: every record came in an earlier file
+            out.items.append((_unique_name(notice.name, out.items), data))
     return out
+
+
+def _unique_name(name: str, items: list[tuple[str, bytes]]) -> str:
+    """Two received files listed under one name are carried as ``NAME.csv`` and
+    ``NAME_2.csv``: neither overwrites the other on the resident-record side."""
+    taken = {n for n, _ in items}
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}_{n}.{suffix}" if suffix else f"{stem}_{n}"
+    return candidate
 
 
 def mark_exported(vault: Vault, file_ids: list[str], bundle_file: str) -> None:

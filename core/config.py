@@ -106,6 +106,21 @@ class FormatsSettings:
 
 
 @dataclass
+class LimitsSettings:
+    """What the terminal accepts from outside (server, folders, media): safe
+    defaults, each refusal a catalogue message (README "What renkei refuses")."""
+
+    max_download_bytes: int = 64 * 1024 * 1024  # one MOJ notice file from the server
+    max_listing_pages: int = 100  # pages of one listing (a cursor that never ends)
+    max_files_per_fetch: int = 1000  # files taken in one fetch; the rest next time
+    max_answer_bytes: int = 4 * 1024 * 1024  # one JSON answer (listing, receipt, time)
+    request_deadline_seconds: float = 600.0  # whole request, however slowly it trickles
+    max_import_bytes: int = 64 * 1024 * 1024  # one file of the import folder
+    max_bundle_bytes: int = 128 * 1024 * 1024  # one USB bundle (read whole to verify)
+    import_requires_checksum: bool = True  # import only NAME.csv with a matching NAME.csv.sha256
+
+
+@dataclass
 class Config:
     terminal: TerminalSettings = field(default_factory=TerminalSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -114,6 +129,7 @@ class Config:
     pdf: PdfSettings = field(default_factory=PdfSettings)
     boundary: BoundarySettings = field(default_factory=BoundarySettings)
     formats: FormatsSettings = field(default_factory=FormatsSettings)
+    limits: LimitsSettings = field(default_factory=LimitsSettings)
     extra: dict[str, Any] = field(default_factory=dict)  # unknown sections, kept
 
     @classmethod

@@ -45,13 +45,15 @@ EXIT_EXCHANGE = 4
 EXIT_CARD = 5
 EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command killed by it
 
 # code → (short name for --help, meaning for the README)
 EXIT_CODES: dict[int, tuple[str, str]] = {
     EXIT_OK: ("ok", "done"),
     EXIT_PROBLEMS: (
         "problems",
-        "the data check found problems, or the server rejected records",
+        "the data check found problems, or the server rejected records (also: a received "
+        "file needs attention, a full disk)",
     ),
     EXIT_USAGE: ("usage", "wrong arguments"),
     EXIT_LOCKED: ("locked", "not initialised, wrong passphrase, or unsafe permissions"),
@@ -66,6 +68,10 @@ EXIT_CODES: dict[int, tuple[str, str]] = {
         "an unexpected internal error (a bug; `RENKEI_DEBUG=1` shows the traceback)",
     ),
     EXIT_INTERRUPTED: ("interrupted", "interrupted (Ctrl+C)"),
+    EXIT_BROKEN_PIPE: (
+        "pipe",
+        "the reader of the output went away (`\\| head`): ended quietly",
+    ),
 }
 
 

@@ -76,7 +76,8 @@ class Session:
         self.close()
 
     def client(self) -> Client:
-        return Client(self.config.server, **self.client_options)
+        options = {"limits": self.config.limits, "lasdec": self.config.terminal.lasdec}
+        return Client(self.config.server, **{**options, **self.client_options})
 
     # ① receive
     def fetch(self, progress: ProgressFn | None = None) -> FetchResult:
@@ -110,6 +111,13 @@ class Session:
         data = self.vault.read_bytes(rows[0]["path"])
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
+
+    def recheck(self, file_id: str) -> Any:
+        """Check a kept file again with today's rules and tables; take it in when
+        it passes (``core.exchange.intake.recheck``)."""
+        from core.exchange import intake
+
+        return intake.recheck(self.vault, file_id)
 
     # ② list
     def waiting(self) -> WaitingList:

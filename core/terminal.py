@@ -122,6 +122,8 @@ class FetchResult:
     waiting_added: int
     problems: int = 0
     errors: tuple[str, ...] = ()  # files not taken (e.g. wrong hash), clock skew warning
+    invalid: tuple[str, ...] = ()  # files stored but failing the data check (need attention)
+    duplicates: int = 0  # records already received in an earlier file: not taken again
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,17 @@ traceback unless ``RENKEI_DEBUG=1``.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import pkgutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 import core
 from core import errors, i18n
+from core.textsafe import shown
 
 HELP_EPILOG = f"終了コード / exit codes: {errors.exit_codes_line()}"
 
@@ -69,6 +72,9 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.hardening import no_core_dumps
+
+    no_core_dumps()  # first: nothing personal is in memory yet
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", None) or os.environ.get("RENKEI_LANG")
@@ -77,15 +83,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", None) or _run_tui
     try:
         return int(func(args) or 0)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except errors.RenkeiError as exc:
-        print(f"renkei: {exc.message()}", file=sys.stderr)
+        # a message may quote what came from outside: shown with controls escaped
+        print(f"renkei: {shown(exc.message(), 0, keep_newlines=True)}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            print(f"renkei: {i18n.t('vault.disk_full', path=exc.filename or '-')}", file=sys.stderr)
+            return errors.EXIT_PROBLEMS
+        return _unexpected(exc)
+    except sqlite3.OperationalError as exc:
+        if "disk" in str(exc) or "full" in str(exc):  # disk I/O error, database or disk is full
+            print(f"renkei: {i18n.t('guard.disk.storage', detail=str(exc))}", file=sys.stderr)
+            return errors.EXIT_PROBLEMS
+        return _unexpected(exc)
     except KeyboardInterrupt:
         print(f"renkei: {i18n.t('common.cli.interrupted')}", file=sys.stderr)
         return errors.EXIT_INTERRUPTED
     except Exception as exc:
-        if os.environ.get("RENKEI_DEBUG"):
-            raise
-        detail = f"{type(exc).__name__}: {exc}"
-        print(f"renkei: {i18n.t('common.error.unexpected', detail=detail)}", file=sys.stderr)
-        return errors.EXIT_INTERNAL
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    if os.environ.get("RENKEI_DEBUG"):
+        raise exc
+    detail = f"{type(exc).__name__}: {exc}"
+    print(f"renkei: {i18n.t('common.error.unexpected', detail=detail)}", file=sys.stderr)
+    return errors.EXIT_INTERNAL
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (``renkei validate … | head``): stop quietly. Standard
+    output is pointed at /dev/null so the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return errors.EXIT_BROKEN_PIPE

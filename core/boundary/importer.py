@@ -1,9 +1,12 @@
 """The import folder (line connection, パターン1): municipal notice files from the
 resident-record system, taken once each and queued for sending.
 
-A file ``*.csv`` is taken when it is complete: its ``NAME.sha256`` checksum
-file is present and matches, or (without one) it has not changed for
-``SETTLE_SECONDS``. Then:
+A file ``*.csv`` is taken when it is complete by a rule the resident-record
+system can follow: its ``NAME.sha256`` (``sha256sum`` format) is beside it and
+matches; or, with ``[limits] import_requires_checksum = false``, it is there
+at all (the writer writes under a ``.``-name and renames). It is opened with
+O_NOFOLLOW and checked with fstat: never a symlink, FIFO or device, never over
+``[limits] max_import_bytes``; a folder others can write is refused. Then:
 
 1. decode from the boundary encoding (外字 through the 外字 table), run the
    data check of the municipal layout and its patterns (``core.formats``,
@@ -21,9 +24,11 @@ as a repeat and queues nothing.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,23 +36,27 @@ from typing import TYPE_CHECKING
 from core import formats
 from core.boundary import report as reports
 from core.charset import CharsetError, Tables, decode_file
+from core.config import LimitsSettings
 from core.exchange import entry, ledger
 from core.exchange.ledger import checkpoint
 from core.i18n import t
 from core.report import Problem
+from core.textsafe import shown
 from core.vault.atomic import fsync_dir, write_atomic
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault
 
-SETTLE_SECONDS = 5.0
 DONE, REJECTED = "done", "rejected"
 QUEUED, REFUSED = "queued", "rejected"
 REPORT_SUFFIX = ".report.txt"
 CHECKSUM_SUFFIX = ".sha256"
 AAD_REPORT = "boundary_imports.report_sealed"
 OPERATOR = "boundary"
-_HEX = re.compile(r"^([0-9a-fA-F]{64})\b")
+# one line of ``sha256sum`` output: 64 hex digits, two spaces (or space and
+# ``*`` for binary mode), the file name, a newline
+_SUMLINE = re.compile(r"^([0-9a-fA-F]{64}) [ *]([^\r\n/]+)\r?\n?$")
+SIDECAR_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -64,34 +73,155 @@ class ImportOutcome:
         return reports.render(self.problems, lang)
 
 
-def candidates(folder: Path, now: float) -> tuple[list[Path], list[str]]:
-    """Complete files to take, and the names still being written (or mismatched)."""
+@dataclass(frozen=True)
+class Unsafe:
+    """A file of the import folder that is never opened as a notice file."""
+
+    name: str
+    key: str  # catalogue key of the reason
+    params: dict[str, str]
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, name=shown(self.name, 120), **self.params)
+
+
+class UnsafeFile(Exception):
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse an import folder that others can write: anyone could queue
+    notices to MOJ through it (``chmod o-w`` fixes it)."""
+    from core.boundary.sync import BoundaryError
+
+    info = os.stat(folder)
+    if info.st_mode & stat.S_IWOTH:
+        raise BoundaryError("guard.import.world_writable", path=str(folder))
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file (never through a symlink,
+    never a FIFO or a device: opened with O_NOFOLLOW|O_NONBLOCK and checked with
+    fstat) of at most ``limit`` bytes; else ``UnsafeFile``."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeFile("guard.import.not_regular", kind="symlink") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeFile("guard.import.not_regular", kind=_kind(info.st_mode))
+        if info.st_size > limit:
+            raise UnsafeFile("guard.import.too_big", size=str(info.st_size), limit=str(limit))
+        chunks: list[bytes] = []
+        got = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            got += len(chunk)
+            if got > limit:  # it grew while being read
+                raise UnsafeFile("guard.import.too_big", size=str(got), limit=str(limit))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "special file"
+
+
+def _sidecar_digest(path: Path) -> str | None:
+    """The SHA-256 a ``NAME.sha256`` beside ``path`` states for it, in
+    ``sha256sum`` format (``HEX  NAME`` or ``HEX *NAME``); None when absent or
+    not of that form (a writer may still be writing it)."""
+    sidecar = path.with_name(path.name + CHECKSUM_SUFFIX)
+    try:
+        text = read_regular(sidecar, SIDECAR_LIMIT).decode("ascii")
+    except (OSError, UnsafeFile, UnicodeDecodeError):
+        return None
+    match = _SUMLINE.match(text)
+    if not match or match.group(2) != path.name:
+        return None
+    return match.group(1).lower()
+
+
+def candidates(
+    folder: Path, now: float, limits: LimitsSettings | None = None
+) -> tuple[list[Path], list[str], list[Unsafe]]:
+    """Complete files to take, the names not complete yet, and the files that
+    are never taken (symlink, FIFO, device, over the size limit).
+
+    Complete means: a ``NAME.sha256`` in ``sha256sum`` format beside it that
+    matches (``[limits] import_requires_checksum``, the default); or, with that
+    setting off, any ``*.csv`` (the writer's rule is then: write under a name
+    starting with ``.`` or ending ``.tmp``/``.part`` and rename when done)."""
+    limits = limits or LimitsSettings()
+    check_folder(folder)
     ready: list[Path] = []
     waiting: list[str] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+    unsafe: list[Unsafe] = []
+    for item in sorted(os.scandir(folder), key=lambda e: e.name):
+        name = item.name
+        if name.startswith(".") or not name.lower().endswith(".csv"):
             continue
-        if path.suffix.lower() != ".csv":
-            continue
-        sidecar = path.with_name(path.name + CHECKSUM_SUFFIX)
-        if sidecar.is_file():
-            match = _HEX.match(sidecar.read_text(encoding="ascii", errors="replace"))
-            want = match.group(1).lower() if match else ""
-            if want == hashlib.sha256(path.read_bytes()).hexdigest():
+        path = folder / name
+        try:
+            if not item.is_file(follow_symlinks=False):
+                if item.is_dir(follow_symlinks=False):
+                    continue  # done/, rejected/
+                info = os.lstat(path)
+                kind = "symlink" if stat.S_ISLNK(info.st_mode) else _kind(info.st_mode)
+                unsafe.append(Unsafe(name, "guard.import.not_regular", {"kind": kind}))
+                continue
+            if not limits.import_requires_checksum:
                 ready.append(path)
                 continue
-            # a mismatch may be a write in progress; after the settle time it is
-            # taken and rejected with the reason
-        if now - path.stat().st_mtime < SETTLE_SECONDS:
-            waiting.append(path.name)
-        else:
+            want = _sidecar_digest(path)
+            if want is None:
+                waiting.append(name)
+                continue
+            data = read_regular(path, limits.max_import_bytes)
+        except UnsafeFile as exc:
+            unsafe.append(Unsafe(name, exc.key, exc.params))
+            continue
+        except FileNotFoundError:
+            continue  # moved away meanwhile
+        if hashlib.sha256(data).hexdigest() == want:
             ready.append(path)
-    return ready, waiting
+        else:  # a write in progress, or a wrong checksum: it waits, and is shown
+            waiting.append(name)
+    return ready, waiting, unsafe
 
 
-def take(vault: Vault, tables: Tables, folder: Path, path: Path, lang: str) -> ImportOutcome:
+def take(
+    vault: Vault,
+    tables: Tables,
+    folder: Path,
+    path: Path,
+    lang: str,
+    limit: int = LimitsSettings.max_import_bytes,
+) -> ImportOutcome | Unsafe:
     """Take one complete file (see the module doc); resumes a half-done take."""
-    data = path.read_bytes()
+    try:
+        data = read_regular(path, limit)
+    except UnsafeFile as exc:  # swapped for a link or grown since it was listed
+        return Unsafe(path.name, exc.key, exc.params)
     digest = hashlib.sha256(data).hexdigest()
     store = vault.store
     row = store.query("SELECT * FROM boundary_imports WHERE sha256 = ?", (digest,))
@@ -124,11 +254,9 @@ def _check_and_queue(
 ) -> tuple[str, int, tuple[Problem, ...]]:
     problems: list[Problem] = []
     recs: list[dict[str, str]] = []
-    sidecar = path.with_name(path.name + CHECKSUM_SUFFIX)
-    if sidecar.is_file():
-        match = _HEX.match(sidecar.read_text(encoding="ascii", errors="replace"))
-        if not match or match.group(1).lower() != digest:
-            problems.append(Problem(0, "", "boundary.import.checksum", {"sha256": digest}))
+    want = _sidecar_digest(path)
+    if want is not None and want != digest:
+        problems.append(Problem(0, "", "boundary.import.checksum", {"sha256": digest}))
     if not problems:
         try:
             text = decode_file(data, tables.codec, path.name)
@@ -209,7 +337,7 @@ def _move(folder: Path, path: Path, where: str, report: bytes) -> Path:
     os.replace(path, target)
     fsync_dir(dest)
     fsync_dir(folder)
-    if sidecar.is_file():
+    if sidecar.is_file() and not sidecar.is_symlink():
         os.replace(sidecar, target.with_name(target.name + CHECKSUM_SUFFIX))
         fsync_dir(dest)
         fsync_dir(folder)

@@ -10,10 +10,13 @@ character, U+ code) and nothing is written.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.charset import Tables, encode_file
+from core.exchange import intake
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault
@@ -42,8 +45,33 @@ def received(vault: Vault) -> list[ReceivedNotice]:
     return [ReceivedNotice(r["file_id"], r["name"], r["path"]) for r in rows]
 
 
-def for_boundary(vault: Vault, tables: Tables, notice: ReceivedNotice) -> bytes:
+def for_boundary(vault: Vault, tables: Tables, notice: ReceivedNotice) -> bytes | None:
     """The notice file's bytes in the boundary encoding (``CharsetError`` if a
-    character has no mapping). The plaintext exists only in memory here."""
+    character has no mapping), without the records an earlier file already
+    brought (``core.exchange.intake``); None when every record was such a copy.
+    The plaintext exists only in memory here."""
     text = vault.read_bytes(notice.path).decode("utf-8")
+    copies = intake.duplicate_records(vault.store, notice.file_id)
+    if copies:
+        kept = _without(text, copies)
+        if kept is None:
+            return None
+        text = kept
     return encode_file(text, tables.codec, notice.name, tables.hints)
+
+
+def _without(text: str, records: set[int]) -> str | None:
+    """The CSV ``text`` without the records numbered in ``records`` (0-based);
+    None when no record is left."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return None
+    header, body = rows[0], rows[1:]
+    kept = [r for n, r in enumerate(body) if n not in records]
+    if not kept:
+        return None
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(kept)
+    return out.getvalue()

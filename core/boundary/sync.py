@@ -19,7 +19,9 @@ from core.charset.juki import TABLE_NAME, table_dir
 from core.charset.review import decisions_path
 from core.errors import RenkeiError
 from core.exchange import ledger
+from core.exchange.intake import registered_gaiji
 from core.report import Problem
+from core.textsafe import shown
 
 if TYPE_CHECKING:
     from core.config import BoundarySettings
@@ -47,6 +49,7 @@ class SyncResult:
     imported: tuple[importer.ImportOutcome, ...] = ()
     waiting: tuple[str, ...] = ()  # import files not complete yet (still being written)
     busy: bool = False  # another sync was running: nothing done
+    unsafe: tuple[importer.Unsafe, ...] = ()  # never opened: symlink, FIFO, device, too big
 
     @property
     def queued_records(self) -> int:
@@ -54,7 +57,11 @@ class SyncResult:
 
     @property
     def problems(self) -> bool:
-        return bool(self.refused) or any(o.state != importer.QUEUED for o in self.imported)
+        return (
+            bool(self.refused)
+            or bool(self.unsafe)
+            or any(o.state != importer.QUEUED for o in self.imported)
+        )
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,12 @@ class BoundaryStatus:
     recent: tuple[ImportSummary, ...]
     last_sync: str
     last_error: str
+    rejected_waiting: tuple[str, ...] = ()  # rejected files still in rejected/ (need a look)
+    unsafe: tuple[importer.Unsafe, ...] = ()  # never opened: symlink, FIFO, device, too big
+
+    @property
+    def problems(self) -> bool:
+        return bool(self.refused or self.rejected_waiting or self.unsafe)
 
 
 def folders(settings: BoundarySettings, data_dir: Path) -> Folders:
@@ -166,14 +179,27 @@ def _sync(vault: Vault, tables: charset.Tables, where: Folders, at: float) -> Sy
         )
     outcomes: list[importer.ImportOutcome] = []
     waiting: list[str] = []
+    unsafe: list[importer.Unsafe] = []
     if where.import_dir is not None:
-        ready, waiting = importer.candidates(where.import_dir, at)
+        limits = vault.config.limits
+        ready, waiting, unsafe = importer.candidates(where.import_dir, at, limits)
         lang = vault.config.ui.lang
         for path in ready:
-            outcomes.append(importer.take(vault, tables, where.import_dir, path, lang))
+            with registered_gaiji(vault):  # a registered 外字 slot may stand in a name
+                got = importer.take(
+                    vault, tables, where.import_dir, path, lang, limits.max_import_bytes
+                )
+            if isinstance(got, importer.Unsafe):
+                unsafe.append(got)
+            else:
+                outcomes.append(got)
+        for item in unsafe:
+            ledger.history(vault.store, "boundary.history.import", shown(item.name), "refused")
     ledger.set_state(vault.store, "boundary_last_sync", ledger.stamp())
     ledger.set_state(vault.store, "boundary_error", "")
-    return SyncResult(tuple(exported), tuple(refused), tuple(outcomes), tuple(waiting))
+    return SyncResult(
+        tuple(exported), tuple(refused), tuple(outcomes), tuple(waiting), unsafe=tuple(unsafe)
+    )
 
 
 def status(terminal: Session, recent: int = 20) -> BoundaryStatus:
@@ -191,6 +217,18 @@ def status(terminal: Session, recent: int = 20) -> BoundaryStatus:
         " ORDER BY at DESC, name LIMIT ?",
         (recent,),
     )
+    rejected_waiting: list[str] = []
+    unsafe: list[importer.Unsafe] = []
+    if settings.import_dir:
+        folder = Path(settings.import_dir).expanduser()
+        for r in store.query(
+            "SELECT moved_to FROM boundary_imports WHERE state = ? AND moved_to != ''",
+            (importer.REFUSED,),
+        ):
+            if (folder / r["moved_to"]).is_file():
+                rejected_waiting.append(r["moved_to"])
+        with contextlib.suppress(OSError, RenkeiError):
+            unsafe = importer.candidates(folder, 0.0, vault.config.limits)[2]
     return BoundaryStatus(
         linkage=settings.linkage,
         encoding=settings.encoding,
@@ -203,6 +241,8 @@ def status(terminal: Session, recent: int = 20) -> BoundaryStatus:
         recent=tuple(ImportSummary(*tuple(r)) for r in rows),
         last_sync=ledger.get_state(store, "boundary_last_sync") or "",
         last_error=ledger.get_state(store, "boundary_error") or "",
+        rejected_waiting=tuple(sorted(rejected_waiting)),
+        unsafe=tuple(unsafe),
     )
 
 

@@ -18,8 +18,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from core.config import ServerSettings
+from core.config import LimitsSettings, ServerSettings
 from core.exchange import protocol as p
+from core.exchange.listing import Refused, check_entry
+from core.textsafe import shown
 
 if TYPE_CHECKING:  # httpx imports rich when it is installed: load it only when used
     import httpx
@@ -77,6 +79,8 @@ class Client:
         *,
         sleep: Sleep = time.sleep,
         backoff_base: float = BACKOFF_BASE,
+        limits: LimitsSettings | None = None,
+        lasdec: str = "",
     ) -> None:
         url = settings.url.rstrip("/")
         if not url:
@@ -93,6 +97,10 @@ class Client:
         self.retries = max(0, int(settings.retries))
         self.sleep = sleep
         self.backoff_base = backoff_base
+        self.limits = limits or LimitsSettings()
+        self.lasdec = lasdec  # listed names must be this municipality's when set
+        self.refused: list[Refused] = []  # listing entries refused by the last list_notices
+        self._deadline = 0.0
         import httpx
 
         verify: ssl.SSLContext | bool = tls_context(settings) if scheme == "https" else True
@@ -135,6 +143,7 @@ class Client:
         import httpx
 
         attempt = 0
+        self._deadline = time.monotonic() + self.limits.request_deadline_seconds
         while True:
             self.attempts += 1
             try:
@@ -150,29 +159,49 @@ class Client:
             except httpx.TransportError as exc:
                 last = p.ExchangeError("exchange.error.connection", url=self.url, detail=_why(exc))
                 retry_after = None
-            if attempt >= self.retries:
+            if attempt >= self.retries or time.monotonic() >= self._deadline:
                 raise last
             self._pause(attempt, retry_after)
             attempt += 1
 
+    def _in_time(self) -> None:
+        """The total deadline of the request (a peer may trickle one byte at a
+        time, each within the read timeout)."""
+        if time.monotonic() >= self._deadline:
+            raise Refused("guard.deadline", seconds=f"{self.limits.request_deadline_seconds:g}")
+
+    def _body(self, response: httpx.Response, limit: int) -> bytes:
+        """The body of a streamed answer, at most ``limit`` bytes, within the deadline."""
+        out = bytearray()
+        for chunk in response.iter_bytes():
+            out.extend(chunk)
+            if len(out) > limit:
+                raise Refused("guard.answer.too_big", limit=limit)
+            self._in_time()
+        return bytes(out)
+
     def _check(self, response: httpx.Response) -> httpx.Response:
         if response.is_success:
             return response
-        response.read()
+        body = self._body(response, self.limits.max_answer_bytes)
         error = p.ServerProblem.from_response(
-            response.status_code, response.headers.get("content-type", ""), response.content
+            response.status_code, response.headers.get("content-type", ""), body
         )
         if response.status_code in p.RETRYABLE_STATUS:
             raise _Retry(error, _retry_after(response.headers.get("retry-after")))
         raise error
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        import json
+
         def attempt() -> Any:
-            response = self._check(self.http.request(method, path, **kwargs))
+            with self.http.stream(method, path, **kwargs) as response:
+                self._check(response)
+                body = self._body(response, self.limits.max_answer_bytes)
             try:
-                return response.json()
+                return json.loads(body)
             except ValueError as exc:
-                raise p.ExchangeError("exchange.error.bad_answer", detail=str(exc)) from exc
+                raise p.ExchangeError("exchange.error.bad_answer", detail=shown(exc)) from exc
 
         return self._call(attempt)
 
@@ -187,20 +216,44 @@ class Client:
         return now if now.tzinfo else now.replace(tzinfo=UTC)
 
     def list_notices(self) -> list[p.NoticeFile]:
-        """Every MOJ notice file not yet receipted (all pages)."""
+        """Every MOJ notice file not yet receipted (all pages), each entry checked
+        against ``core.exchange.listing``; refused entries are left out and kept
+        in ``self.refused``. At most ``max_listing_pages`` pages (more is a
+        ``Refused``: nothing of the listing is used) and ``max_files_per_fetch``
+        files (the rest comes next time)."""
         out: list[p.NoticeFile] = []
+        seen: set[str] = set()
+        self.refused = []
         cursor = ""
+        pages = 0
         while True:
+            pages += 1
+            if pages > self.limits.max_listing_pages:
+                raise Refused("guard.listing.pages", limit=self.limits.max_listing_pages)
             params = {"after": cursor} if cursor else {}
             raw = self._json("GET", p.NOTICES, params=params)
             files = raw.get("files", []) if isinstance(raw, dict) else []
-            if not files:
+            if not isinstance(files, list) or not files:
                 return out
-            out.extend(p.NoticeFile.from_json(item) for item in files)
-            new_cursor = str(raw.get("cursor", ""))
-            if not new_cursor or new_cursor == cursor:
+            for entry in files:
+                try:
+                    item = check_entry(entry, self.limits, self.lasdec)
+                except Refused as exc:
+                    self.refused.append(exc)
+                    continue
+                if item.file_id in seen:
+                    continue  # the same file again on a later page
+                if len(out) >= self.limits.max_files_per_fetch:
+                    self.refused.append(
+                        Refused("guard.listing.more", limit=self.limits.max_files_per_fetch)
+                    )
+                    return out
+                seen.add(item.file_id)
+                out.append(item)
+            new_cursor = raw.get("cursor", "")
+            if not isinstance(new_cursor, str) or not new_cursor or new_cursor == cursor:
                 return out
-            cursor = new_cursor
+            cursor = new_cursor[:1024]
 
     def download(
         self,
@@ -219,11 +272,17 @@ class Client:
                 headers["Range"] = f"bytes={state['got']}-"
             with self.http.stream("GET", p.notice_path(item.file_id), headers=headers) as response:
                 self._check(response)
+                length = response.headers.get("content-length", "")
+                resumed = state["got"] if response.status_code == 206 else 0
+                if length.isdigit() and resumed + int(length) > item.size:
+                    raise Refused(
+                        "guard.download.over_listed", file=shown(item.name), size=item.size
+                    )
                 etag = response.headers.get("etag", "")
                 skip = 0
                 if state["got"]:
                     if state["etag"] and etag != state["etag"]:
-                        raise p.ExchangeError("exchange.error.changed", file=item.name)
+                        raise p.ExchangeError("exchange.error.changed", file=shown(item.name))
                     if response.status_code == 200:  # the range was ignored: skip what we have
                         skip = state["got"]
                 state["etag"] = etag
@@ -233,6 +292,11 @@ class Client:
                         chunk, skip = chunk[cut:], skip - cut
                         if not chunk:
                             continue
+                    if state["got"] + len(chunk) > item.size:
+                        raise Refused(
+                            "guard.download.over_listed", file=shown(item.name), size=item.size
+                        )
+                    self._in_time()
                     write(chunk)
                     state["hash"].update(chunk)
                     state["got"] += len(chunk)

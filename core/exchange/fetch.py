@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core import formats
-from core.exchange import ledger
+from core.exchange import intake, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
+from core.exchange.listing import Refused
 from core.terminal import FetchResult, Progress, ProgressFn
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class _Tally:
     added: int = 0
     problems: int = 0
     errors: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    duplicates: int = 0
 
 
 def inbox_path(file_id: str) -> str:
@@ -69,6 +72,9 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
             tally.errors.append(_skew_message(skew))
         report(Progress("exchange.step.list"))
         listing = client.list_notices()
+        for refusal in client.refused:  # entries that broke the listing rule: not taken
+            tally.errors.append(refusal.message())
+            ledger.history(store, "guard.history.listing", refusal.message("en"), "refused")
         with store.transaction() as conn:
             for item in listing:
                 conn.execute(
@@ -100,7 +106,10 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
             if offer is None:
                 continue  # no longer offered; it stays listed and is shown
             report(Progress("exchange.step.download", n, len(pending), offer.name))
-            _download_and_store(vault, client, offer, tally)
+            try:
+                _download_and_store(vault, client, offer, tally)
+            except Refused as exc:  # this file broke a limit: refused alone, the others go on
+                _refused(vault, offer, exc, tally)
         _send_receipts(vault, client, tally, report)
     except p.ExchangeError as exc:
         ledger.record_error(store, exc.message("en"))
@@ -121,7 +130,18 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
         waiting_added=tally.added,
         problems=tally.problems,
         errors=tuple(tally.errors),
+        invalid=tuple(tally.invalid),
+        duplicates=tally.duplicates,
     )
+
+
+def _refused(vault: Vault, item: p.NoticeFile, exc: Refused, tally: _Tally) -> None:
+    vault.store.execute(
+        "UPDATE exchange_inbox SET error = ? WHERE file_id = ?",
+        (exc.message("en"), item.file_id),
+    )
+    ledger.history(vault.store, "exchange.history.download", item.name, "refused")
+    tally.errors.append(exc.message())
 
 
 def _skew_message(skew: float) -> str:
@@ -168,7 +188,8 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
         tally.errors.append(error.message())
         return
     checkpoint("fetch.stored")
-    parsed = formats.read(item.kind, bytes(plain), lasdec=vault.config.terminal.lasdec or None)
+    with intake.registered_gaiji(vault):  # a registered 外字 slot may stand in a name
+        parsed = formats.read(item.kind, bytes(plain), lasdec=vault.config.terminal.lasdec or None)
     rows = parsed.records
     problems = parsed.report.problems
     errors = parsed.report.errors  # the fatal problem, if any, is among them
@@ -187,9 +208,25 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
         ).rowcount
         if not moved:  # another process (the TUI, a timer) stored it meanwhile
             return
-        added = 0
-        if item.kind == "spr" and not errors:
-            added = _ingest(vault.store, conn, item.file_id, rows)
+        added, dups = 0, 0
+        if not errors:  # an invalid file is kept and waits for ``renkei inbox recheck``
+            took = intake.take_in(
+                vault.store,
+                conn,
+                item.file_id,
+                item.kind,
+                rows,
+                parsed.lines,
+                intake.records_from(vault),
+            )
+            added, dups = took.added, len(took.duplicates)
+        if dups:  # the second arrival is reported, not silently dropped
+            ledger.history(
+                vault.store,
+                "guard.history.duplicates",
+                f"{item.name} duplicates={dups}",
+                "duplicate",
+            )
         ledger.history(
             vault.store,
             "exchange.history.store",
@@ -201,6 +238,9 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
     tally.records += len(rows)
     tally.added += added
     tally.problems += len(problems)
+    tally.duplicates += dups
+    if errors:
+        tally.invalid.append(f"{item.file_id} {item.name}")
 
 
 def _ingest(

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from core.errors import EXIT_EXCHANGE, RenkeiError
+from core.textsafe import shown
 
 API = "/v1"
 TIME = f"{API}/time"
@@ -30,6 +31,7 @@ RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 KINDS = ("moj", "spr")
 FILE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+MAX_REASON = 500  # characters of a rejection reason kept from the server
 
 
 def notice_path(file_id: str) -> str:
@@ -134,22 +136,30 @@ class SendAnswer:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> SendAnswer:
+        """The server's answer, checked before any of it is recorded: the receipt
+        id is one short token, the counts are counts, a reason is short text
+        (kept as sent; escaped wherever it is printed)."""
         try:
-            return cls(
+            answer = cls(
                 receipt_id=str(raw["receipt_id"]),
                 accepted=int(raw["accepted"]),
                 rejected=tuple(
                     Rejection(
                         line=int(r["line"]),
-                        reason=str(r.get("reason", "")),
-                        notice_id=str(r.get("notice_id", "")),
-                        card_number=str(r.get("card_number", "")),
+                        reason=str(r.get("reason", ""))[:MAX_REASON],
+                        notice_id=str(r.get("notice_id", ""))[:MAX_REASON],
+                        card_number=str(r.get("card_number", ""))[:MAX_REASON],
                     )
                     for r in raw.get("rejected", [])
                 ),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ExchangeError("exchange.error.bad_answer", detail=f"send answer: {exc}") from exc
+        if not FILE_ID_RE.match(answer.receipt_id) or ".." in answer.receipt_id:
+            raise ExchangeError("exchange.error.bad_answer", detail="send answer: receipt_id")
+        if answer.accepted < 0 or any(r.line < 1 for r in answer.rejected):
+            raise ExchangeError("exchange.error.bad_answer", detail="send answer: counts")
+        return answer
 
 
 # problem+json ``type`` values: a stable slug under this base, one catalogue key each.
@@ -203,8 +213,8 @@ class ServerProblem(ExchangeError):
             try:
                 raw = json.loads(body)
                 slug = str(raw.get("type", "")).removeprefix(PROBLEM_BASE)
-                title = str(raw.get("title", ""))
-                detail = str(raw.get("detail", ""))
+                title = shown(raw.get("title", ""))  # the peer's text, escaped to print
+                detail = shown(raw.get("detail", ""), 500)
             except (ValueError, AttributeError):
                 pass
         if not title:

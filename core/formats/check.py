@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 
 from core.charset.repertoire import name_warnings
-from core.formats import tables
+from core.formats import names, tables
 from core.formats.fields import (
     ALIEN_KEY,
     CONTROL,
@@ -281,6 +281,7 @@ class RecordChecker:
                 params = {"relation": relation}
                 key = "validate.record.householder_name"
                 out.append(Problem(line, "householder_name", key, params))
+        names.check_record(record, line, out)  # what cannot be a name (core/formats/names.py)
         if "name_class_code" in present:
             self._check_name_class(record, present, line, out)
         if self.has_category and "card_kind_code" in present:

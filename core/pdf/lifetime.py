@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -31,6 +32,7 @@ from typing import Any, Protocol
 
 from core.config import Config
 from core.vault.atomic import remove_durably, sweep_temp_files
+from core.vault.errors import DiskFull
 
 WRITING = "writing"
 PRESENT = "present"
@@ -272,5 +274,9 @@ def active_in(data_dir: Path) -> list[PdfRecord]:
 
     if not (data_dir / DB_NAME).exists():
         return []
-    with Store.open(data_dir) as store:
+    try:
+        store = Store.open(data_dir)
+    except (sqlite3.OperationalError, DiskFull):  # a full disk: the list is still readable
+        store = Store(data_dir / DB_NAME, read_only=True)
+    with store:
         return active(store)

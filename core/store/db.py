@@ -83,11 +83,17 @@ def _statements(script: str) -> Iterator[str]:
 class Store:
     """One open database. Thread-safe by a lock: one transaction at a time."""
 
-    def __init__(self, path: Path | str, keyring: Keyring | None = None) -> None:
+    def __init__(
+        self, path: Path | str, keyring: Keyring | None = None, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
         self.keyring = keyring
         self._lock = threading.RLock()
         self._depth = 0
+        self.read_only = read_only
+        if read_only:
+            self._open_read_only()
+            return
         existed = self.path.exists()
         try:
             self.conn = sqlite3.connect(
@@ -109,6 +115,27 @@ class Store:
         except BaseException:
             self.conn.close()
             raise
+
+    def _open_read_only(self) -> None:
+        """For a command that only reads, when the normal open cannot write (a
+        full disk: WAL mode needs to size the ``-shm`` file). EXCLUSIVE locking
+        set before the first access keeps the WAL index in heap memory, so no
+        ``-shm`` is needed and committed WAL frames are still read; ``query_only``
+        refuses any write. (``mode=ro`` would still need the ``-shm``.) The
+        schema must be current: a pending migration is a write."""
+        try:
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=5.0
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+            self.conn.execute("PRAGMA query_only=ON")
+            done = {r[0] for r in self.conn.execute("SELECT version FROM store_migrations")}
+        except sqlite3.Error as exc:
+            raise RenkeiError("store.open_failed", path=str(self.path), detail=str(exc)) from exc
+        if {v for v, _, _ in discover_migrations()} - done:
+            self.conn.close()
+            raise DiskFull(str(self.path))
 
     @classmethod
     def open(cls, data_dir: Path | str, keyring: Keyring | None = None) -> Store:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -25,12 +26,14 @@ from core.config import Config
 from core.store.audit import Audit
 from core.store.db import DB_NAME, Store
 from core.vault import envelope
-from core.vault.atomic import DIR_MODE, FILE_MODE, make_private_dir, sweep_temp_files
+from core.vault.atomic import FILE_MODE, make_private_dir, sweep_temp_files
 from core.vault.errors import (
     AlreadyInitialised,
+    DiskFull,
     ForeignOwner,
     InsecurePermissions,
     InUse,
+    LockedError,
     NotInitialised,
     WrongPassphrase,
 )
@@ -121,24 +124,25 @@ def is_initialised(data_dir: Path | str) -> bool:
 
 
 def check_permissions(data_dir: Path) -> None:
-    """Refuse a data directory others can write; tighten anything readable by others."""
+    """Refuse (never repair) a data directory whose permissions are wrong: others
+    can write it, or anything in it is open to group or others. The message
+    names the first such path and the command that fixes it; nothing changes."""
     info = data_dir.stat()
     if info.st_uid != os.geteuid():
         raise ForeignOwner(str(data_dir), info.st_uid)
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise InsecurePermissions(str(data_dir), oct(stat.S_IMODE(info.st_mode)))
-    if stat.S_IMODE(info.st_mode) != DIR_MODE:
-        os.chmod(data_dir, DIR_MODE)
     for root, dirs, files in os.walk(data_dir):
-        for name in dirs:
-            path = Path(root) / name
-            if stat.S_IMODE(path.lstat().st_mode) & 0o077:
-                os.chmod(path, DIR_MODE)
-        for name in files:
-            path = Path(root) / name
+        for name in [".", *dirs, *files]:
+            path = Path(root) / name if name != "." else Path(root)
             mode = path.lstat().st_mode
-            if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
-                os.chmod(path, FILE_MODE)
+            if (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) and stat.S_IMODE(mode) & 0o077:
+                raise LockedError(
+                    "guard.permissions.open",
+                    path=str(path),
+                    mode=oct(stat.S_IMODE(mode)),
+                    data=str(data_dir),
+                )
 
 
 def _lock(data_dir: Path, exclusive: bool) -> int:
@@ -209,8 +213,13 @@ def open_vault(
     exclusive: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     delay_base: float | None = None,
+    read_only: bool = False,
 ) -> Vault:
-    """Unlock ``data_dir`` with ``passphrase`` or raise a ``LockedError``."""
+    """Unlock ``data_dir`` with ``passphrase`` or raise a ``LockedError``.
+
+    ``read_only``: the caller only reads; when the database cannot be opened
+    for writing (a full disk), it is opened read-only instead (and the unlock
+    is not written to the audit log, which cannot take it)."""
     os.umask(0o077)
     data_dir = Path(data_dir)
     if not is_initialised(data_dir):
@@ -219,11 +228,16 @@ def open_vault(
     lock_fd = _lock(data_dir, exclusive)
     try:
         keyfile = KeyFile.load(data_dir)
-        store = Store(data_dir / DB_NAME)
+        try:
+            store = Store(data_dir / DB_NAME)
+        except (sqlite3.OperationalError, DiskFull):
+            if not read_only:
+                raise
+            store = Store(data_dir / DB_NAME, read_only=True)  # a full disk: still readable
         try:
             keyring = _unwrap(store, keyfile, passphrase, sleep, delay_base)
             store.keyring = keyring
-            if store.meta("blind_key_id") is None:
+            if store.meta("blind_key_id") is None and not store.read_only:
                 store.set_meta("blind_key_id", keyring.current.hex_id)
         except BaseException:
             store.close()
@@ -235,7 +249,8 @@ def open_vault(
         data_dir, config_mod.load(data_dir), keyring, store, Audit(store), keyfile.kdf.cost, lock_fd
     )
     try:
-        vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
+        if not store.read_only:
+            vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
     except BaseException:
         vault.close()
         raise
@@ -265,6 +280,8 @@ def _unwrap(
         )
         raise WrongPassphrase(failures, unlock_delay(failures, delay_base)) from None
     store.keyring = keyring
+    if not failures:
+        return keyring
     with store.transaction():
         if failures:
             Audit(store).append(

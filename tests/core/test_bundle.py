@@ -202,9 +202,12 @@ def test_names_that_could_escape_the_folder_are_refused(
             export_bundle([(name, b"x")], tmp_path, key, LASDEC, "to-juki", now=NOW)
         assert caught.value.key == "bundle.bad_name"
     path = export_bundle([("a.csv", b"x")], tmp_path, key, LASDEC, "from-juki", now=NOW)
-    with pytest.raises(BundleError) as caught:
-        export_bundle([("b.csv", b"y")], tmp_path, key, LASDEC, "from-juki", now=NOW)
-    assert caught.value.key == "bundle.exists" and path.exists()
+    before = path.read_bytes()
+    # a second export in the same second: named a second on, the first untouched
+    later = export_bundle([("b.csv", b"y")], tmp_path, key, LASDEC, "from-juki", now=NOW)
+    assert later.name == f"renkei-{LASDEC}-20240401171501.rkb" and path.read_bytes() == before
+    assert bundle.read_bundle(later, key).manifest["created"] == "2024-04-01T17:15:01Z"
+    assert set(bundle.read_bundle(later, key).files) == {"b.csv"}
 
 
 def stored_notice(vault: Vault, file_id: str, name: str, text: str, status: str = "ok") -> None:
@@ -237,3 +240,84 @@ def test_pending_notices_are_converted_and_marked_once(tmp_path: Path) -> None:
         bundle.mark_exported(vault, pending.file_ids, "renkei-x.rkb")
         assert bundle.pending_notices(vault, tables).items == []
         assert len(bundle.pending_notices(vault, tables, include_exported=True).items) == 1
+
+
+def _forged(path: Path, key: bundle.TransferKey, manifest: object, body: bytes = b"") -> Path:
+    """A bundle sealed with the right key whose manifest was written by someone else."""
+    head = json.dumps(manifest).encode("utf-8")
+    with envelope.EnvelopeWriter(path, key) as writer:
+        writer.write(bundle.MAGIC + len(head).to_bytes(4, "big") + head + body)
+    return path
+
+
+GOOD_HEAD = {
+    "format": "renkei-bundle",
+    "version": 1,
+    "bundle_id": "0b0e0e0e-0000-4000-8000-000000000000",
+    "lasdec": LASDEC,
+    "terminal_id": "",
+    "direction": "from-juki",
+    "created": "2024-04-01T17:15:00Z",
+}
+
+
+@pytest.mark.parametrize(
+    ("manifest", "field"),
+    [
+        (["not", "an", "object"], "(top)"),
+        ({**GOOD_HEAD, "files": "a.csv"}, "files"),
+        ({**GOOD_HEAD, "files": [{"name": "a.csv"}]}, "files[]"),
+        (
+            {**GOOD_HEAD, "files": [{"name": "a.csv", "size": "1", "sha256": "0" * 64}]},
+            "files[].size",
+        ),
+        (
+            {**GOOD_HEAD, "files": [{"name": "a.csv", "size": -1, "sha256": "0" * 64}]},
+            "files[].size",
+        ),
+        ({**GOOD_HEAD, "files": [{"name": "a.csv", "size": 1, "sha256": 5}]}, "files[].sha256"),
+        (
+            {**GOOD_HEAD, "files": [{"name": "a.csv", "size": 1, "sha256": "0" * 64, "x": 1}]},
+            "files[]",
+        ),
+        ({**GOOD_HEAD, "bundle_id": 7, "files": []}, "bundle_id"),
+    ],
+)
+def test_a_malformed_manifest_is_a_clear_refusal(
+    tmp_path: Path, key: bundle.TransferKey, manifest: object, field: str
+) -> None:
+    path = _forged(tmp_path / "forged.rkb", key, manifest, b"x")
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(BundleError) as caught:
+        import_bundle(path, key, dest, tmp_path / "ledger")
+    assert caught.value.key == "guard.bundle.manifest"
+    assert caught.value.params["field"] == field
+    assert list(dest.iterdir()) == []
+
+
+def test_a_bundle_over_the_size_limit_is_not_read(tmp_path: Path, key: bundle.TransferKey) -> None:
+    path = _export(tmp_path, key)
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    limit = path.stat().st_size - 1
+    with pytest.raises(BundleError) as caught:
+        import_bundle(path, key, dest, tmp_path / "ledger", limit=limit)
+    assert caught.value.key == "guard.bundle.too_big"
+    assert "max_bundle_bytes" in caught.value.message("en")
+    assert list(dest.iterdir()) == []
+
+
+def test_two_received_files_of_one_name_both_travel(tmp_path: Path) -> None:
+    from core import charset
+    from tests.support.vault import new_vault
+
+    tables = charset.Tables(charset.make_codec("utf-8"))
+    with new_vault(tmp_path / "t") as vault:
+        stored_notice(vault, "a", "moj-131016-20240401-0001.csv", "id\r\n1\r\n")
+        stored_notice(vault, "b", "moj-131016-20240401-0001.csv", "id\r\n2\r\n")
+        pending = bundle.pending_notices(vault, tables)
+    assert sorted(pending.items) == [
+        ("moj-131016-20240401-0001.csv", b"id\r\n1\r\n"),
+        ("moj-131016-20240401-0001_2.csv", b"id\r\n2\r\n"),
+    ]

@@ -78,7 +78,7 @@ def date_columns(text: str, marker: str) -> set[int]:
 
 def test_demo_day_in_tmux(renkei_cmd, cli_env, tmp_path: Path) -> None:
     root = tmp_path / "demo"
-    tmux = Tmux([*renkei_cmd, "demo", "--dir", str(root)], cli_env, Path.cwd())
+    tmux = Tmux([*renkei_cmd, "demo", "--dir", str(root), "--keep"], cli_env, Path.cwd())
     try:
         tmux.wait_for(rf"デモのパスフレーズ: {PASSPHRASE}")  # the unlock screen shows it
         tmux.keys(PASSPHRASE, literal=True)

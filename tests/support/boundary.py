@@ -88,7 +88,7 @@ def muni_text(count: int, seed: int = 1, kanji: str = GAIJI_CHARS[0]) -> tuple[s
 
 def drop(folder: Path, name: str, data: bytes, checksum: bool = True) -> Path:
     """What the resident-record system does: the file, then its checksum file
-    (or, without one, a file left alone long enough to count as complete)."""
+    (without one the file is not complete and waits, however old it is)."""
     path = folder / name
     path.write_bytes(data)
     if checksum:

@@ -43,7 +43,7 @@ def test_tick_syncs_the_line_connection_and_inbox_shows_held_files(
     recs = cp932_only(synth.moj_records(lasdec, 5, 4, day=DAY))
     target = next(i for i, r in enumerate(recs) if r["name_kanji"])
     recs[target]["name_kanji"] = "𠮷" + recs[target]["name_kanji"]
-    held_name = f"moj-{DAY:%Y%m%d}-9.csv"
+    held_name = f"moj-{lasdec}-{DAY:%Y%m%d}-0009.csv"
     (demo.root / "server" / lasdec / "moj" / held_name).write_bytes(formats.write("moj", recs))
     drop(import_dir, "juki-0001.csv", muni_bytes(data, lasdec, 4, 5, "juki-0001.csv"))
     app = make_app(config=config)
@@ -70,7 +70,8 @@ def test_tick_syncs_the_line_connection_and_inbox_shows_held_files(
             items = core(app.terminal.outbox)
             assert len(items) == 4 and {i.state for i in items} == {"queued"}
             exported = {p.name for p in export_dir.iterdir()}
-            assert held_name not in exported and f"spr-{DAY:%Y%m%d}-2.csv.sha256" in exported
+            assert held_name not in exported
+            assert f"spr-{lasdec}-{DAY:%Y%m%d}-0002.csv.sha256" in exported
 
             # Not again within 30 seconds; after them, the next file is taken.
             drop(import_dir, "juki-0002.csv", muni_bytes(data, lasdec, 2, 6, "juki-0002.csv"))

@@ -76,7 +76,8 @@ def test_a_day_from_the_command_line(run, linkage_server: LinkageServer) -> None
     sent = run("send")
     assert sent.returncode == 1, sent.stderr  # a record came back
     assert "1 accepted, 1 rejected" in sent.stdout
-    assert "AB00000002CD" in sent.stderr and "no such certificate" in sent.stderr
+    assert "AB********CD" in sent.stderr and "no such certificate" in sent.stderr
+    assert "AB00000002CD" not in sent.stdout + sent.stderr  # cron mail: no card number
     status = json.loads(run("status", "--json").stdout)
     assert (status["sent"], status["rejected"], status["queued"]) == (1, 1, 0)
     assert status["last_send"] and status["next_send"] and status["next_fetch"]

@@ -234,7 +234,8 @@ def test_inbox_open_file_shows_records_and_data_check(make_app, demo) -> None:
     writer.writeheader()
     writer.writerows(records)
     folder = demo.root / "server" / synth.DEFAULT_LASDEC / "moj"
-    (folder / "spr-20240401-9.csv").write_bytes(out.getvalue().encode("utf-8"))
+    bad_name = f"spr-{synth.DEFAULT_LASDEC}-20240401-0009.csv"  # the FORMATS.md name rule
+    (folder / bad_name).write_bytes(out.getvalue().encode("utf-8"))
     app = make_app()
 
     async def go() -> None:
@@ -247,8 +248,8 @@ def test_inbox_open_file_shows_records_and_data_check(make_app, demo) -> None:
             assert "受信が終わりました" in text_of(app, "#progress-text")
             table = app.screen.query_one("#inbox-table", VirtualTable)
             names = [f.name for f in table.source]
-            assert len(names) == 5 and "spr-20240401-9.csv" in names
-            bad = names.index("spr-20240401-9.csv")
+            assert len(names) == 5 and bad_name in names
+            bad = names.index(bad_name)
             assert table.source[bad].problems > 0
             assert "1件の問題" in table.render_row(table.source[bad])
             table.cursor = bad

@@ -27,7 +27,8 @@ def fixed_people(demo) -> None:
     folder = demo.root / "server" / synth.DEFAULT_LASDEC / "moj"
     for path in folder.glob("*.csv"):
         path.unlink()
-    (folder / "spr-20240401-1.csv").write_bytes(spr_csv(many(40), synth.DEFAULT_LASDEC))
+    name = f"spr-{synth.DEFAULT_LASDEC}-20240401-0001.csv"  # the FORMATS.md name rule
+    (folder / name).write_bytes(spr_csv(many(40), synth.DEFAULT_LASDEC))
 
 
 async def _ready(pilot: Any, *keys: str) -> None:

@@ -10,11 +10,12 @@ if TYPE_CHECKING:
     from core.session import Session
 
 
-def open_session(args: argparse.Namespace) -> Session:
+def open_session(args: argparse.Namespace, read_only: bool = False) -> Session:
+    """``read_only``: the command only reads (it then works on a full disk too)."""
     from core.session import Session  # loaded only when a command runs, not for --help
     from tui.commands._vault import open_from_args
 
-    return Session(open_from_args(args))
+    return Session(open_from_args(args, read_only=read_only))
 
 
 def when(at: datetime | None) -> str:

@@ -68,10 +68,13 @@ def with_passphrase(args: argparse.Namespace, attempt: Callable[[str], T]) -> T:
     raise NoPassphrase()  # pragma: no cover
 
 
-def open_from_args(args: argparse.Namespace, exclusive: bool = False) -> Vault:
+def open_from_args(
+    args: argparse.Namespace, exclusive: bool = False, read_only: bool = False
+) -> Vault:
     """Unlock the data directory the command names."""
     vault = with_passphrase(
-        args, lambda phrase: open_vault(data_dir(args), phrase, exclusive=exclusive)
+        args,
+        lambda phrase: open_vault(data_dir(args), phrase, exclusive=exclusive, read_only=read_only),
     )
     warn_weak(vault)
     return vault

@@ -17,7 +17,9 @@ import sys
 
 from core.errors import EXIT_OK, EXIT_PROBLEMS
 from core.i18n import t
+from core.textsafe import shown
 from tui.commands._exchange import open_session
+from tui.commands._private import add_show_values, problem_line, show_values
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -32,9 +34,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "sync", parents=[common], help="新しい法務省通知を出力し、市町村通知ファイルを取り込む"
     )
     sync.add_argument("--send", action="store_true", help="send the queue right after")
+    add_show_values(sync)
     sync.set_defaults(func=run_sync)
     status = actions.add_parser("status", parents=[common], help="連携フォルダの状況と保留の理由")
     status.add_argument("--json", action="store_true", help="machine-readable output")
+    add_show_values(status)
     status.set_defaults(func=run_status)
 
 
@@ -44,27 +48,33 @@ def run_sync(args: argparse.Namespace) -> int:
         if result.busy:
             print(f"renkei: {t('boundary.busy')}", file=sys.stderr)
             return EXIT_PROBLEMS
+        # for cron: record number, column and reason; the values only on request
+        values = show_values(args)
         for name in result.exported:
-            print(t("boundary.cli.exported", name=name))
+            print(t("boundary.cli.exported", name=shown(name)))
         for refused in result.refused:
-            held = t("boundary.cli.refused", name=refused.name, count=len(refused.problems))
+            name = shown(refused.name)
+            held = t("boundary.cli.refused", name=name, count=len(refused.problems))
             print(f"renkei: {held}", file=sys.stderr)
-            for line in refused.lines():
-                print(f"{refused.name}: {line}")
+            for problem in sorted(refused.problems, key=lambda p: p.line):
+                print(f"{name}: {problem_line(problem, values)}")
         for outcome in result.imported:
+            name = shown(outcome.name)
             print(
                 t(
                     "boundary.cli.imported",
-                    name=outcome.name,
+                    name=name,
                     state=t(f"boundary.state.{outcome.state}"),
                     records=outcome.records,
-                    where=outcome.moved_to,
+                    where=shown(outcome.moved_to, 0),
                 )
             )
-            for line in outcome.lines():
-                print(f"{outcome.name}: {line}")
+            for problem in sorted(outcome.problems, key=lambda p: p.line):
+                print(f"{name}: {problem_line(problem, values)}")
         for name in result.waiting:
-            print(t("boundary.cli.waiting", name=name))
+            print(t("boundary.cli.waiting", name=shown(name)))
+        for unsafe in result.unsafe:
+            print(f"renkei: {unsafe.message()}", file=sys.stderr)
         print(
             t(
                 "boundary.cli.summary",
@@ -88,15 +98,18 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         st = session.boundary_status()
     if args.json:
         data = dataclasses.asdict(st)
+        values = show_values(args)
         data["refused"] = [
-            {"file": r.name, "problems": r.lines()} for r in st.refused
-        ]  # fmt: skip
+            {"file": r.name, "problems": [problem_line(p, values) for p in r.problems]}
+            for r in st.refused
+        ]
+        data["unsafe"] = [u.message() for u in st.unsafe]
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return EXIT_PROBLEMS if st.refused else EXIT_OK
+        return EXIT_PROBLEMS if st.problems else EXIT_OK
     print(
         t(
             "boundary.cli.status",
@@ -116,10 +129,15 @@ def run_status(args: argparse.Namespace) -> int:
             last=st.last_sync or "-",
         )
     )
+    values = show_values(args)
     for refused in st.refused:
-        print(t("boundary.cli.refused", name=refused.name, count=len(refused.problems)))
-        for line in refused.lines():
-            print(f"  {line}")
+        print(t("boundary.cli.refused", name=shown(refused.name), count=len(refused.problems)))
+        for problem in sorted(refused.problems, key=lambda p: p.line):
+            print(f"  {problem_line(problem, values)}")
+    for moved in st.rejected_waiting:
+        print(t("guard.import.rejected_waiting", path=shown(moved, 0)))
+    for unsafe in st.unsafe:
+        print(unsafe.message())
     if st.last_error:
-        print(t("boundary.cli.last_error", error=st.last_error))
-    return EXIT_PROBLEMS if st.refused else EXIT_OK
+        print(t("boundary.cli.last_error", error=shown(st.last_error, 500)))
+    return EXIT_PROBLEMS if st.problems else EXIT_OK

@@ -18,6 +18,7 @@ from core.config import resolve_data_dir
 from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
 from core.vault import passphrase as sources
+from tui.commands._private import add_show_values, problem_line, show_values
 
 LEDGER_DIR = "bundles"
 
@@ -59,6 +60,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     exp.add_argument(
         "--again", action="store_true", help="carry received notices already carried before"
     )
+    add_show_values(exp)
     exp.set_defaults(func=run_export)
 
     imp = actions.add_parser(
@@ -130,10 +132,13 @@ def _export_received(args: argparse.Namespace, data_dir: Path, config: config_mo
     tables = charset.load_tables(data_dir)
     with open_from_args(args) as vault:
         pending = bundle.pending_notices(vault, tables, include_exported=args.again)
+        values = show_values(args)
         for refused in pending.refused:
-            print(f"renkei: {refused.message()}", file=sys.stderr)
-            for line in refused.report.lines():
-                print(f"{refused.params['file']}: {line}")
+            name = str(refused.params.get("file", "-"))
+            count = len(refused.report.problems)
+            print(f"renkei: {t('boundary.cli.refused', name=name, count=count)}", file=sys.stderr)
+            for problem in sorted(refused.report.problems, key=lambda p: p.line):
+                print(f"{refused.params['file']}: {problem_line(problem, values)}")
         if not pending.items:
             print(t("bundle.nothing_new"))
             return EXIT_PROBLEMS if pending.refused else EXIT_OK
@@ -164,7 +169,12 @@ def run_import(args: argparse.Namespace) -> int:
             dest["to-juki"] = Path(config.boundary.export_dir)
     source = Path(args.file)
     result = bundle.import_bundle(
-        source, key, dest, data_dir / LEDGER_DIR, args.lasdec or config.terminal.lasdec
+        source,
+        key,
+        dest,
+        data_dir / LEDGER_DIR,
+        args.lasdec or config.terminal.lasdec,
+        config.limits.max_bundle_bytes,
     )
     if result.already:
         print(t("bundle.already", path=source))

@@ -5,13 +5,17 @@ a synthetic day — a few hundred certificates waiting for their 交付年月日
 several MOJ notice files, all from ``core.synth`` (no real people) — makes a
 throw-away terminal data directory (low-cost scrypt, the passphrase shown on
 the unlock screen) and opens the TUI on it. Everything is deleted on exit
-unless ``--keep``.
+unless ``--keep`` — also with ``--dir``, and also when the terminal goes away
+(SIGHUP) or the demo is told to stop (SIGTERM); a demo killed outright (SIGKILL)
+is swept at the next demo's start.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import signal
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -85,12 +89,15 @@ def prepare(root: Path, waiting: int = 300, day: date | None = None) -> Demo:
     stamp = day.strftime("%Y%m%d")
     first = max(waiting * 2 // 3, 1)
     files = {
-        f"spr-{stamp}-1.csv": synth.spr_file(lasdec, first, seed=1, day=day, waiting_share=1.0),
-        f"spr-{stamp}-2.csv": synth.spr_file(
+        # names as FORMATS.md gives them: {kind}-{lasdec}-{YYYYMMDD}-{seq4}.csv
+        f"spr-{lasdec}-{stamp}-0001.csv": synth.spr_file(
+            lasdec, first, seed=1, day=day, waiting_share=1.0
+        ),
+        f"spr-{lasdec}-{stamp}-0002.csv": synth.spr_file(
             lasdec, max(waiting - first, 0) or 1, seed=2, day=day, waiting_share=1.0
         ),
-        f"moj-{stamp}-1.csv": synth.moj_file(lasdec, 40, seed=3, day=day),
-        f"moj-{stamp}-2.csv": synth.moj_file(lasdec, 25, seed=4, day=day),
+        f"moj-{lasdec}-{stamp}-0001.csv": synth.moj_file(lasdec, 40, seed=3, day=day),
+        f"moj-{lasdec}-{stamp}-0002.csv": synth.moj_file(lasdec, 25, seed=4, day=day),
     }
     for name, content in files.items():
         (server_root / lasdec / "moj" / name).write_bytes(content)
@@ -116,31 +123,99 @@ def prepare(root: Path, waiting: int = 300, day: date | None = None) -> Demo:
     return Demo(root, data_dir, server)
 
 
+MARKER = ".renkei-demo"  # in a demo directory: the pid of the demo that made it
+PREFIX = "renkei-demo-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale(folder: Path | None = None) -> list[Path]:
+    """Remove the demo directories a killed demo (SIGKILL) left in the temp
+    folder: those whose marker names a process that is gone. Returns them."""
+    folder = folder or Path(tempfile.gettempdir())
+    gone: list[Path] = []
+    for path in folder.glob(f"{PREFIX}*"):
+        marker = path / MARKER
+        try:
+            if path.is_symlink() or path.stat().st_uid != os.geteuid():
+                continue
+            pid = int(marker.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
+
+
+class _Hangup(Exception):
+    """SIGHUP/SIGTERM: end the demo through its clean-up."""
+
+
+def _raise_hangup(signum: int, _frame: object) -> None:
+    raise _Hangup(signum)
+
+
 def run(args: argparse.Namespace) -> int:
     from core.i18n import t
 
-    made = args.dir is None
-    root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="renkei-demo-"))
-    root.mkdir(parents=True, exist_ok=True)
-    demo = prepare(root, waiting=args.waiting)
-    print(
-        t("ui.demo.started", url=demo.server.url, dir=str(root), passphrase=PASSPHRASE),
-        file=sys.stderr,
-        flush=True,
-    )
+    sweep_stale()
+    if args.dir:
+        root = Path(args.dir)
+        made_root = not root.exists()
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    else:
+        root = Path(tempfile.mkdtemp(prefix=PREFIX))
+        made_root = True
+    (root / MARKER).write_text(str(os.getpid()), encoding="ascii")
+    previous = {sig: signal.signal(sig, _raise_hangup) for sig in (signal.SIGHUP, signal.SIGTERM)}
     try:
-        from core import config as core_config
-        from tui.shell import RenkeiApp
+        demo = prepare(root, waiting=args.waiting)
+        try:
+            print(
+                t("ui.demo.started", url=demo.server.url, dir=str(root), passphrase=PASSPHRASE),
+                file=sys.stderr,
+                flush=True,
+            )
+            from core import config as core_config
+            from tui.shell import RenkeiApp
 
-        app = RenkeiApp(
-            demo.data_dir,
-            core_config.load(demo.data_dir),
-            passphrase_hint=PASSPHRASE,
-            schedule=None if args.schedule else False,
-        )
-        app.run()
+            app = RenkeiApp(
+                demo.data_dir,
+                core_config.load(demo.data_dir),
+                passphrase_hint=PASSPHRASE,
+                schedule=None if args.schedule else False,
+            )
+            app.run()
+        finally:
+            demo.stop()
+    except _Hangup:
+        pass  # the terminal went away: clean up below, quietly
     finally:
-        demo.stop()
-        if made and not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if not args.keep:
+            _remove(root, made_root)
     return 0
+
+
+def _remove(root: Path, made_root: bool) -> None:
+    """Everything the demo made (its server with the CA key, the terminal with
+    its key file); the whole folder when the demo made it."""
+    if made_root:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for name in ("server", "terminal", MARKER):
+        path = root / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

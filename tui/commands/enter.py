@@ -7,6 +7,7 @@ import argparse
 from core import wareki
 from core.i18n import t
 from tui.commands._exchange import open_session
+from tui.commands._private import add_show_values, card_shown, show_values
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -19,6 +20,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument("card_number", metavar="CERT_NUMBER")
     parser.add_argument("date", metavar="DATE")
     parser.add_argument("--operator", default="", help="who entered it (for the audit log)")
+    add_show_values(parser)
     parser.set_defaults(func=run)
 
 
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         t(
             key,
-            card=result.card_number,
+            card=card_shown(result.card_number, show_values(args)),
             date=result.delivered.isoformat(),
             old=result.replaced.isoformat() if result.replaced else "",
         )

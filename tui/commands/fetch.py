@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from core.errors import EXIT_EXCHANGE, EXIT_OK
+from core.errors import EXIT_EXCHANGE, EXIT_OK, EXIT_PROBLEMS
 from core.i18n import t
+from core.textsafe import shown
 from tui.commands._exchange import open_session
 
 
@@ -26,6 +27,16 @@ def run(args: argparse.Namespace) -> int:
             added=result.waiting_added,
         )
     )
+    if result.duplicates:
+        print(t("inbox.duplicates", count=result.duplicates))
+    for line in result.invalid:
+        file_id, _, name = line.partition(" ")
+        print(
+            f"renkei: {t('inbox.invalid', file=shown(name), file_id=shown(file_id))}",
+            file=sys.stderr,
+        )
     for error in result.errors:
-        print(f"renkei: {error}", file=sys.stderr)
-    return EXIT_EXCHANGE if result.errors else EXIT_OK
+        print(f"renkei: {shown(error, 0)}", file=sys.stderr)
+    if result.errors:
+        return EXIT_EXCHANGE
+    return EXIT_PROBLEMS if result.invalid else EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from core.i18n import t
+from core.textsafe import shown
 from tui.commands._exchange import open_session, when
 
 
@@ -15,8 +16,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         events = session.history(args.limit)
     for event in events:
-        print(f"{when(event.at)}  {t(event.action):<10}  {event.result:<8}  {event.detail}")
+        # the detail may quote a peer's file name: control characters escaped
+        result, detail = shown(event.result, 40), shown(event.detail, 300)
+        print(f"{when(event.at)}  {t(event.action):<10}  {result:<8}  {detail}")
     return 0

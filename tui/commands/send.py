@@ -7,11 +7,14 @@ import sys
 
 from core.errors import EXIT_OK, EXIT_PROBLEMS
 from core.i18n import t
+from core.textsafe import shown
 from tui.commands._exchange import open_session
+from tui.commands._private import add_show_values, card_shown, show_values
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("send", parents=[common], help="send queued municipal notices")
+    add_show_values(parser)
     parser.set_defaults(func=run)
 
 
@@ -27,9 +30,8 @@ def run(args: argparse.Namespace) -> int:
             rejected=result.rejected,
         )
     )
+    values = show_values(args)
     for item in rejected:
-        print(
-            f"renkei: {t('exchange.cli.rejected', card=item.card_number, reason=item.reason)}",
-            file=sys.stderr,
-        )
+        card, reason = card_shown(item.card_number, values), shown(item.reason, 300)
+        print(f"renkei: {t('exchange.cli.rejected', card=card, reason=reason)}", file=sys.stderr)
     return EXIT_PROBLEMS if result.rejected else EXIT_OK

@@ -7,8 +7,11 @@ import dataclasses
 import json
 from datetime import datetime
 
+from core.errors import EXIT_PROBLEMS
 from core.i18n import t
+from core.textsafe import shown
 from tui.commands._exchange import open_session, when
+from tui.commands.inbox import attention_lines
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -18,15 +21,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, read_only=True) as session:
         status = session.status()
+        attention = attention_lines(session)
+        invalid = [f.file_id for f in session.inbox() if f.status == "invalid"]
     if args.json:
         data = {
             k: (v.isoformat() if isinstance(v, datetime) else v)
             for k, v in dataclasses.asdict(status).items()
         }
+        data["needs_attention"] = invalid
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        return EXIT_PROBLEMS if invalid else 0
     print(
         t(
             "exchange.cli.status_counts",
@@ -56,5 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if status.plain_http:
         print(t("exchange.cli.plain_http"))
     if status.last_error:
-        print(t("exchange.cli.last_error", error=status.last_error))
-    return 0
+        print(t("exchange.cli.last_error", error=shown(status.last_error, 500)))
+    for line in attention:  # files that failed their data check: kept, wait for a recheck
+        print(line)
+    return EXIT_PROBLEMS if attention else 0

@@ -2,8 +2,9 @@
 
 Valid: exit 0 and a one-line summary (after any warning lines). Invalid:
 exit 1 and one line per problem, ``line N: column: reason``, on stdout (the
-summary goes to stderr). A file that cannot be read as CSV of that kind at all
-is one ``renkei: FILE: reason`` error line.
+summary goes to stderr); a record's values in the reasons are shown as ``…``
+unless ``--show-values`` is given on a terminal. A file that cannot be read
+as CSV of that kind at all is one ``renkei: FILE: reason`` error line.
 
 The optional readings of the seed tables (``[formats] readings`` of the data
 directory's config, or ``--reading``) apply; ``--explain`` lists them, applied
@@ -22,6 +23,7 @@ from core import formats
 from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.formats import tables
 from core.i18n import language, t
+from tui.commands._private import add_show_values, problem_line, show_values
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -50,6 +52,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         choices=formats.VERSIONS,
         help="the file's layout version (default: as its header says; v1 = before issue 15)",
     )
+    add_show_values(parser)
     parser.set_defaults(func=run)
 
 
@@ -115,8 +118,9 @@ def run(args: argparse.Namespace) -> int:
             "validate.summary.fatal", path=args.file, reason=parsed.fatal.reason()
         )
     report = parsed.report
-    for line in report.lines():
-        print(line)
+    values = show_values(args)  # a record's values only when asked, on a terminal
+    for problem in sorted(report.problems, key=lambda p: p.line):
+        print(problem_line(problem, values))
     params = {
         "path": args.file,
         "kind": args.kind,

@@ -12,6 +12,7 @@ from textual.widgets import ProgressBar, Static
 
 from core.i18n import t
 from core.terminal import InboxFile
+from core.textsafe import shown
 from tui.screens.base import BaseScreen, TitleBar
 from tui.screens.outbox import when
 from tui.text import tr
@@ -33,7 +34,7 @@ def inbox_row(item: InboxFile, when: Callable[[Any], str] = when) -> tuple[str, 
         str(item.records),
         status_word(item.status),
         check,
-        item.name,
+        shown(item.name, 80),
     )
 
 
@@ -44,6 +45,7 @@ class InboxScreen(BaseScreen):
         Binding("enter", "open", tr("inbox.open"), id="inbox.open"),
         Binding("r", "reload", tr("action.reload"), id="inbox.reload"),
         Binding("v", "review", t("charset.review.tui.open"), id="inbox.review"),
+        Binding("c", "recheck", tr("inbox.recheck"), id="inbox.recheck"),
     ]
 
     def action_review(self) -> None:
@@ -114,6 +116,32 @@ class InboxScreen(BaseScreen):
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()
         self.action_open()
+
+    def action_recheck(self) -> None:
+        """C on a file marked 要確認: check it again (after the 外字 table or the
+        rules were fixed) and take it in when it passes."""
+        item = self.query_one("#inbox-table", VirtualTable).current
+        recheck = getattr(self.terminal, "recheck", None)
+        if item is not None and recheck is not None:
+            self.renkei.run_core(recheck, item.file_id, done=self._rechecked, name="recheck")
+
+    def _rechecked(self, result: Any) -> None:
+        from core.i18n import t
+
+        name = shown(result.name, 80)
+        if result.ok:
+            message = t(
+                "inbox.recheck_ok",
+                file=name,
+                records=result.records,
+                added=result.added,
+                duplicates=result.duplicates,
+            )
+        else:
+            errors = [p for p in result.problems if p.severity == "error"]
+            message = t("inbox.recheck_still", file=name, problems=len(errors))
+        self.notify(message, severity="information" if result.ok else "warning", markup=False)
+        self.data_changed()
 
     def start_fetch(self) -> None:
         self.run_with_progress("fetch", self.renkei.start_fetch)

@@ -12,6 +12,7 @@ from textual.widgets import ProgressBar, Static
 
 from core import i18n
 from core.terminal import HistoryEvent, OutboxItem, Status
+from core.textsafe import shown
 from tui.screens.base import BaseScreen
 from tui.text import tr
 from tui.widgets.vtable import Column, VirtualTable
@@ -33,13 +34,13 @@ def outbox_row(item: OutboxItem, when: TimeText = when) -> tuple[str, ...]:
         state,
         item.delivered.isoformat() if item.delivered else "",
         when(item.sent_at or item.created_at),
-        item.reason or (item.receipt_id or ""),
+        shown(item.reason or (item.receipt_id or ""), 200),
     )
 
 
 def history_row(event: HistoryEvent, when: TimeText = when) -> tuple[str, ...]:
     action = i18n.t(event.action) if "." in event.action else event.action
-    return (when(event.at), action, event.result, event.detail)
+    return (when(event.at), action, shown(event.result, 40), shown(event.detail, 300))
 
 
 def status_lines(status: Status, when: TimeText = when) -> str:

@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from core.terminal import Progress, WaitingEntry
+from core.textsafe import shown
 from tui.screens.base import BaseScreen
 from tui.text import tr
 from tui.widgets.vtable import Column, VirtualTable
@@ -26,8 +27,8 @@ def waiting_row(entry: WaitingEntry) -> tuple[str, ...]:
     return (
         entry.card_number,
         state,
-        entry.name_kanji,
-        entry.name_alpha,
+        shown(entry.name_kanji, 0),  # a bidi override or zero-width char shown as its escape
+        shown(entry.name_alpha, 0),
         entry.birth_date.isoformat(),
         entered,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from core.vault.errors import (
     AlreadyInitialised,
     InsecurePermissions,
     InUse,
+    LockedError,
     NotInitialised,
     WrongPassphrase,
 )
@@ -78,11 +80,19 @@ def test_group_writable_data_dir_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InsecurePermissions) as caught:
         reopen(data)
     assert caught.value.exit_code == 3 and "0o770" in caught.value.message("en")
-    os.chmod(data, 0o755)  # readable by others: tightened, not refused
-    os.chmod(data / "keys.toml", 0o644)
-    reopen(data).close()
-    assert oct(data.stat().st_mode & 0o777) == "0o700"
-    assert oct((data / "keys.toml").stat().st_mode & 0o777) == "0o600"
+    # readable by others: refused (never repaired behind the operator's back),
+    # with the command that fixes it; nothing changed
+    for path, mode in ((data, 0o755), (data / "keys.toml", 0o644)):
+        os.chmod(data, 0o700)
+        os.chmod(path, mode)
+        with pytest.raises(LockedError) as refused:
+            reopen(data)
+        assert refused.value.exit_code == 3
+        assert f"chmod -R go-rwx '{data}'" in refused.value.message("en")
+        assert str(path) in refused.value.message("en")
+        assert oct(path.stat().st_mode & 0o777) == oct(mode)
+        subprocess.run(["chmod", "-R", "go-rwx", str(data)], check=True)  # the fix given
+        reopen(data).close()
 
 
 def test_passwd_rewraps_without_rewriting_data(tmp_path: Path) -> None:

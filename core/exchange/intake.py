@@ -1,0 +1,287 @@
+"""Taking a stored MOJ notice file in: each notice once, and a file that failed
+its data check kept for a later look (FORMATS.md "Common rules").
+
+- ``take_in`` runs in the transaction that marks a file stored (or re-checked):
+  every ``notice_id`` is registered in ``exchange_notices`` by the first file
+  that brings it; a later copy (same ``notice_id``; for certificate notices the
+  same ``card_number`` + ``card_made_date`` with nothing new) is recorded in
+  ``exchange_duplicates`` and neither ingested nor exported again.
+- ``recheck`` reads a kept file again with the rules of today: a file that now
+  passes is taken in exactly as a fetch would have taken it.
+
+A file that fails its data check is stored (encrypted), receipted (the 取得通知
+says the bytes arrived and are kept; PROTOCOL.md sends it "only after the file
+is stored encrypted and fsynced"), marked ``invalid`` with its problem count,
+and waits for ``renkei inbox recheck FILE_ID``; its records are not taken in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from core import formats
+from core.exchange import ledger
+from core.report import Problem
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from core.store.db import Store
+    from core.vault.unlock import Vault
+
+CERT_AAD_RECORD = "exchange_certificates.record_sealed"
+
+
+def registered_gaiji(vault: Vault) -> AbstractContextManager[None]:
+    """The name rule knowing this municipality's registered 外字 (the user-area
+    slots of its 外字 table; none without one) for the time of a check."""
+    from core.charset import gaiji_path_for, load_gaiji
+    from core.charset.juki import load_juki
+    from core.errors import RenkeiError
+    from core.formats import names
+
+    chars: list[str] = []
+    path = gaiji_path_for(vault.data_dir, vault.config.boundary.gaiji_table)
+    if path is not None:
+        try:
+            juki = load_juki(vault.data_dir)
+            rows = load_gaiji(path, juki.to_unicode if juki else None)
+            # a registered 外字 slot (Shift_JIS F040…F9FC) is the private-use
+            # character cp932 gives for it (U+E000…): that one may stand in a name
+            chars = [row.pua for row in rows]
+        except (RenkeiError, OSError, ValueError):
+            chars = []
+    return names.registered(chars)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    record: int  # 0-based record index in the file
+    line: int  # 1-based file line
+    first_file_id: str
+    reason: str  # 'notice_id' or 'card'
+
+
+@dataclass(frozen=True)
+class Intake:
+    added: int  # certificates new on the 未入力 list
+    duplicates: tuple[Duplicate, ...]
+
+
+def content_digest(store: Store, rec: dict[str, str], key: object = None) -> bytes:
+    """A keyed digest of a record's content without its ``notice_id`` (nothing
+    about the content shows without the data key)."""
+    body = {k: v for k, v in rec.items() if k != "notice_id" and not k.startswith("_")}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    return store.blind(text, "notice-content", key=key)  # type: ignore[arg-type]
+
+
+Records = Callable[[str], list[dict[str, str]]]  # file_id → its records (from the vault)
+
+
+def find_duplicates(
+    store: Store,
+    conn: sqlite3.Connection,
+    file_id: str,
+    kind: str,
+    rows: list[dict[str, str]],
+    lines: list[int],
+    records_of: Records | None = None,
+) -> list[Duplicate]:
+    """The records of ``file_id`` that an earlier file (or an earlier record of
+    the same file) already brought with the same content. A digest made under
+    an earlier blind key (before a ``renkei rekey``) is made again from the
+    earlier file's own record (``records_of``), and kept."""
+    key = store.blind_key()
+    ids = [r.get("notice_id", "") for r in rows]
+    known: dict[str, tuple[str, bytes]] = {}
+    stale: list[tuple[str, str, int]] = []
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        for nid, owner, record, digest, key_id in conn.execute(
+            "SELECT notice_id, file_id, record, digest, key_id FROM exchange_notices"
+            f" WHERE notice_id IN ({marks})",
+            part,
+        ):
+            known[nid] = (owner, bytes(digest))
+            if key_id != key.hex_id:
+                stale.append((nid, owner, int(record)))
+    if stale and records_of is not None:
+        loaded: dict[str, list[dict[str, str]]] = {}
+        for nid, owner, record in stale:
+            if owner not in loaded:
+                loaded[owner] = records_of(owner)
+            if record < len(loaded[owner]):
+                digest = content_digest(store, loaded[owner][record], key)
+                known[nid] = (owner, digest)
+                conn.execute(
+                    "UPDATE exchange_notices SET digest = ?, key_id = ? WHERE notice_id = ?",
+                    (digest, key.hex_id, nid),
+                )
+    cards: dict[bytes, tuple[bytes, str]] = {}
+    if kind == "spr":
+        blinds = {store.blind(r.get("card_number", ""), "card", key=key) for r in rows}
+        for blind, sealed, owner in conn.execute(
+            "SELECT card_blind, record_sealed, file_id FROM exchange_certificates"
+        ):
+            if bytes(blind) in blinds:
+                rec = json.loads(store.unseal_text(sealed, CERT_AAD_RECORD))
+                cards[bytes(blind)] = (content_digest(store, rec, key), owner)
+    out: list[Duplicate] = []
+    seen: dict[str, bytes] = {}
+    seen_cards: set[tuple[bytes, bytes]] = set()
+    for n, (rec, line) in enumerate(zip(rows, lines, strict=True)):
+        nid = rec.get("notice_id", "")
+        digest = content_digest(store, rec, key)
+        earlier = known.get(nid)
+        if earlier is not None and earlier[0] != file_id and earlier[1] == digest:
+            out.append(Duplicate(n, line, earlier[0], "notice_id"))
+            continue
+        if seen.get(nid) == digest:
+            out.append(Duplicate(n, line, file_id, "notice_id"))
+            continue
+        seen[nid] = digest
+        if kind == "spr":
+            blind = store.blind(rec.get("card_number", ""), "card", key=key)
+            card = cards.get(blind)
+            if card is not None and card[1] != file_id and card[0] == digest:
+                out.append(Duplicate(n, line, card[1], "card"))
+                continue
+            if (blind, digest) in seen_cards:
+                out.append(Duplicate(n, line, file_id, "card"))
+                continue
+            seen_cards.add((blind, digest))
+    return out
+
+
+def take_in(
+    store: Store,
+    conn: sqlite3.Connection,
+    file_id: str,
+    kind: str,
+    rows: list[dict[str, str]],
+    lines: list[int],
+    records_of: Records | None = None,
+) -> Intake:
+    """Register the file's notices and ingest the new ones (inside ``conn``'s
+    transaction): returns what was added and what was a duplicate."""
+    from core.exchange.fetch import _ingest
+
+    dups = find_duplicates(store, conn, file_id, kind, rows, lines, records_of)
+    skip = {d.record for d in dups}
+    key = store.blind_key()
+    conn.executemany(
+        "INSERT INTO exchange_notices (notice_id, file_id, record, digest, key_id)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET"
+        " file_id = excluded.file_id, record = excluded.record, digest = excluded.digest,"
+        " key_id = excluded.key_id",
+        [
+            (r.get("notice_id", ""), file_id, n, content_digest(store, r, key), key.hex_id)
+            for n, r in enumerate(rows)
+            if n not in skip
+        ],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO exchange_duplicates (file_id, record, line, first_file_id,"
+        " reason) VALUES (?, ?, ?, ?, ?)",
+        [(file_id, d.record, d.line, d.first_file_id, d.reason) for d in dups],
+    )
+    conn.execute("UPDATE exchange_inbox SET duplicates = ? WHERE file_id = ?", (len(dups), file_id))
+    added = 0
+    if kind == "spr":
+        fresh = [r for n, r in enumerate(rows) if n not in skip]
+        added = _ingest(store, conn, file_id, fresh) if fresh else 0
+    return Intake(added, tuple(dups))
+
+
+def records_from(vault: Vault) -> Records:
+    """``records_of`` for ``find_duplicates``: a stored file's records, read
+    from its encrypted copy (without the data check)."""
+
+    def records_of(file_id: str) -> list[dict[str, str]]:
+        rows = vault.store.query(
+            "SELECT kind, path FROM exchange_inbox WHERE file_id = ? AND path != ''", (file_id,)
+        )
+        if not rows:
+            return []
+        data = vault.read_bytes(rows[0]["path"])
+        return list(formats.read(rows[0]["kind"], data, check=False).records)
+
+    return records_of
+
+
+def duplicate_records(store: Store, file_id: str) -> set[int]:
+    """Record indexes of ``file_id`` that are copies: never exported again."""
+    return {
+        int(r[0])
+        for r in store.query("SELECT record FROM exchange_duplicates WHERE file_id = ?", (file_id,))
+    }
+
+
+@dataclass(frozen=True)
+class Recheck:
+    file_id: str
+    name: str
+    ok: bool
+    records: int
+    problems: tuple[Problem, ...]
+    added: int = 0
+    duplicates: int = 0
+
+
+def recheck(vault: Vault, file_id: str) -> Recheck:
+    """Check a kept ``invalid`` file again; take it in when it passes now."""
+    from core.exchange import protocol as p
+
+    store = vault.store
+    rows = store.query(
+        "SELECT kind, name, path, state, status FROM exchange_inbox WHERE file_id = ?",
+        (file_id,),
+    )
+    if not rows or rows[0]["state"] == "listed":
+        raise p.ExchangeError("exchange.inbox.unknown", file=file_id)
+    row = rows[0]
+    data = vault.read_bytes(row["path"])
+    with registered_gaiji(vault):
+        parsed = formats.read(row["kind"], data, lasdec=vault.config.terminal.lasdec or None)
+    problems = tuple(parsed.report.problems)
+    ok = not parsed.report.errors
+    if row["status"] != "invalid":  # taken in already: a recheck only reports
+        return Recheck(file_id, row["name"], ok, len(parsed.records), problems)
+    intake = Intake(0, ())
+    with store.transaction() as conn:
+        if ok:
+            intake = take_in(
+                store,
+                conn,
+                file_id,
+                row["kind"],
+                parsed.records,
+                parsed.lines,
+                records_from(vault),
+            )
+        conn.execute(
+            "UPDATE exchange_inbox SET status = ?, problems = ?, records = ?"
+            " WHERE file_id = ? AND status = 'invalid'",
+            ("ok" if ok else "invalid", len(problems), len(parsed.records), file_id),
+        )
+        ledger.history(
+            store,
+            "exchange.history.store",
+            f"{row['name']} records={len(parsed.records)}",
+            "rechecked-ok" if ok else "invalid",
+        )
+    return Recheck(
+        file_id,
+        row["name"],
+        ok,
+        len(parsed.records),
+        problems,
+        intake.added,
+        len(intake.duplicates),
+    )
