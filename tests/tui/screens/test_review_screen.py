@@ -37,7 +37,7 @@ def test_review_screen_decides_a_held_character(make_app, demo, tmp_path: Path) 
     recs = cp932_only(synth.moj_records(lasdec, 5, 4, day=DAY))
     target = next(i for i, r in enumerate(recs) if r["name_kanji"])
     recs[target]["name_kanji"] = "边" + recs[target]["name_kanji"]
-    held_name = f"moj-{DAY:%Y%m%d}-9.csv"
+    held_name = f"moj-{lasdec}-{DAY:%Y%m%d}-0009.csv"  # FORMATS.md file name
     (demo.root / "server" / lasdec / "moj" / held_name).write_bytes(formats.write("moj", recs))
     app = make_app(config=config)
 
