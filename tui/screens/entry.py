@@ -20,6 +20,7 @@ from core.terminal import EntryResult
 from tui import dates
 from tui.screens.base import BaseScreen
 from tui.text import tr
+from tui.widgets.field import Field
 from tui.widgets.vtable import Column, VirtualTable
 
 
@@ -51,11 +52,11 @@ class EntryScreen(BaseScreen):
         yield Static(tr("entry.hint"), classes="hint", markup=False)
         with Horizontal(classes="row"):
             yield Static(tr("entry.card_number"), classes="label", markup=False)
-            yield Input(id="card", placeholder=tr("entry.card_placeholder"))
+            yield Field(id="card", placeholder=tr("entry.card_placeholder"))
         yield Static("", id="who", classes="message", markup=False)
         with Horizontal(classes="row"):
             yield Static(tr("entry.date"), classes="label", markup=False)
-            yield Input(id="date", placeholder=tr("entry.date_placeholder"))
+            yield Field(id="date", placeholder=tr("entry.date_placeholder"))
         yield Static("", id="echo", classes="message", markup=False)
         yield Static("", id="check", classes="message", markup=False)
         yield VirtualTable(

@@ -15,6 +15,7 @@ from core import config as core_config
 from core import config_check
 from tui.screens.base import BaseScreen
 from tui.text import tr
+from tui.widgets.field import Field
 
 # (section, field, kind): the fields shown, in focus order.
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -58,7 +59,7 @@ class SettingsScreen(BaseScreen):
                     yield Static(
                         tr(f"settings.field.{section}.{name}"), classes="label", markup=False
                     )
-                    yield Input(id=f"set-{section}-{name}")
+                    yield Field(id=f"set-{section}-{name}")
         yield Static("", id="settings-message", classes="message", markup=False)
 
     def on_mount(self) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Input, Static
 
 from tui.screens.base import TitleBar
 from tui.text import tr
+from tui.widgets.field import Field
 from tui.widgets.keybar import KeyBar
 
 
@@ -17,7 +18,7 @@ class UnlockScreen(Screen[None]):
         yield TitleBar(tr("unlock.title"))
         with Center(), Vertical(id="unlock-box", classes="bordered"):
             yield Static(tr("unlock.prompt"), markup=False)
-            yield Input(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
+            yield Field(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
             yield Static("", id="unlock-message", classes="message", markup=False)
             hint = getattr(self.app, "passphrase_hint", "")
             if hint:

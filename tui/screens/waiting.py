@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 from core.terminal import Progress, WaitingEntry
 from tui.screens.base import BaseScreen
 from tui.text import tr
+from tui.widgets.field import Field
 from tui.widgets.vtable import Column, VirtualTable
 
 
@@ -60,7 +61,7 @@ class WaitingScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Input(id="search", placeholder=tr("waiting.search_placeholder"))
+            yield Field(id="search", placeholder=tr("waiting.search_placeholder"))
             yield Static("", id="count", classes="count", markup=False)
         yield VirtualTable(waiting_columns(), waiting_row, id="waiting-table")
 

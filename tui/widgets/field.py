@@ -1,0 +1,37 @@
+"""``Field``: Textual's ``Input`` that applies its editing keys in the order they came.
+
+Why: a printable key is handled in the ``Input``'s own message queue, but a
+key bound by the ``Input`` (Backspace, Delete, Enter, the cursor keys) is not
+handled there: the key event bubbles up through every parent's queue to the
+App, whose ``_on_key`` then runs the binding (textual ``app.py``
+``App._on_key`` → ``_check_bindings``; ``Input._on_key`` handles only
+``event.is_printable``). When Backspace arrives in the same read as the keys
+after it (a laggy SSH line, a fast typist on a slow machine), those keys are
+already inserted while the Backspace is still bubbling: ``R8.11.25``,
+Backspace, ``6`` in one burst leaves ``R8.11.25`` instead of ``R8.11.26``.
+
+``Field`` runs its own bindings when the key reaches it, before the next key
+is read from its queue. Priority bindings (the App's Ctrl+Q) were already
+checked by the App before the key was forwarded, and the focused widget's
+bindings win over the screen's anyway, so no key changes meaning.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+
+class Field(Input):
+    """An ``Input`` whose Backspace/Delete/Enter/cursor keys keep their place in a burst."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if binding.priority:
+                    continue
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return
+        await super()._on_key(event)
