@@ -72,6 +72,7 @@ class UiSettings:
     ascii_borders: bool = False
     idle_lock_minutes: int = 15
     keymap: dict[str, str] = field(default_factory=dict)
+    date_display: str = "両方"  # 和暦, 西暦 or 両方: every screen, message, PDF row, CLI line
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -62,15 +62,18 @@ class RenkeiApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
 
+    # Every F-key has an F-key-free twin (Alt+digit; Ctrl+L), for keyboards and
+    # terminals without F-keys; the help screen (?) and the palette list both.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "go('inbox')", tr("nav.inbox"), id="go.inbox"),
-        Binding("f2", "go('waiting')", tr("nav.waiting"), id="go.waiting"),
-        Binding("f3", "go('entry')", tr("nav.entry"), id="go.entry"),
-        Binding("f4", "go('outbox')", tr("nav.outbox"), id="go.outbox"),
-        Binding("f5", "go('settings')", tr("nav.settings"), id="go.settings"),
-        Binding("f9", "fetch", tr("action.fetch"), id="fetch"),
-        Binding("f10", "send", tr("action.send"), id="send"),
-        Binding("f12", "lock", tr("action.lock"), id="lock"),
+        Binding("f1,alt+1", "go('inbox')", tr("nav.inbox"), id="go.inbox"),
+        Binding("f2,alt+2", "go('waiting')", tr("nav.waiting"), id="go.waiting"),
+        Binding("f3,alt+3", "go('entry')", tr("nav.entry"), id="go.entry"),
+        Binding("f4,alt+4", "go('outbox')", tr("nav.outbox"), id="go.outbox"),
+        Binding("f5,alt+5", "go('settings')", tr("nav.settings"), id="go.settings"),
+        Binding("f9,alt+9", "fetch", tr("action.fetch"), id="fetch"),
+        Binding("f10,alt+0", "send", tr("action.send"), id="send"),
+        Binding("f12,ctrl+l", "lock", tr("action.lock"), id="lock"),
+        Binding("question_mark", "help", tr("action.help"), id="help", priority=True),
         Binding("ctrl+q", "quit", tr("action.quit"), id="quit", priority=True),
     ]
 
@@ -108,6 +111,7 @@ class RenkeiApp(App[int]):
         self.last_error = ""
         self.entry_request: tuple[str, str] | None = None  # (card number, mode to go back to)
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
+        self.outbox_latest: dict[str, Any] = {}  # card number -> its newest OutboxItem
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
@@ -194,7 +198,7 @@ class RenkeiApp(App[int]):
     async def action_lock(self) -> None:
         """Close the terminal and drop every screen that showed personal data."""
         terminal, self.terminal = self.terminal, None
-        self.waiting_index = None
+        self.waiting_index, self.outbox_latest = None, {}
         self.boundary_held, self._boundary_at, self._boundary_error = (), None, ""
         if terminal is not None:
             self._core.submit(terminal.close)
@@ -208,6 +212,8 @@ class RenkeiApp(App[int]):
     async def action_go(self, mode: str) -> None:
         if self.terminal is None:
             return
+        if mode == "entry":
+            self.entry_request = ("", None)  # opened directly: the number field first
         await self.switch_mode(mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -223,11 +229,35 @@ class RenkeiApp(App[int]):
             self.start_fetch()
 
     def action_send(self) -> None:
+        """F10: ask first (how many will leave the terminal), then send."""
+        from tui import asks
+
+        asks.send(self, self._send_now)
+
+    def _send_now(self) -> None:
         screen = self._mode_screen("outbox")
         if screen is not None and self.current_mode == "outbox":
             screen.start_send()
         else:
             self.start_send()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: with dates not yet sent, ask before quitting."""
+        from tui import asks
+
+        asks.quit(self)
+
+    def action_help(self) -> None:
+        """``?``: the keys of this screen (typed as text in free-text fields)."""
+        from tui import asks
+
+        asks.help(self)
+
+    def action_command_palette(self) -> None:
+        from tui.widgets.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def _mode_screen(self, mode: str) -> Any:
         stack = self._screen_stacks.get(mode)
@@ -310,6 +340,7 @@ class RenkeiApp(App[int]):
         old = index.get(result.card_number) if index is not None else None
         if old is not None and hasattr(index, "upsert"):
             index.upsert(dataclasses.replace(old, entered_date=result.delivered))
+            self.outbox_latest.pop(result.card_number, None)  # a new entry resolves the old
             self._data_changed()
         else:
             self.refresh_waiting()
@@ -326,12 +357,23 @@ class RenkeiApp(App[int]):
         if terminal is None:
             return
 
-        def loaded(index: Any) -> None:
+        def read() -> tuple[Any, dict[str, Any]]:
+            from tui.states import latest
+
+            return terminal.waiting(), latest(terminal.outbox())
+
+        def loaded(found: tuple[Any, dict[str, Any]]) -> None:
             if self.terminal is terminal:
-                self.waiting_index = index
+                self.waiting_index, self.outbox_latest = found
                 self._data_changed()
 
-        self.run_core(terminal.waiting, done=loaded, name="waiting")
+        self.run_core(read, done=loaded, name="waiting")
+
+    def standing(self, card_number: str, entry: Any = None) -> Any:
+        """Where ``card_number`` stands (``tui.states.Standing``): list and outbox joined."""
+        from tui.states import standing
+
+        return standing(entry, self.outbox_latest.get(card_number))
 
     # -- idle lock and the schedule -----------------------------------------
 
@@ -523,17 +565,9 @@ class RenkeiApp(App[int]):
     # -- command palette -------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Any:
-        if self.terminal is not None:
-            for mode in DATA_MODES:
-                yield SystemCommand(
-                    tr(f"nav.{mode}"),
-                    tr(f"navhelp.{mode}"),
-                    lambda m=mode: self.run_action(f"go('{m}')"),
-                )
-            yield SystemCommand(tr("action.fetch"), tr("actionhelp.fetch"), self.action_fetch)
-            yield SystemCommand(tr("action.send"), tr("actionhelp.send"), self.action_send)
-            yield SystemCommand(tr("action.lock"), tr("actionhelp.lock"), self.action_lock)
-        yield SystemCommand(tr("action.quit"), tr("actionhelp.quit"), self.action_quit)
+        from tui import asks
+
+        yield from asks.commands(self, screen)
 
     def compose(self) -> ComposeResult:
         yield from ()

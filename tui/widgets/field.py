@@ -13,7 +13,8 @@ Backspace, ``6`` in one burst leaves ``R8.11.25`` instead of ``R8.11.26``.
 ``Field`` runs its own bindings when the key reaches it, before the next key
 is read from its queue. Priority bindings (the App's Ctrl+Q) were already
 checked by the App before the key was forwarded, and the focused widget's
-bindings win over the screen's anyway, so no key changes meaning.
+bindings win over the screen's anyway, so no key changes meaning; a binding
+that skips (``SkipAction``: Down in a one-line field) goes on to the screen.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ class Field(Input):
             for binding in self._bindings.key_to_bindings.get(event.key, ()):
                 if binding.priority:
                     continue
-                event.stop()
-                event.prevent_default()
-                await self.run_action(binding.action)
-                return
+                if await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    return
+                # Skipped (an Input at its end cannot scroll): on to the screen's key.
         await super()._on_key(event)

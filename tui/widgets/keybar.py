@@ -23,6 +23,7 @@ _NAMES = {
     "home": "Home",
     "end": "End",
     "delete": "Del",
+    "question_mark": "?",
 }
 
 

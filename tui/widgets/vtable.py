@@ -28,12 +28,20 @@ from textual.strip import Strip
 class Column:
     label: str
     width: int  # terminal cells; the last column takes what is left if 0
+    most: int = 40  # a flexible column grows to at most this many cells (wide terminals)
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` terminal cells."""
-    if cell_len(text) == width:
+ELLIPSIS = "…"  # U+2026: the mark of a cut name (counted one cell, as rich does)
+
+
+def fit(text: str, width: int, mark: str = ELLIPSIS) -> str:
+    """``text`` cut or padded to exactly ``width`` terminal cells; a cut ends in ``…``
+    so a clerk sees that a long Latin name goes on."""
+    length = cell_len(text)
+    if length == width:
         return text
+    if length > width and width >= 2 and text.strip():
+        return set_cell_size(text, width - 1) + mark
     return set_cell_size(text, width)
 
 
@@ -199,12 +207,14 @@ class VirtualTable(ScrollView, can_focus=True):
         if flexible:
             share = max((width - fixed - len(flexible)) // len(flexible), 4)
             for i in flexible:
-                widths[i] = share
+                last = i == len(widths) - 1
+                widths[i] = share if last else min(share, self.columns[i].most)
         return widths
 
     def _line(self, cells: Sequence[str], width: int, style: Style) -> Strip:
-        text = " ".join(fit(cell, w) for cell, w in zip(cells, self._widths(width), strict=False))
-        return Strip([Segment(fit(text, width), style)], width)
+        widths = self._widths(width)
+        text = " ".join(fit(cell, w) for cell, w in zip(cells, widths, strict=False))
+        return Strip([Segment(set_cell_size(text, width), style)], width)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
