@@ -3,8 +3,8 @@
 The clerk filters the waiting certificates while typing, on a weak machine,
 with up to 100,000 entries. So every entry gets one precomputed, normalised
 haystack (NFKC + casefold + 縮退 folding: full-width and half-width, upper and
-lower case, 髙 and 高, 𠮷 and 吉 all meet), birth dates are indexed by date for queries in any date form, and a
-query that extends the previous one only scans the previous matches.
+lower case, 髙 and 高, 𠮷 and 吉 all meet), birth dates are indexed by date for
+queries in any date form, and a query that extends the previous one only scans the previous matches.
 
 Plain core code: the TUI, the PDF and the CLI share it.
 """
