@@ -93,10 +93,18 @@ class RenkeiApp(App[int]):
         self.data_dir = Path(data_dir)
         self.config = config or core_config.load(self.data_dir)
         self.theme_name = themes.choose(theme or self.config.ui.theme)
+        self.ascii_borders = themes.ascii_needed(self.config.ui.ascii_borders)
         super().__init__(
-            css_path=themes.css_paths(self.theme_name, self.config.ui.ascii_borders),
-            ansi_color=self.theme_name == "ansi16",
+            css_path=themes.css_paths(self.theme_name, self.ascii_borders),
+            ansi_color=themes.native_colours(self.theme_name),
         )
+        if self.ascii_borders:
+            from tui.widgets.vtable import VirtualTable
+
+            VirtualTable.cut_mark = "~"
+        from tui import dates
+
+        dates.use(self.config.ui.date_display)
         self.animation_level = "none"
         self._unlock_fn = unlock or default_unlock
         self.terminal: Terminal | None = terminal
@@ -167,7 +175,9 @@ class RenkeiApp(App[int]):
         return exc.message() if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
 
     def show_error(self, exc: BaseException) -> None:
-        message = self.error_text(exc)
+        from tui import dates
+
+        message = dates.reason(exc) if hasattr(exc, "key") else self.error_text(exc)
         self.last_error = message
         self.notify(message, title=tr("error.title"), severity="error", timeout=8, markup=False)
 
@@ -190,6 +200,7 @@ class RenkeiApp(App[int]):
         self._last_input = time.monotonic()
         if self.terminal is not None and getattr(self.terminal, "config", None) is not None:
             self.config = self.terminal.config
+            dates.use(self.config.ui.date_display)
         self.refresh_waiting()
         self.switch_mode("waiting")
         self.run_schedule(datetime.now())  # a fetch at start is the schedule's call
@@ -222,9 +233,9 @@ class RenkeiApp(App[int]):
         return True
 
     def action_fetch(self) -> None:
-        screen = self._mode_screen("inbox")
-        if screen is not None and self.current_mode == "inbox":
-            screen.start_fetch()
+        screen = self._mode_screen(self.current_mode)
+        if screen is not None and hasattr(screen, "start_fetch"):
+            screen.start_fetch()  # the screen in front shows the progress
         else:
             self.start_fetch()
 
@@ -277,6 +288,7 @@ class RenkeiApp(App[int]):
 
         def finished(result: Any) -> None:
             self.busy.discard("fetch")
+            self.last_error = ""  # a success clears the error shown on 送信状況
             self.notify(
                 tr(
                     "fetch.done",
@@ -312,6 +324,7 @@ class RenkeiApp(App[int]):
 
         def finished(result: Any) -> None:
             self.busy.discard("send")
+            self.last_error = ""
             self.notify(
                 tr(
                     "send.done",

@@ -7,6 +7,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+import themes
+from core import i18n
 from tui.screens.base import TitleBar
 from tui.text import tr
 from tui.widgets.field import Field
@@ -20,6 +22,14 @@ class UnlockScreen(Screen[None]):
             yield Static(tr("unlock.prompt"), markup=False)
             yield Field(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
             yield Static("", id="unlock-message", classes="message", markup=False)
+            if themes.kernel_console():
+                # Said in English too: a kernel console cannot draw the Japanese.
+                yield Static(
+                    f"{i18n.t('ui.console.no_kanji', 'en')}\n{tr('console.no_kanji')}",
+                    id="no-kanji",
+                    classes="message -error",
+                    markup=False,
+                )
             hint = getattr(self.app, "passphrase_hint", "")
             if hint:
                 yield Static(tr("unlock.demo_hint", passphrase=hint), classes="hint", markup=False)

@@ -31,7 +31,9 @@ class Column:
     most: int = 40  # a flexible column grows to at most this many cells (wide terminals)
 
 
-ELLIPSIS = "…"  # U+2026: the mark of a cut name (counted one cell, as rich does)
+ELLIPSIS = "\u22ef"  # ⋯ MIDLINE HORIZONTAL ELLIPSIS: a cut name goes on. Not U+2026 …,
+# whose East Asian width is ambiguous (two cells on some Japanese terminals);
+# U+22EF is neutral: one cell everywhere. ASCII consoles get "~" (``cut_mark``).
 
 
 def fit(text: str, width: int, mark: str = ELLIPSIS) -> str:
@@ -75,6 +77,7 @@ class VirtualTable(ScrollView, can_focus=True):
     }
 
     cursor = reactive(0, repaint=False, always_update=True)
+    cut_mark: ClassVar[str] = ELLIPSIS  # set to "~" for consoles without the glyph
 
     class Highlighted(Message):
         def __init__(self, table: VirtualTable, index: int, item: Any) -> None:
@@ -213,7 +216,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _line(self, cells: Sequence[str], width: int, style: Style) -> Strip:
         widths = self._widths(width)
-        text = " ".join(fit(cell, w) for cell, w in zip(cells, widths, strict=False))
+        mark = self.cut_mark
+        text = " ".join(fit(cell, w, mark) for cell, w in zip(cells, widths, strict=False))
         return Strip([Segment(set_cell_size(text, width), style)], width)
 
     def render_line(self, y: int) -> Strip:
