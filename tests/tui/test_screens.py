@@ -16,6 +16,7 @@ from core import synth, wareki
 from core.config import Config
 from core.waiting import normalise
 from tests.tui.conftest import DAY, WAITING, settle, unlock, unlock_and_fetch
+from tui.widgets.choice import Choice
 from tui.widgets.vtable import VirtualTable
 
 SIZE = (80, 24)
@@ -256,7 +257,7 @@ def test_inbox_open_file_shows_records_and_data_check(make_app, demo) -> None:
             table.cursor = bad
             await pilot.press("enter")
             await settle(pilot)
-            assert len(rows(app, "#records-table")) == 3
+            assert "3行目" in text_of(app, "#report")  # the UI language (trap 10)
             assert "line 3" in text_of(app, "#report")
             await pilot.press("escape")
             assert app.screen.query_one("#inbox-table", VirtualTable) is table
@@ -280,13 +281,14 @@ def test_settings_validate_then_save(make_app, demo) -> None:
             before = (demo.data_dir / "config.toml").read_bytes()
             await pilot.press("ctrl+s")
             message = text_of(app, "#settings-message")
-            assert "schedule.send_time" in message and "terminal.lasdec" in message
-            assert "ui.idle_lock_minutes" in message
+            # every problem at once, each named as the screen names the field (trap 10)
+            assert "送信時刻" in message and "団体コード" in message
+            assert "自動ロック分" in message and "schedule.send_time" not in message
             assert (demo.data_dir / "config.toml").read_bytes() == before
             screen.query_one("#set-schedule-send_time", Input).value = "17:30"
             screen.query_one("#set-terminal-lasdec", Input).value = "131016"
             screen.query_one("#set-ui-idle_lock_minutes", Input).value = "5"
-            screen.query_one("#set-ui-theme", Input).value = "ansi16"
+            screen.query_one("#set-ui-theme", Choice).value = "ansi16"
             await pilot.press("ctrl+s")
             assert "保存しました" in text_of(app, "#settings-message")
             saved = tomllib.loads((demo.data_dir / "config.toml").read_text(encoding="utf-8"))
