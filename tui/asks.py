@@ -73,10 +73,11 @@ def quit(app: RenkeiApp) -> None:
 
 
 def free_text(widget: Any) -> bool:
-    """A field where ``?`` is a character (the passphrase, the settings)."""
+    """A field where ``?`` is a character (the passphrase, the settings, any plain
+    ``Input`` such as the palette's)."""
     if not isinstance(widget, Input):
         return False
-    return bool(widget.password) or str(widget.id or "").startswith("set-")
+    return bool(getattr(widget, "free_text", True))
 
 
 def help(app: RenkeiApp) -> None:

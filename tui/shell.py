@@ -98,10 +98,6 @@ class RenkeiApp(App[int]):
             css_path=themes.css_paths(self.theme_name, self.ascii_borders),
             ansi_color=themes.native_colours(self.theme_name),
         )
-        if self.ascii_borders:
-            from tui.widgets.vtable import VirtualTable
-
-            VirtualTable.cut_mark = "~"
         from tui import dates
 
         dates.use(self.config.ui.date_display)

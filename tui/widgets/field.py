@@ -24,7 +24,21 @@ from textual.widgets import Input
 
 
 class Field(Input):
-    """An ``Input`` whose Backspace/Delete/Enter/cursor keys keep their place in a burst."""
+    """An ``Input`` whose Backspace/Delete/Enter/cursor keys keep their place in a burst.
+
+    ``?`` opens the help screen from a field that never holds one (a number, a
+    date, a search); the passphrase and the settings (``free_text``) take it as
+    a character.
+    """
+
+    @property
+    def free_text(self) -> bool:
+        return bool(self.password) or str(self.id or "").startswith("set-")
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character == "?" and not self.free_text:
+            return False  # left to the App's help key
+        return super().check_consume_key(key, character)
 
     async def _on_key(self, event: events.Key) -> None:
         if not event.is_printable:

@@ -33,7 +33,7 @@ class Column:
 
 ELLIPSIS = "\u22ef"  # ⋯ MIDLINE HORIZONTAL ELLIPSIS: a cut name goes on. Not U+2026 …,
 # whose East Asian width is ambiguous (two cells on some Japanese terminals);
-# U+22EF is neutral: one cell everywhere. ASCII consoles get "~" (``cut_mark``).
+# U+22EF is neutral: one cell everywhere. ASCII consoles (the App's ``ascii_borders``) get "~".
 
 
 def fit(text: str, width: int, mark: str = ELLIPSIS) -> str:
@@ -77,7 +77,6 @@ class VirtualTable(ScrollView, can_focus=True):
     }
 
     cursor = reactive(0, repaint=False, always_update=True)
-    cut_mark: ClassVar[str] = ELLIPSIS  # set to "~" for consoles without the glyph
 
     class Highlighted(Message):
         def __init__(self, table: VirtualTable, index: int, item: Any) -> None:
@@ -216,7 +215,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _line(self, cells: Sequence[str], width: int, style: Style) -> Strip:
         widths = self._widths(width)
-        mark = self.cut_mark
+        mark = "~" if getattr(self.app, "ascii_borders", False) else ELLIPSIS
         text = " ".join(fit(cell, w, mark) for cell, w in zip(cells, widths, strict=False))
         return Strip([Segment(set_cell_size(text, width), style)], width)
 
