@@ -192,7 +192,7 @@ def test_one_date_display_setting_everywhere(make_app, demo) -> None:
     for mode in ("和暦", "西暦", "両方"):
         app = make_app(config=config_with(demo, date_display=mode))
 
-        async def go() -> None:
+        async def go(app: Any = app, mode: str = mode) -> None:
             async with app.run_test(size=SIZE) as pilot:
                 await unlock_and_fetch(pilot)
                 entry = rows(app)[0]
