@@ -120,6 +120,8 @@ class WaitingScreen(BaseScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
+            if "fetch" not in self.renkei.busy:
+                self.query_one("#progress-text", Static).update("")  # the last fetch's word
             self.apply_search(event.value)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
