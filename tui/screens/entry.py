@@ -188,7 +188,8 @@ class EntryScreen(BaseScreen):
             self._show_who(event.value)
         elif event.input.id == "date":
             self._show_echo(event.value)
-        self._set_check("")
+        if event.value:  # typing on; the fields emptied after an entry keep its message
+            self._set_check("")
         self._problems = []
         self._live_check()
 
