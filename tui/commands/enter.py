@@ -6,6 +6,7 @@ import argparse
 
 from core import wareki
 from core.i18n import t
+from tui import dates
 from tui.commands._exchange import open_session
 
 
@@ -13,19 +14,23 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser = sub.add_parser(
         "enter",
         parents=[common],
-        help="enter the delivery date of a certificate",
-        description="DATE in any form: 2024-04-01, 20240401, 令和6年4月1日, R6.4.1 …",
+        help=t("common.cli.help.enter"),
+        description=t("common.cli.help.enter_description"),
     )
     parser.add_argument("card_number", metavar="CERT_NUMBER")
     parser.add_argument("date", metavar="DATE")
-    parser.add_argument("--operator", default="", help="who entered it (for the audit log)")
+    parser.add_argument("--operator", default="", help=t("common.cli.help.operator"))
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     delivered = wareki.parse(args.date)
     with open_session(args) as session:
-        result = session.enter(args.card_number, delivered, args.operator)
+        dates.use(session.config.ui.date_display)
+        waiting = session.waiting()
+        found, _ = waiting.find(args.card_number) if hasattr(waiting, "find") else (None, 0)
+        card = found.card_number if found is not None else args.card_number
+        result = session.enter(card, delivered, args.operator)
     key = (
         "exchange.cli.entered_correction"
         if result.correction
@@ -37,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
         t(
             key,
             card=result.card_number,
-            date=result.delivered.isoformat(),
-            old=result.replaced.isoformat() if result.replaced else "",
+            date=dates.show(result.delivered),
+            old=dates.show(result.replaced),
         )
     )
     return 0

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 
+from core.i18n import t
+from tui import dates
 from tui.commands._exchange import open_session
 
 COLUMNS = (
@@ -15,14 +18,16 @@ COLUMNS = (
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("list", parents=[common], help="show the 未入力 list")
-    parser.add_argument("--csv", action="store_true", help="CSV on stdout (UTF-8, header)")
-    parser.add_argument("query", nargs="?", default="", help="search text (number, name, date)")
+    parser = sub.add_parser("list", parents=[common], help=t("common.cli.help.list"))
+    parser.add_argument("--csv", action="store_true", help=t("common.cli.help.csv"))
+    parser.add_argument("--excel", action="store_true", help=t("common.cli.help.excel"))
+    parser.add_argument("query", nargs="?", default="", help=t("common.cli.help.query"))
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with open_session(args) as session:
+        dates.use(session.config.ui.date_display)
         waiting = session.waiting()
         entries = list(waiting.search(args.query)) if args.query else list(waiting)
     rows = [
@@ -38,13 +43,22 @@ def run(args: argparse.Namespace) -> int:
         ]
         for e in entries
     ]
-    if args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+    if args.csv or args.excel:
+        # CSV keeps ISO dates (for programs); --excel: BOM and CRLF, so Japanese
+        # Excel reads it as UTF-8 instead of Shift_JIS.
+        out = sys.stdout
+        if args.excel:
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+        writer = csv.writer(out, lineterminator="\r\n" if args.excel else "\n")
         writer.writerow(COLUMNS)
         writer.writerows(rows)
+        out.flush()
+        if args.excel:
+            out.detach()
         return 0
-    for row in rows:
-        mark = f"  [{row[7]}]" if row[7] else ""
-        print(f"{row[0]}  {row[3]}  {row[1] or '-'} / {row[2] or '-'}{mark}")
+    for e in entries:
+        mark = f"  [{dates.show(e.entered_date)}]" if e.entered_date else ""
+        born = dates.show(e.birth_date)
+        print(f"{e.card_number}  {born}  {e.name_alpha or '-'} / {e.name_kanji or '-'}{mark}")
     print(f"({len(rows)})", file=sys.stderr)
     return 0

@@ -12,14 +12,24 @@ from tui.commands._exchange import open_session, when
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("status", parents=[common], help="show the exchange status")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = sub.add_parser(
+        "status",
+        parents=[common],
+        help=t("common.cli.help.status"),
+        description=t("common.cli.help.status_description"),
+    )
+    parser.add_argument("--json", action="store_true", help=t("common.cli.help.json"))
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         status = session.status()
+    # The stored error stays in the JSON (for scripts); the text shows it only
+    # while no fetch or send has succeeded since it (as the 送信状況 screen).
+    from tui.screens.outbox import open_error
+
+    error = open_error(status)
     if args.json:
         data = {
             k: (v.isoformat() if isinstance(v, datetime) else v)
@@ -55,6 +65,6 @@ def run(args: argparse.Namespace) -> int:
     )
     if status.plain_http:
         print(t("exchange.cli.plain_http"))
-    if status.last_error:
-        print(t("exchange.cli.last_error", error=status.last_error))
+    if error:
+        print(t("exchange.cli.last_error", error=error))
     return 0
