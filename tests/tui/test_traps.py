@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -389,6 +390,7 @@ def test_print_without_a_print_service_keeps_the_pdf(make_app, tmp_path, monkeyp
         async with app.run_test(size=SIZE) as pilot:
             await unlock_and_fetch(pilot)
             await pilot.press(*rows(app)[0].card_number[:8])
+            printed = rows(app)
             await pilot.press("f7")
             for _ in range(40):
                 await settle(pilot)
@@ -397,6 +399,11 @@ def test_print_without_a_print_service_keeps_the_pdf(make_app, tmp_path, monkeyp
             message = next(s for s in said if "プリンタが設定されていない" in s)
             path = Path(message.split(": ", 1)[1])
             assert path.read_bytes().startswith(b"%PDF")
+            # the PDF's rows keep the date display (両方: the era form in a column)
+            text = subprocess.run(
+                ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True
+            ).stdout
+            assert all(wareki.to_short(e.birth_date) in text for e in printed)
 
     run(go())
 
