@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import tomllib
 from datetime import date
@@ -382,6 +383,7 @@ def test_print_refuses_empty_asks_for_many_pages_and_hands_to_lp(
 
 
 def test_print_without_a_print_service_keeps_the_pdf(make_app, tmp_path, monkeypatch) -> None:
+    pdftotext = shutil.which("pdftotext") or "pdftotext"  # poppler, to read the PDF back
     monkeypatch.setenv("PATH", str(tmp_path))  # no lp here
     app = make_app()
     said = record_toasts(app)
@@ -401,7 +403,7 @@ def test_print_without_a_print_service_keeps_the_pdf(make_app, tmp_path, monkeyp
             assert path.read_bytes().startswith(b"%PDF")
             # the PDF's rows keep the date display (両方: the era form in a column)
             text = subprocess.run(
-                ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True
+                [pdftotext, "-layout", str(path), "-"], capture_output=True, text=True
             ).stdout
             assert all(wareki.to_short(e.birth_date) in text for e in printed)
 
