@@ -117,3 +117,13 @@ def _enabled(namespace: Any, action: str) -> bool:
     if check is None:
         return True
     return check(action.split("(")[0], ()) is not False
+
+
+def idle_note(app: RenkeiApp, minutes: int) -> str:
+    """Why the screen locked by itself, and whether typed work was dropped."""
+    stack = app._screen_stacks.get("entry")
+    dropped = False
+    if stack:
+        dropped = any(field.value.strip() for field in stack[0].query(Input))
+    note = tr("unlock.idle_locked", minutes=minutes)
+    return f"{note} {tr('unlock.idle_dropped')}" if dropped else note

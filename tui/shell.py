@@ -113,6 +113,7 @@ class RenkeiApp(App[int]):
         self._last_input = time.monotonic()
         self.busy: set[str] = set()
         self.last_error = ""
+        self.lock_note = ""  # why the screen locked (idle), shown once on the unlock screen
         self.entry_request: tuple[str, str] | None = None  # (card number, mode to go back to)
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
         self.outbox_latest: dict[str, Any] = {}  # card number -> its newest OutboxItem
@@ -399,6 +400,9 @@ class RenkeiApp(App[int]):
             return
         limit = self.config.ui.idle_lock_minutes
         if limit > 0 and self.idle_seconds() >= limit * 60:
+            from tui import asks
+
+            self.lock_note = asks.idle_note(self, limit)  # said on the unlock screen
             await self.action_lock()
             return
         self.run_schedule(datetime.now())

@@ -698,3 +698,30 @@ def test_layout_cut_names_end_in_an_ellipsis_and_wide_columns_stay_near(make_app
             assert cell_len(line) == full
 
     run(go())
+
+
+# -- 16 ------------------------------------------------------------------------
+
+
+def test_idle_lock_says_why_and_that_the_typed_date_was_not_entered(make_app) -> None:
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock_and_fetch(pilot)
+            number = rows(app)[0].card_number
+            await pilot.press("f3")
+            await settle(pilot)
+            await pilot.press(*number, "enter", *"R6.4")  # half a date, then away
+            app.config.ui.idle_lock_minutes = 1
+            app._last_input -= 61
+            await app._tick()
+            await settle(pilot)
+            assert app.current_mode == "locked"
+            message = text_of(app, "#unlock-message")
+            assert "1分間" in message and "入力されていません" in message
+            assert app.terminal is None
+            await unlock(pilot)
+            assert not app.terminal.outbox()  # nothing half-entered was kept
+
+    run(go())

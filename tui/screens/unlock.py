@@ -44,6 +44,11 @@ class UnlockScreen(Screen[None]):
         field = self.query_one("#passphrase", Input)
         field.value = ""
         field.focus()
+        note, self.app.lock_note = getattr(self.app, "lock_note", ""), ""  # type: ignore[attr-defined]
+        if note:
+            message = self.query_one("#unlock-message", Static)
+            message.set_classes("message")
+            message.update(note)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value:
