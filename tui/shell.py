@@ -114,7 +114,9 @@ class RenkeiApp(App[int]):
         self.busy: set[str] = set()
         self.last_error = ""
         self.lock_note = ""  # why the screen locked (idle), shown once on the unlock screen
-        self.entry_request: tuple[str, str] | None = None  # (card number, mode to go back to)
+        self.entry_request: tuple[str, str | None] | None = (
+            None  # (card number, mode to go back to)
+        )
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
         self.outbox_latest: dict[str, Any] = {}  # card number -> its newest OutboxItem
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
@@ -264,7 +266,7 @@ class RenkeiApp(App[int]):
     def action_command_palette(self) -> None:
         from tui.widgets.palette import Palette
 
-        if self.use_command_palette and not Palette.is_open(self):
+        if self.use_command_palette and not Palette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(Palette(id="--command-palette"))
 
     def _mode_screen(self, mode: str) -> Any:

@@ -46,15 +46,17 @@ def run(args: argparse.Namespace) -> int:
     if args.csv or args.excel:
         # CSV keeps ISO dates (for programs); --excel: BOM and CRLF, so Japanese
         # Excel reads it as UTF-8 instead of Shift_JIS.
-        out = sys.stdout
         if args.excel:
-            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
-        writer = csv.writer(out, lineterminator="\r\n" if args.excel else "\n")
+            excel = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+            writer = csv.writer(excel, lineterminator="\r\n")
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+            excel.flush()
+            excel.detach()  # stdout stays open for the interpreter
+            return 0
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)
         writer.writerows(rows)
-        out.flush()
-        if args.excel:
-            out.detach()
         return 0
     for e in entries:
         mark = f"  [{dates.show(e.entered_date)}]" if e.entered_date else ""
