@@ -114,7 +114,8 @@ class RenkeiApp(App[int]):
         self.busy: set[str] = set()
         self.last_error = ""
         self.lock_note = ""  # why the screen locked (idle), shown once on the unlock screen
-        self.entry_request: tuple[str, str | None] | None = (
+        # (card number, mode to go back to); ("", None): opened directly
+        self.entry_request: tuple[str, str | None] | None = None
             None  # (card number, mode to go back to)
         )
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
