@@ -116,8 +116,6 @@ class RenkeiApp(App[int]):
         self.lock_note = ""  # why the screen locked (idle), shown once on the unlock screen
         # (card number, mode to go back to); ("", None): opened directly
         self.entry_request: tuple[str, str | None] | None = None
-            None  # (card number, mode to go back to)
-        )
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
         self.outbox_latest: dict[str, Any] = {}  # card number -> its newest OutboxItem
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
