@@ -564,7 +564,7 @@ class RenkeiApp(App[int]):
                 action = getattr(job, "action", job)
                 slot = getattr(job, "slot", "")
                 if action == "fetch":
-                    self.start_fetch(done=lambda r, s=slot: report("fetch", s, r))
+                    self._scheduled_fetch(lambda r, s=slot: report("fetch", s, r))
                 elif action == "send":
                     self.start_send(done=lambda r, s=slot: report("send", s, r))
 
@@ -575,6 +575,27 @@ class RenkeiApp(App[int]):
                 self.run_core(schedule.failed, action, datetime.now(), name="schedule")
 
         self.run_core(schedule.due, now, done=start, name="schedule")
+
+    def _scheduled_fetch(self, report: Callable[[Any], None], waited: int = 0) -> None:
+        """A fetch the schedule started (at unlock, at the fetch time): its progress
+        shows on the screen in front when that screen has a progress line (right
+        after unlock that screen may still be mounting: wait a few refreshes)."""
+        screen = self._mode_screen(self.current_mode)
+        if screen is not None and not screen.is_mounted and waited < 20:
+            self.call_after_refresh(self._scheduled_fetch, report, waited + 1)
+            return
+        if screen is None or not screen.is_mounted or not screen.query("#progress-text"):
+            self.start_fetch(done=report)
+            return
+
+        def begin(progress: Callable[[Progress], None], shown: Callable[[Any], None]) -> None:
+            def done(result: Any) -> None:
+                shown(result)
+                report(result)
+
+            self.start_fetch(progress, done)
+
+        screen.run_with_progress("fetch", begin)
 
     # -- command palette -------------------------------------------------------
 

@@ -370,6 +370,8 @@ def test_schedule_runs_the_due_fetch_by_itself(make_app) -> None:
                     break
             assert len(app.waiting_index) == WAITING
             assert app.terminal.status().last_fetch is not None
+            # the fetch at start said so on 未入力 (issue 18, trap 9)
+            assert "受信が終わりました" in text_of(app, "#progress-text")
 
     run(go())
 
