@@ -67,6 +67,10 @@ def test_cron_quiet_dates_in_wareki_forgiving_numbers_excel_and_history(
     assert entered.returncode == 0, entered.stderr
     shown = wareki.display(date(2024, 5, 1), "両方")
     assert "AB00000001CD" in text(entered) and shown in text(entered)
+    future = date(date.today().year + 2, 1, 1)
+    refused = run("enter", "AB00000002CD", future.isoformat())
+    assert refused.returncode == 1
+    assert wareki.display(future, "両方") in refused.stderr.decode()  # the error's date too
     excel = run("list", "--excel")
     assert excel.stdout.startswith("\ufeff".encode()) and b"\r\n" in excel.stdout
     assert excel.stdout.decode("utf-8-sig").splitlines()[0].startswith("card_number,")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from core import wareki
+from core.errors import RenkeiError
 from core.i18n import t
 from tui import dates
 from tui.commands._exchange import open_session
@@ -30,7 +32,11 @@ def run(args: argparse.Namespace) -> int:
         waiting = session.waiting()
         found, _ = waiting.find(args.card_number) if hasattr(waiting, "find") else (None, 0)
         card = found.card_number if found is not None else args.card_number
-        result = session.enter(card, delivered, args.operator)
+        try:
+            result = session.enter(card, delivered, args.operator)
+        except RenkeiError as exc:  # the refusal's dates in the display setting too
+            print(f"renkei: {dates.reason(exc)}", file=sys.stderr)
+            return exc.exit_code
     key = (
         "exchange.cli.entered_correction"
         if result.correction
