@@ -725,3 +725,28 @@ def test_idle_lock_says_why_and_that_the_typed_date_was_not_entered(make_app) ->
             assert not app.terminal.outbox()  # nothing half-entered was kept
 
     run(go())
+
+
+def test_toasts_stay_above_the_key_bar_and_the_palette_names_keys(make_app) -> None:
+    from textual.widgets._toast import Toast
+
+    from tui.widgets.keybar import KeyBar
+
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await unlock_and_fetch(pilot)
+            app.notify("受信: 4ファイル、300レコード、未入力に300件追加" * 2, markup=False)
+            for _ in range(20):
+                await pilot.pause(0.05)
+                if app.screen.query(Toast):
+                    break
+            bar = app.screen.query_one(KeyBar).region
+            toasts = [t.region for t in app.screen.query(Toast)]
+            assert toasts and all(not t.overlaps(bar) for t in toasts)
+            assert all(t.width >= 60 for t in toasts)  # wide: Japanese wraps at the edge
+            helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+            assert "F9 / Alt+9" in helps["今すぐ受信"] and "F7 / ^O" in helps["印刷"]
+
+    run(go())
