@@ -7,8 +7,7 @@ cells so lines with Japanese words line up.
 from __future__ import annotations
 
 import argparse
-
-from rich.cells import cell_len
+import unicodedata
 
 from core.i18n import t
 from tui import history_text
@@ -19,6 +18,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser = sub.add_parser("history", parents=[common], help=t("common.cli.help.history"))
     parser.add_argument("-n", "--limit", type=int, default=50, help=t("common.cli.help.limit"))
     parser.set_defaults(func=run)
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells of ``text``: East Asian wide and full-width characters take two
+    (``rich`` counts the same, but a scripted command does not load the UI library)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def pad(text: str, cells: int) -> str:
