@@ -54,6 +54,16 @@ def quit(app: RenkeiApp) -> None:
     if terminal is None:
         app.exit(0)
         return
+    running = sorted(app.busy & {"fetch", "send"})
+    if running:  # asked at once: the count would wait for the exchange to finish
+
+        def stop(yes: bool | None) -> None:
+            if yes:
+                app.exit(0)
+
+        words = "、".join(tr(f"confirm.busy.{job}") for job in running)
+        app.push_screen(ConfirmScreen(tr("confirm.quit_busy", what=words)), stop)
+        return
 
     def counted(status: Any) -> None:
         queued = getattr(status, "queued", 0) + getattr(status, "pending_batches", 0)

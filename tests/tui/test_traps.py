@@ -750,3 +750,22 @@ def test_toasts_stay_above_the_key_bar_and_the_palette_names_keys(make_app) -> N
             assert "F9 / Alt+9" in helps["今すぐ受信"] and "F7 / ^O" in helps["印刷"]
 
     run(go())
+
+
+def test_quit_during_a_fetch_asks_at_once(make_app) -> None:
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock(pilot)
+            app.busy.add("fetch")  # as while a long fetch runs on the core thread
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "受信中" in text_of(app, "#confirm-question")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.is_running
+            app.busy.discard("fetch")
+
+    run(go())
