@@ -769,3 +769,14 @@ def test_quit_during_a_fetch_asks_at_once(make_app) -> None:
             app.busy.discard("fetch")
 
     run(go())
+
+
+def test_a_mistyped_date_display_is_named_by_the_settings_check() -> None:
+    from core.config_check import check
+
+    config = Config()
+    config.ui.date_display = "わ"
+    found = check(config)
+    assert [p.column for p in found] == ["ui.date_display"]
+    assert "和暦" in found[0].reason("ja") and "わ" in found[0].reason("ja")
+    assert check(Config()) == []  # the default, 両方, is clean
