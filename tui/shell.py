@@ -98,8 +98,6 @@ class RenkeiApp(App[int]):
             css_path=themes.css_paths(self.theme_name, self.ascii_borders),
             ansi_color=themes.native_colours(self.theme_name),
         )
-        from tui import dates
-
         dates.use(self.config.ui.date_display)
         self.animation_level = "none"
         self._unlock_fn = unlock or default_unlock
@@ -173,8 +171,6 @@ class RenkeiApp(App[int]):
         return exc.message() if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
 
     def show_error(self, exc: BaseException) -> None:
-        from tui import dates
-
         message = dates.reason(exc) if hasattr(exc, "key") else self.error_text(exc)
         self.last_error = message
         self.notify(message, title=tr("error.title"), severity="error", timeout=8, markup=False)
