@@ -259,6 +259,13 @@ def test_inbox_open_file_shows_records_and_data_check(make_app, demo) -> None:
             await settle(pilot)
             assert len(rows(app, "#records-table")) == 3
             assert "3行目" in text_of(app, "#report")  # the UI language (trap 10)
+            records = app.screen.query_one("#records-table", VirtualTable)
+            labels = [c.label for c in records.columns]
+            assert labels == ["証明書番号", "漢字氏名", "氏名", "生年月日", "交付年月日"]
+            first = records.render_row(records.source[0])
+            born = records.source[0]["birth_date"]
+            day = date(int(born[:4]), int(born[4:6]), int(born[6:]))
+            assert first[3] == wareki.to_short(day)  # not YYYYMMDD
             await pilot.press("escape")
             assert app.screen.query_one("#inbox-table", VirtualTable) is table
 
