@@ -387,6 +387,12 @@ class RenkeiApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            from tui import altkeys, asks
+
+            alt = altkeys.as_alt(event)
+            if alt is not None and not asks.free_text(self.focused):
+                event = alt  # ESC+digit: Alt+digit, not a ¢ in the search field
         await super().on_event(event)
 
     def idle_seconds(self) -> float:

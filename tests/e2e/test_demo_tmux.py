@@ -204,7 +204,14 @@ def test_counter_day_issue_18_in_tmux(renkei_cmd, cli_env, tmp_path: Path) -> No
         tmux.keys("y")
         tmux.wait_for(r"受理 2件")
 
-        tmux.keys("F3")
+        # F-key-free twins as a terminal sends them (ESC + digit), trap 11
+        tmux.keys("M-2")
+        tmux.wait_for(r"\| 未入力")
+        tmux.keys("M-4")
+        text = tmux.wait_for(r"\| 送信状況")
+        assert "¢" not in text and "™" not in text
+        tmux.keys("M-3")
+        tmux.wait_for(r"\| 日付入力")
         tmux.keys("C-n")
         tmux.keys(first, literal=True)
         text = tmux.wait_for(rf"送信済 {re.escape(typed)}")

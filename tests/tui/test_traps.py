@@ -780,3 +780,36 @@ def test_a_mistyped_date_display_is_named_by_the_settings_check() -> None:
     assert [p.column for p in found] == ["ui.date_display"]
     assert "和暦" in found[0].reason("ja") and "わ" in found[0].reason("ja")
     assert check(Config()) == []  # the default, 両方, is clean
+
+
+def test_esc_digit_from_a_terminal_is_alt_digit_except_in_a_passphrase(make_app) -> None:
+    """Textual reads ESC 4 as ``¢`` (macOS Option+4): the App makes it Alt+4 again.
+    The keys are sent as the driver sends what its parser made of the bytes
+    (Pilot's ``press`` drops the character of such keys)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    from tui.altkeys import digits
+
+    four = next(ch for ch, digit in digits().items() if digit == "4")
+    three = next(ch for ch, digit in digits().items() if digit == "3")
+    app = make_app()
+
+    async def send(pilot: Any, character: str) -> None:
+        key = events.Key(_character_to_key(character), character)
+        key.set_sender(app)
+        app._driver.send_message(key)
+        await settle(pilot)
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await send(pilot, three)  # a passphrase may hold £
+            assert field(app, "passphrase").value == three
+            await pilot.press("backspace")
+            await unlock(pilot)
+            await send(pilot, four)  # ESC 4 on the 未入力 search field
+            assert app.current_mode == "outbox"
+            await send(pilot, "\u00a1")  # ESC 1
+            assert app.current_mode == "inbox"
+
+    run(go())
