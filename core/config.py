@@ -75,6 +75,7 @@ class UiSettings:
     ascii_borders: bool = field(default=False, metadata=RESTART)
     idle_lock_minutes: int = 15
     keymap: dict[str, str] = field(default_factory=dict, metadata=RESTART)
+    date_display: str = "両方"  # 和暦, 西暦 or 両方: every screen, message, PDF row, CLI line
 
 
 @dataclass

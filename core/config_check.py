@@ -16,6 +16,7 @@ from core.config import Config
 from core.formats.fields import lasdec_check_digit
 from core.formats.tables import optional_readings
 from core.report import Problem
+from core.wareki import DISPLAYS
 
 THEMES = ("auto", *themes.NAMES)  # auto: the terminal's best (themes.choose)
 LANGS = i18n.LANGS
@@ -55,6 +56,9 @@ def check(config: Config) -> list[Problem]:
         bad("ui.theme", "choice_invalid", value=config.ui.theme, choices=", ".join(THEMES))
     if config.ui.lang not in LANGS:
         bad("ui.lang", "choice_invalid", value=config.ui.lang, choices=", ".join(LANGS))
+    shown = getattr(config.ui, "date_display", "両方")
+    if shown not in DISPLAYS:
+        bad("ui.date_display", "choice_invalid", value=shown, choices=", ".join(DISPLAYS))
     if not isinstance(config.ui.idle_lock_minutes, int) or config.ui.idle_lock_minutes < 0:
         bad("ui.idle_lock_minutes", "minutes_invalid", value=config.ui.idle_lock_minutes)
     if not isinstance(config.pdf.expiry_minutes, int) or config.pdf.expiry_minutes < 1:

@@ -173,6 +173,14 @@ class Session:
             " (SELECT 1 FROM exchange_outbox o WHERE o.card_blind = c.card_blind"
             " AND o.state IN ('queued', 'sending'))"
         )[0][0]
+        # A rejection stays open until the certificate is entered again: a later
+        # queued, sending or sent row for the same card resolves it.
+        rejected = store.query(
+            "SELECT count(*) FROM exchange_outbox r WHERE r.state = 'rejected' AND NOT EXISTS"
+            " (SELECT 1 FROM exchange_outbox o WHERE o.card_blind = r.card_blind"
+            " AND o.notice_id != r.notice_id AND o.created_at >= r.created_at"
+            " AND o.state IN ('queued', 'sending', 'sent'))"
+        )[0][0]
         next_fetch, next_send = self.schedule.next_times(now or datetime.now())
         skew = ledger.get_state(store, "clock_skew")
         batches = store.query("SELECT count(*) FROM exchange_batches WHERE state = 'sending'")
@@ -182,7 +190,7 @@ class Session:
             queued=counts.get("queued", 0),
             sending=counts.get("sending", 0),
             sent=counts.get("sent", 0),
-            rejected=counts.get("rejected", 0),
+            rejected=int(rejected),
             last_fetch=fetch.last_time(store, "last_fetch"),
             last_send=fetch.last_time(store, "last_send"),
             next_fetch=next_fetch,

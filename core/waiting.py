@@ -2,29 +2,49 @@
 
 The clerk filters the waiting certificates while typing, on a weak machine,
 with up to 100,000 entries. So every entry gets one precomputed, normalised
-haystack (NFKC + casefold: full-width and half-width, upper and lower case all
-meet), birth dates are indexed by date for queries in any date form, and a
-query that extends the previous one only scans the previous matches.
+haystack (NFKC + casefold + 縮退 folding: full-width and half-width, upper and
+lower case, 髙 and 高, 𠮷 and 吉 all meet), birth dates are indexed by date for
+queries in any date form, and a query that extends the previous one only scans the previous matches.
 
 Plain core code: the TUI, the PDF and the CLI share it.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import overload
 
 from core import wareki
+from core.charset.fold import fold
 from core.terminal import WaitingEntry
 
 _SEP = "\x00"  # never typed, so a token never matches across two fields
 
 
 def normalise(text: str) -> str:
-    """Width- and case-insensitive form of ``text`` (also of a typed query)."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Width-, case- and variant-insensitive form of ``text`` (also of a typed query):
+    NFKC, then the 縮退 folding of ``core.charset.fold`` (髙→高, 𠮷→吉), then casefold."""
+    return fold(unicodedata.normalize("NFKC", text)).casefold()
+
+
+_CARD_JUNK = re.compile(r"[\s\-‐‑‒–—―−ー_./]")
+_CARD_PREFIX = re.compile(r"[A-Z]{2}[0-9]{0,8}(?:[A-Z]{0,2})?")
+
+
+def card_key(text: str) -> str:
+    """A typed certificate number as stored: full width to half, spaces, hyphens
+    and dots out, upper case (``ｂｃ 2271-7775 cm`` → ``BC22717775CM``)."""
+    return _CARD_JUNK.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def card_like(text: str) -> bool:
+    """Whether ``text`` reads as (the start of) a certificate number: two letters,
+    then digits (at least two), then possibly the last letters."""
+    key = card_key(text)
+    return len(key) >= 4 and _CARD_PREFIX.fullmatch(key) is not None
 
 
 def parse_date(text: str) -> date | None:
@@ -136,10 +156,28 @@ class WaitingList:
         return card_number in self._slot
 
     def get(self, card_number: str) -> WaitingEntry | None:
-        slot = self._slot.get(normalise(card_number).upper().strip())
+        slot = self._slot.get(card_key(card_number))
         if slot is None:
             slot = self._slot.get(card_number)
         return None if slot is None else self._entries[slot]
+
+    def find(self, typed: str) -> tuple[WaitingEntry | None, int]:
+        """The entry a typed number means, forgivingly: spaces, hyphens, case and
+        full width do not matter, and a unique start of a number is enough.
+
+        Returns ``(entry, candidates)``: the entry when exactly one number
+        matches, else ``None`` with how many numbers start that way (0: none).
+        """
+        exact = self.get(typed)
+        if exact is not None:
+            return exact, 1
+        key = card_key(typed)
+        if not card_like(key):
+            return None, 0
+        found = [n for n in self._slot if n.startswith(key)]
+        if len(found) == 1:
+            return self.get(found[0]), 1
+        return None, len(found)
 
     def search(self, query: str, limit: int | None = None) -> Matches:
         """Entries matching every word of ``query``, in list order.
@@ -202,6 +240,10 @@ class WaitingList:
         norm = " ".join(normalise(query).split())
         if not norm:
             return self._all_slots()
+        if card_like(query) and (" " in norm or "-" in norm):
+            # A number typed with spaces or hyphens (BC 2271 7775 CM): by number.
+            key = card_key(query)
+            return sorted(s for n, s in self._slot.items() if n.startswith(key))
         whole = parse_date(query) if " " in norm else None
         words = norm.split(" ")
         dates = [parse_date(w) for w in words]

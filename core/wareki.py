@@ -26,7 +26,7 @@ from functools import cache
 from core.datafiles import csv_rows
 from core.errors import RenkeiError
 
-__all__ = ["Era", "WarekiError", "eras", "parse", "to_short", "to_wareki"]
+__all__ = ["DISPLAYS", "Era", "WarekiError", "display", "eras", "parse", "to_short", "to_wareki"]
 
 
 class WarekiError(RenkeiError, ValueError):
@@ -230,3 +230,31 @@ def to_wareki(day: datetime.date, short: bool = False) -> str:
 def to_short(day: datetime.date) -> str:
     """The narrow-screen form R6.4.1."""
     return to_wareki(day, short=True)
+
+
+# --- the one date display setting (``[ui] date_display``) ----------------------
+
+DISPLAYS = ("和暦", "西暦", "両方")
+"""The values of ``[ui] date_display``; 両方 (both) is the default."""
+
+
+def display(day: datetime.date | None, mode: str = "両方", compact: bool = False) -> str:
+    """``day`` as the setting ``mode`` wants it, for every screen, message, PDF and CLI.
+
+    ``和暦`` 令和6年4月1日, ``西暦`` 2024-04-01, ``両方`` 令和6年4月1日 (2024-04-01).
+    ``compact`` is for a table column (about 10 cells): 和暦 and 両方 give R6.4.1,
+    西暦 2024-04-01. Days before 明治 have no era form: Gregorian. An unknown
+    ``mode`` reads as 両方, so a mistyped setting never hides a date.
+    """
+    if day is None:
+        return ""
+    iso = day.isoformat()
+    if mode == "西暦":
+        return iso
+    try:
+        era = to_wareki(day, short=compact)
+    except WarekiError:
+        return iso
+    if mode == "和暦" or compact:
+        return era
+    return f"{era} ({iso})"

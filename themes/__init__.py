@@ -35,10 +35,28 @@ def choose(setting: str = "auto", env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     if "NO_COLOR" in env:
         return "mono"
-    term = env.get("TERM", "")
-    if term in ("linux", "vt100", "vt220", "ansi") or term.startswith(("linux", "cons")):
+    if kernel_console(env):
         return "ansi16"
     return "default"
+
+
+def kernel_console(env: Mapping[str, str] | None = None) -> bool:
+    """A Linux/BSD kernel console: 16 colours, a font without box glyphs or kanji."""
+    env = os.environ if env is None else env
+    term = env.get("TERM", "")
+    return term in ("linux", "vt100", "vt220", "ansi") or term.startswith(("linux", "cons"))
+
+
+def ascii_needed(setting: bool = False, env: Mapping[str, str] | None = None) -> bool:
+    """ASCII borders: when configured, and always on a kernel console (its font has
+    no ▊▔▁▎ box glyphs)."""
+    return setting or kernel_console(env)
+
+
+def native_colours(name: str) -> bool:
+    """Themes drawn with the terminal's own colours: ``ansi16``, and ``mono`` so that
+    with ``NO_COLOR`` the terminal's default colours stay (no forced black, no greys)."""
+    return name in ("ansi16", "mono")
 
 
 def css_paths(name: str, ascii_borders: bool = False) -> list[Path]:

@@ -21,7 +21,10 @@ import core
 from core import errors, i18n
 from core.textsafe import shown
 
-HELP_EPILOG = f"終了コード / exit codes: {errors.exit_codes_line()}"
+
+def _t(key: str) -> str:
+    """A help text of ``common.cli.help.<key>`` in the language chosen so far."""
+    return i18n.t(f"common.cli.help.{key}")
 
 
 def common_parser() -> argparse.ArgumentParser:
@@ -31,16 +34,14 @@ def common_parser() -> argparse.ArgumentParser:
         "--data",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="data directory (default: $RENKEI_DATA or the XDG data dir)",
+        help=_t("data"),
     )
-    common.add_argument(
-        "--lang", choices=i18n.LANGS, default=argparse.SUPPRESS, help="message language"
-    )
+    common.add_argument("--lang", choices=i18n.LANGS, default=argparse.SUPPRESS, help=_t("lang"))
     common.add_argument(
         "--passphrase-file",
         metavar="FILE",
         default=argparse.SUPPRESS,
-        help="read the passphrase from FILE (else $RENKEI_PASSPHRASE, systemd credential)",
+        help=_t("passphrase_file"),
     )
     return common
 
@@ -49,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = common_parser()
     parser = argparse.ArgumentParser(
         prog="renkei",
-        description="情報連携端末 (information linkage terminal). Without a subcommand: the TUI.",
-        epilog=HELP_EPILOG,
+        description=_t("description"),
+        epilog=i18n.t("common.cli.help.epilog", codes=errors.exit_codes_line()),
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"renkei {core.__version__}")
@@ -71,12 +72,26 @@ def _run_tui(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
+def _early_lang(argv: Sequence[str]) -> str | None:
+    """``--lang X`` (or ``--lang=X``) before parsing: the help is written in it."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from core.hardening import no_core_dumps
 
     no_core_dumps()  # first: nothing personal is in memory yet
+    given = list(sys.argv[1:] if argv is None else argv)
+    early = _early_lang(given) or os.environ.get("RENKEI_LANG")
+    if early in i18n.LANGS:
+        i18n.set_language(early)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(given)
     lang = getattr(args, "lang", None) or os.environ.get("RENKEI_LANG")
     if lang in i18n.LANGS:
         i18n.set_language(lang)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -62,15 +62,18 @@ class RenkeiApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
 
+    # Every F-key has an F-key-free twin (Alt+digit; Ctrl+L), for keyboards and
+    # terminals without F-keys; the help screen (?) and the palette list both.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "go('inbox')", tr("nav.inbox"), id="go.inbox"),
-        Binding("f2", "go('waiting')", tr("nav.waiting"), id="go.waiting"),
-        Binding("f3", "go('entry')", tr("nav.entry"), id="go.entry"),
-        Binding("f4", "go('outbox')", tr("nav.outbox"), id="go.outbox"),
-        Binding("f5", "go('settings')", tr("nav.settings"), id="go.settings"),
-        Binding("f9", "fetch", tr("action.fetch"), id="fetch"),
-        Binding("f10", "send", tr("action.send"), id="send"),
-        Binding("f12", "lock", tr("action.lock"), id="lock"),
+        Binding("f1,alt+1", "go('inbox')", tr("nav.inbox"), id="go.inbox"),
+        Binding("f2,alt+2", "go('waiting')", tr("nav.waiting"), id="go.waiting"),
+        Binding("f3,alt+3", "go('entry')", tr("nav.entry"), id="go.entry"),
+        Binding("f4,alt+4", "go('outbox')", tr("nav.outbox"), id="go.outbox"),
+        Binding("f5,alt+5", "go('settings')", tr("nav.settings"), id="go.settings"),
+        Binding("f9,alt+9", "fetch", tr("action.fetch"), id="fetch"),
+        Binding("f10,alt+0", "send", tr("action.send"), id="send"),
+        Binding("f12,ctrl+l", "lock", tr("action.lock"), id="lock"),
+        Binding("question_mark", "help", tr("action.help"), id="help", priority=True),
         Binding("ctrl+q", "quit", tr("action.quit"), id="quit", priority=True),
     ]
 
@@ -90,10 +93,12 @@ class RenkeiApp(App[int]):
         self.data_dir = Path(data_dir)
         config = self._locked_config = config or core_config.load(self.data_dir)
         self.theme_name = themes.choose(theme or config.ui.theme)
+        self.ascii_borders = themes.ascii_needed(config.ui.ascii_borders)
         super().__init__(
-            css_path=themes.css_paths(self.theme_name, config.ui.ascii_borders),
-            ansi_color=self.theme_name == "ansi16",
+            css_path=themes.css_paths(self.theme_name, self.ascii_borders),
+            ansi_color=themes.native_colours(self.theme_name),
         )
+        dates.use(config.ui.date_display)
         self.animation_level = "none"
         self._unlock_fn = unlock or default_unlock
         self.terminal: Terminal | None = terminal
@@ -106,8 +111,11 @@ class RenkeiApp(App[int]):
         self._last_input = time.monotonic()
         self.busy: set[str] = set()
         self.last_error = ""
-        self.entry_request: tuple[str, str] | None = None  # (card number, mode to go back to)
+        self.lock_note = ""  # why the screen locked (idle), shown once on the unlock screen
+        # (card number, mode to go back to); ("", None): opened directly
+        self.entry_request: tuple[str, str | None] | None = None
         self.waiting_index: Any = None  # the terminal's WaitingIndex, refreshed after changes
+        self.outbox_latest: dict[str, Any] = {}  # card number -> its newest OutboxItem
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
@@ -170,7 +178,7 @@ class RenkeiApp(App[int]):
         return exc.message() if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
 
     def show_error(self, exc: BaseException) -> None:
-        message = self.error_text(exc)
+        message = dates.reason(exc) if hasattr(exc, "key") else self.error_text(exc)
         self.last_error = message
         self.notify(message, title=tr("error.title"), severity="error", timeout=8, markup=False)
 
@@ -191,6 +199,7 @@ class RenkeiApp(App[int]):
 
     def _after_unlock(self) -> None:
         self._last_input = time.monotonic()
+        dates.use(self.config.ui.date_display)
         self.refresh_waiting()
         self.switch_mode("waiting")
         self.run_schedule(datetime.now())  # a fetch at start is the schedule's call
@@ -199,7 +208,7 @@ class RenkeiApp(App[int]):
     async def action_lock(self) -> None:
         """Close the terminal and drop every screen that showed personal data."""
         terminal, self.terminal = self.terminal, None
-        self.waiting_index = None
+        self.waiting_index, self.outbox_latest = None, {}
         self.boundary_held, self._boundary_at, self._boundary_error = (), None, ""
         if terminal is not None:
             self._core.submit(terminal.close)
@@ -213,6 +222,8 @@ class RenkeiApp(App[int]):
     async def action_go(self, mode: str) -> None:
         if self.terminal is None:
             return
+        if mode == "entry":
+            self.entry_request = ("", None)  # opened directly: the number field first
         await self.switch_mode(mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -221,18 +232,42 @@ class RenkeiApp(App[int]):
         return True
 
     def action_fetch(self) -> None:
-        screen = self._mode_screen("inbox")
-        if screen is not None and self.current_mode == "inbox":
-            screen.start_fetch()
+        screen = self._mode_screen(self.current_mode)
+        if screen is not None and hasattr(screen, "start_fetch"):
+            screen.start_fetch()  # the screen in front shows the progress
         else:
             self.start_fetch()
 
     def action_send(self) -> None:
+        """F10: ask first (how many will leave the terminal), then send."""
+        from tui import asks
+
+        asks.send(self, self._send_now)
+
+    def _send_now(self) -> None:
         screen = self._mode_screen("outbox")
         if screen is not None and self.current_mode == "outbox":
             screen.start_send()
         else:
             self.start_send()
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: with dates not yet sent, ask before quitting."""
+        from tui import asks
+
+        asks.quit(self)
+
+    def action_help(self) -> None:
+        """``?``: the keys of this screen (typed as text in free-text fields)."""
+        from tui import asks
+
+        asks.help(self)
+
+    def action_command_palette(self) -> None:
+        from tui.widgets.palette import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(Palette(id="--command-palette"))
 
     def _mode_screen(self, mode: str) -> Any:
         try:
@@ -255,6 +290,7 @@ class RenkeiApp(App[int]):
 
         def finished(result: Any) -> None:
             self.busy.discard("fetch")
+            self.last_error = ""  # a success clears the error shown on 送信状況
             self.notify(
                 tr(
                     "fetch.done",
@@ -290,6 +326,7 @@ class RenkeiApp(App[int]):
 
         def finished(result: Any) -> None:
             self.busy.discard("send")
+            self.last_error = ""
             self.notify(
                 tr(
                     "send.done",
@@ -318,6 +355,7 @@ class RenkeiApp(App[int]):
         old = index.get(result.card_number) if index is not None else None
         if old is not None:
             index.upsert(dataclasses.replace(old, entered_date=result.delivered))
+            self.outbox_latest.pop(result.card_number, None)  # a new entry resolves the old
             self._data_changed()
         else:
             self.refresh_waiting()
@@ -334,18 +372,35 @@ class RenkeiApp(App[int]):
         if terminal is None:
             return
 
-        def loaded(index: Any) -> None:
+        def read() -> tuple[Any, dict[str, Any]]:
+            from tui.states import latest
+
+            return terminal.waiting(), latest(terminal.outbox())
+
+        def loaded(found: tuple[Any, dict[str, Any]]) -> None:
             if self.terminal is terminal:
-                self.waiting_index = index
+                self.waiting_index, self.outbox_latest = found
                 self._data_changed()
 
-        self.run_core(terminal.waiting, done=loaded, name="waiting")
+        self.run_core(read, done=loaded, name="waiting")
+
+    def standing(self, card_number: str, entry: Any = None) -> Any:
+        """Where ``card_number`` stands (``tui.states.Standing``): list and outbox joined."""
+        from tui.states import standing
+
+        return standing(entry, self.outbox_latest.get(card_number))
 
     # -- idle lock and the schedule -----------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            from tui import altkeys, asks
+
+            alt = altkeys.as_alt(event)
+            if alt is not None and not asks.free_text(self.focused):
+                event = alt  # ESC+digit: Alt+digit, not a ¢ in the search field
         await super().on_event(event)
 
     def idle_seconds(self) -> float:
@@ -356,6 +411,9 @@ class RenkeiApp(App[int]):
             return
         limit = self.config.ui.idle_lock_minutes
         if limit > 0 and self.idle_seconds() >= limit * 60:
+            from tui import asks
+
+            self.lock_note = asks.idle_note(self, limit)  # said on the unlock screen
             await self.action_lock()
             return
         self.run_schedule(datetime.now())
@@ -508,7 +566,7 @@ class RenkeiApp(App[int]):
                 action = getattr(job, "action", job)
                 slot = getattr(job, "slot", "")
                 if action == "fetch":
-                    self.start_fetch(done=lambda r, s=slot: report("fetch", s, r))
+                    self._scheduled_fetch(lambda r, s=slot: report("fetch", s, r))
                 elif action == "send":
                     self.start_send(done=lambda r, s=slot: report("send", s, r))
 
@@ -520,20 +578,33 @@ class RenkeiApp(App[int]):
 
         self.run_core(schedule.due, now, done=start, name="schedule")
 
+    def _scheduled_fetch(self, report: Callable[[Any], None], waited: int = 0) -> None:
+        """A fetch the schedule started (at unlock, at the fetch time): its progress
+        shows on the screen in front when that screen has a progress line (right
+        after unlock that screen may still be mounting: wait a few refreshes)."""
+        screen = self._mode_screen(self.current_mode)
+        if screen is not None and not screen.is_mounted and waited < 20:
+            self.call_after_refresh(self._scheduled_fetch, report, waited + 1)
+            return
+        if screen is None or not screen.is_mounted or not screen.query("#progress-text"):
+            self.start_fetch(done=report)
+            return
+
+        def begin(progress: Callable[[Progress], None], shown: Callable[[Any], None]) -> None:
+            def done(result: Any) -> None:
+                shown(result)
+                report(result)
+
+            self.start_fetch(progress, done)
+
+        screen.run_with_progress("fetch", begin)
+
     # -- command palette -------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Any:
-        if self.terminal is not None:
-            for mode in DATA_MODES:
-                yield SystemCommand(
-                    tr(f"nav.{mode}"),
-                    tr(f"navhelp.{mode}"),
-                    lambda m=mode: self.run_action(f"go('{m}')"),
-                )
-            yield SystemCommand(tr("action.fetch"), tr("actionhelp.fetch"), self.action_fetch)
-            yield SystemCommand(tr("action.send"), tr("actionhelp.send"), self.action_send)
-            yield SystemCommand(tr("action.lock"), tr("actionhelp.lock"), self.action_lock)
-        yield SystemCommand(tr("action.quit"), tr("actionhelp.quit"), self.action_quit)
+        from tui import asks
+
+        yield from asks.commands(self, screen)
 
     def compose(self) -> ComposeResult:
         yield from ()

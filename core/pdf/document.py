@@ -37,7 +37,7 @@ from core.i18n import t
 from core.pdf import fonts as fontfiles
 from core.pdf.coverage import MISSING, Checked, Coverage, Flag
 from core.terminal import Progress, ProgressFn, WaitingEntry
-from core.wareki import to_wareki
+from core.wareki import display, to_wareki
 
 PROGRESS_EVERY = 250  # rows between two progress reports
 # fpdf2 replaces this alias with the page total in any text it draws. It holds a
@@ -182,6 +182,7 @@ class _ListPdf(FPDF):
         self.list_header = header
         self.total_rows = total_rows
         self.unprintable: list[Unprintable] = []
+        self.date_display = "西暦"  # ``[ui] date_display``; table columns use the compact form
         self.bottom = self.h - self.margin - 5.0
         self.alias_nb_pages(PAGES_ALIAS)
         self.set_font(self.primary, size=self.size)
@@ -334,17 +335,18 @@ class _ListPdf(FPDF):
     def row(self, number: int, entry: WaitingEntry) -> None:
         card = entry.card_number
         remarks = entry.application_text
+        shown = self.date_display
         if entry.entered_date is not None:
-            entered = f"入力済 {entry.entered_date.isoformat()}"
+            entered = f"入力済 {display(entry.entered_date, shown, compact=True)}"
             remarks = f"{remarks} {entered}" if remarks else entered
         values = {
             "no": str(number),
             "card_number": card,
             "name_alpha": entry.name_alpha,
             "name_kanji": entry.name_kanji,
-            "birth_date": entry.birth_date.isoformat(),
+            "birth_date": display(entry.birth_date, shown, compact=True),
             "sex": _sex_text(entry.sex_code),
-            "card_made_date": entry.card_made_date.isoformat(),
+            "card_made_date": display(entry.card_made_date, shown, compact=True),
             "delivered_box": "",
             "remarks": remarks,
         }
@@ -459,8 +461,12 @@ def render(
     password: str | None = None,
     progress: ProgressFn | None = None,
     font_files: tuple[fontfiles.FontFile, ...] | None = None,
+    date_display: str = "西暦",
 ) -> Rendered:
     """The list of ``entries`` (already filtered and sorted) as PDF bytes.
+
+    ``date_display``: the ``[ui] date_display`` setting; the date columns take its
+    compact form (R6.4.1 for 和暦 and 両方, 2024-04-01 for 西暦).
 
     ``password``: AES-256 with this user password (the owner password is random,
     so nobody can lift the protection with it).
@@ -473,6 +479,7 @@ def render(
     total = len(entries)
     report("pdf.step.fonts", 0, total)
     pdf = _ListPdf(font_files or fontfiles.locate_all(), header, total)
+    pdf.date_display = date_display
     pdf.set_title(str(layout().page["title"]))
     pdf.set_creator("renkei")
     pdf.add_page()

@@ -99,7 +99,13 @@ def export_list(
         filter_text=filter_text,
         sort_key=key,
     )
-    rendered = render(rows, header, password=password or None, progress=progress)
+    rendered = render(
+        rows,
+        header,
+        password=password or None,
+        progress=progress,
+        date_display=getattr(config.ui, "date_display", "両方"),
+    )
     expires = lifetime.expiry_for(now, config)
     record = lifetime.begin(store, target, now, expires, held=held)
     try:

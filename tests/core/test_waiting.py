@@ -153,3 +153,54 @@ def test_birth_date_in_wareki_forms_and_partial_era_text() -> None:
     assert _numbers(waiting.search("H1.1.8")) == ["XY44444444ZZ"]
     assert _numbers(waiting.search("令和元年5月1日")) == ["XY33333333ZZ"]
     assert _numbers(waiting.search("s25.1")) == ["AB12345678CD"]  # partial, as typed
+
+
+# -- issue 18: variant kanji (縮退) and forgiving numbers -----------------------
+
+
+def test_variant_kanji_are_found_by_what_an_ime_types() -> None:
+    """高 finds 髙, 吉 finds 𠮷, 崎 finds 﨑: the pairs are the characters' own
+    (U+9AD9 is the 'ladder' variant of U+9AD8, U+20BB7 of U+5409, U+FA11 of U+5D0E)."""
+    waiting = WaitingList(
+        [
+            *sample(),
+            entry("XY55555555ZZ", "MIYAZAKI REN", "宮﨑 蓮", date(1990, 2, 3)),
+            entry("XY66666666ZZ", "TAKAGI MIO", "高木 澪", date(1991, 3, 4)),
+        ]
+    )
+    assert _numbers(waiting.search("高")) == ["XY33333333ZZ", "XY66666666ZZ"]
+    assert _numbers(waiting.search("髙")) == ["XY33333333ZZ", "XY66666666ZZ"]
+    assert _numbers(waiting.search("吉田")) == ["XY44444444ZZ"]
+    assert _numbers(waiting.search("宮崎")) == ["XY55555555ZZ"]
+    # an ideographic variation selector (IVS) on the query does not hide the row
+    assert _numbers(waiting.search("宮\U000e0100")) == ["XY55555555ZZ"]
+    assert normalise("髙橋") == normalise("高橋") and "髙" not in normalise("髙橋")
+
+
+def test_numbers_typed_with_spaces_hyphens_case_width_or_only_their_start() -> None:
+    from core.waiting import card_key
+
+    waiting = sample()
+    for typed in (
+        "ab 1234 5678 cd",
+        "AB-1234-5678-CD",
+        "ＡＢ１２３４５６７８ＣＤ",
+        "ab12345678cd",
+        "AB123456",  # a unique start
+        "AB 1234",
+    ):
+        found, count = waiting.find(typed)
+        assert found is not None and found.card_number == "AB12345678CD", typed
+        assert count == 1
+    for short in ("AB", "AB2", "XY"):  # letters and one digit: too short to guess
+        found, count = waiting.find(short)
+        assert found is None and count == 0, short
+    found, count = waiting.find("xy 33")
+    assert found is not None and found.card_number == "XY33333333ZZ"
+    found, count = waiting.find("ZZ99")
+    assert found is None and count == 0
+    both = WaitingList([entry("AB12340000CD", "A", "", date(1950, 1, 1)), *sample()])
+    found, count = both.find("AB1234")
+    assert found is None and count == 2  # two start so: says how many, guesses none
+    assert card_key("ｂｃ 2271-7775 cm") == "BC22717775CM"
+    assert _numbers(waiting.search("AB-1234-5678")) == ["AB12345678CD"]

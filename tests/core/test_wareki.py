@@ -180,3 +180,25 @@ def test_era_table_is_data_and_contiguous() -> None:
         assert after.start - before.end == datetime.timedelta(days=1)
     assert table[-1].end is None
     assert table[0].accept_from == D(1873, 1, 1)
+
+
+# -- issue 18: the one date display setting -------------------------------------
+
+
+def test_display_setting_forms() -> None:
+    day = D(2024, 4, 1)
+    assert wareki.display(day, "和暦") == "令和6年4月1日"
+    assert wareki.display(day, "西暦") == "2024-04-01"
+    assert wareki.display(day, "両方") == "令和6年4月1日 (2024-04-01)"
+    assert wareki.display(day, "和暦", compact=True) == "R6.4.1"
+    assert wareki.display(day, "両方", compact=True) == "R6.4.1"
+    assert wareki.display(day, "西暦", compact=True) == "2024-04-01"
+    assert wareki.display(D(2019, 5, 1), "和暦") == "令和元年5月1日"
+    assert wareki.display(D(1868, 1, 1), "両方") == "1868-01-01"  # before 明治: no era form
+    assert wareki.display(day, "unknown") == wareki.display(day, "両方")
+    assert wareki.display(None, "和暦") == ""
+    # every form it writes reads back to the same day
+    for mode in wareki.DISPLAYS:
+        for compact in (False, True):
+            text = wareki.display(day, mode, compact).split(" (")[0]
+            assert parse(text) == day

@@ -23,7 +23,7 @@ from tui.commands.demo import PASSPHRASE
 
 pytestmark = pytest.mark.e2e
 
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}|[MTSHR]\d{1,2}\.\d{1,2}\.\d{1,2}")  # either display
 NARROWED = r"(?<!\d)(?!300 )\d{1,3} / 300件"  # the count after a search
 
 
@@ -83,7 +83,7 @@ def test_demo_day_in_tmux(renkei_cmd, cli_env, tmp_path: Path) -> None:
         tmux.wait_for(rf"デモのパスフレーズ: {PASSPHRASE}")  # the unlock screen shows it
         tmux.keys(PASSPHRASE, literal=True)
         tmux.keys("Enter")
-        tmux.wait_for(r"0 / 0件")
+        tmux.wait_for(r"0 / 0件(.|\n)*F9")  # the empty list says how to fill it
         tmux.keys("F9")  # fetch
         tmux.wait_for(r"300 / 300件")
 
@@ -106,7 +106,9 @@ def test_demo_day_in_tmux(renkei_cmd, cli_env, tmp_path: Path) -> None:
 
         tmux.keys("F4")  # 送信状況
         tmux.wait_for(rf"{number}\s+送信待ち")
-        tmux.keys("F10")  # send now
+        tmux.keys("F10")  # send now: asks first
+        tmux.wait_for(r"送信します")
+        tmux.keys("y")
         text = tmux.wait_for(rf"{number}\s+送信済")
         assert "送信済 1件" in text
         tmux.keys("C-q")
@@ -141,3 +143,90 @@ def test_wide_characters_line_up_in_tmux(renkei_cmd, cli_env, tmp_path: Path) ->
         tmux.keys("C-q")
     finally:
         tmux.close()
+
+
+def test_counter_day_issue_18_in_tmux(renkei_cmd, cli_env, tmp_path: Path) -> None:
+    """Unlock, F9, 高 finds a 髙 row, F3 number → date → next number (the cursor
+    is back in the number field), a burst with Backspace, F10 asks, and the
+    entry then shows 送信済 with its 和暦 date."""
+    root = tmp_path / "demo"
+    tmux = Tmux([*renkei_cmd, "demo", "--dir", str(root)], cli_env, Path.cwd())
+    try:
+        tmux.wait_for(rf"デモのパスフレーズ: {PASSPHRASE}")
+        tmux.keys(PASSPHRASE, literal=True)
+        tmux.keys("Enter")
+        tmux.wait_for(r"0 / 0件")
+        tmux.keys("F9")
+        everyone = tmux.wait_for(r"300 / 300件")
+        plain_numbers = [
+            line.split()[0]
+            for line in everyone.splitlines()
+            if re.match(r"[A-Z]{2}\d{8}[A-Z]{2} ", line)
+        ]
+
+        tmux.keys("高", literal=True)  # what an IME types
+        text = tmux.wait_for(NARROWED)
+        found = [line for line in text.splitlines() if "髙" in line and DATE.search(line)]
+        assert found, text  # a 髙 row, found by 高
+        first = found[0].split()[0]
+        second = next(n for n in plain_numbers if n != first)
+        tmux.keys("Escape")
+        tmux.wait_for(r"300 / 300件")
+
+        today = date.today()
+        typed = wareki.to_wareki(today)  # e.g. 令和8年11月27日
+        tmux.keys("F3")
+        tmux.wait_for(r"証明書番号")
+        tmux.keys(first, literal=True)
+        tmux.keys("Enter")
+        tmux.wait_for(rf"{first}(.|\n)*生年月日")
+        # one burst: a wrong last character, Backspace, the right one (trap 15)
+        wrong = typed[:-2] + ("1" if typed[-2] != "1" else "2")
+        tmux.keys(wrong, "BSpace", typed[-2:])
+        tmux.wait_for(re.escape(f"{typed} ({today.isoformat()})"))
+        tmux.keys("Enter")
+        tmux.wait_for(rf"入力しました: {first}")
+        tmux.keys(second, literal=True)  # the next number: lands in the number field
+        tmux.keys("Enter")
+        text = tmux.wait_for(rf"{second}(.|\n)*生年月日")
+        assert "日付として読めません" not in text, text
+        tmux.keys(typed, literal=True)
+        tmux.keys("Enter")
+        tmux.wait_for(rf"入力しました: {second}")
+
+        tmux.keys("F10")
+        tmux.wait_for(r"2件を法務省へ送信します")
+        tmux.keys("Enter")  # Enter alone: nothing is sent
+        time.sleep(1)
+        assert not list((root / "server").glob("*/received/*.csv"))
+        tmux.keys("F10")
+        tmux.wait_for(r"送信します")
+        tmux.keys("y")
+        tmux.wait_for(r"受理 2件")
+
+        # F-key-free twins as a terminal sends them (ESC + digit), trap 11
+        tmux.keys("M-2")
+        tmux.wait_for(r"\| 未入力")
+        tmux.keys("M-4")
+        text = tmux.wait_for(r"\| 送信状況")
+        assert "¢" not in text and "™" not in text
+        tmux.keys("M-3")
+        tmux.wait_for(r"\| 日付入力")
+        tmux.keys("C-n")
+        tmux.keys(first, literal=True)
+        text = tmux.wait_for(rf"送信済 {re.escape(typed)}")
+        assert first in text
+        tmux.keys("C-q")  # nothing unsent: quits at once
+        deadline = time.monotonic() + 30
+        while (
+            subprocess.run(["tmux", "has-session", "-t", tmux.name], capture_output=True).returncode
+            == 0
+        ):
+            assert time.monotonic() < deadline, tmux.screen()
+            time.sleep(0.2)
+    finally:
+        tmux.close()
+    received = sorted(
+        p.read_text(encoding="utf-8") for p in (root / "server").glob("*/received/*.csv")
+    )
+    assert received and first in received[0] and second in received[0]

@@ -19,7 +19,25 @@ def test_help_lists_exit_codes(renkei_cmd: list[str], cli_env: dict[str, str]) -
         [*renkei_cmd, "--help"], capture_output=True, text=True, env=cli_env, check=True
     )
     assert "usage: renkei" in out.stdout
-    assert "exit codes" in out.stdout
+    assert "終了コード" in out.stdout and "exit codes" not in out.stdout
+
+
+def test_help_follows_lang(renkei_cmd: list[str], cli_env: dict[str, str]) -> None:
+    """Trap 16 of issue 18: the help in one language, the one asked for."""
+    for argv, env_lang, want, not_want in (
+        (["--lang", "en", "--help"], None, "exit codes", "終了コード"),
+        (["fetch", "--help", "--lang=en"], None, "Fetch the MOJ", "受信し"),
+        (["status", "--help"], "en", "Counts (waiting", "件数"),
+        (["send", "--help"], None, "送信待ちの交付年月日", "Send the queued"),
+    ):
+        env = dict(cli_env)
+        if env_lang:
+            env["RENKEI_LANG"] = env_lang
+        out = subprocess.run(
+            [*renkei_cmd, *argv], capture_output=True, text=True, env=env, check=True
+        )
+        assert want in out.stdout and not_want not in out.stdout, argv
+        assert "--quiet" in out.stdout or argv[0] not in ("fetch", "send")
 
 
 def test_unknown_subcommand_is_usage_error(renkei_cmd: list[str], cli_env: dict[str, str]) -> None:

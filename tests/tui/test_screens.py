@@ -16,6 +16,7 @@ from core import synth, wareki
 from core.config import Config
 from core.waiting import normalise
 from tests.tui.conftest import DAY, WAITING, settle, unlock, unlock_and_fetch
+from tui.widgets.choice import Choice
 from tui.widgets.vtable import VirtualTable
 
 SIZE = (80, 24)
@@ -209,6 +210,8 @@ def test_outbox_send_acknowledged_and_history(make_app, demo) -> None:
             assert "送信待ち 1件" in text_of(app, "#status")
             await pilot.press("f10")
             await settle(pilot)
+            await pilot.press("y")  # F10 asks first (trap 2)
+            await settle(pilot)
             assert [table.render_row(i)[1] for i in table.source] == ["送信済"]
             assert table.source[0].receipt_id  # the server's acknowledgement
             assert "送信が終わりました" in text_of(app, "#progress-text")
@@ -256,7 +259,14 @@ def test_inbox_open_file_shows_records_and_data_check(make_app, demo) -> None:
             await pilot.press("enter")
             await settle(pilot)
             assert len(rows(app, "#records-table")) == 3
-            assert "line 3" in text_of(app, "#report")
+            assert "3行目" in text_of(app, "#report")  # the UI language (trap 10)
+            records = app.screen.query_one("#records-table", VirtualTable)
+            labels = [c.label for c in records.columns]
+            assert labels == ["証明書番号", "漢字氏名", "氏名", "生年月日", "交付年月日"]
+            first = records.render_row(records.source[0])
+            born = records.source[0]["birth_date"]
+            day = date(int(born[:4]), int(born[4:6]), int(born[6:]))
+            assert first[3] == wareki.to_short(day)  # not YYYYMMDD
             await pilot.press("escape")
             assert app.screen.query_one("#inbox-table", VirtualTable) is table
 
@@ -279,13 +289,14 @@ def test_settings_validate_then_save(make_app, demo) -> None:
             before = (demo.data_dir / "config.toml").read_bytes()
             await pilot.press("ctrl+s")
             message = text_of(app, "#settings-message")
-            assert "schedule.send_time" in message and "terminal.lasdec" in message
-            assert "ui.idle_lock_minutes" in message
+            # every problem at once, each named as the screen names the field (trap 10)
+            assert "送信時刻" in message and "団体コード" in message
+            assert "自動ロック分" in message and "schedule.send_time" not in message
             assert (demo.data_dir / "config.toml").read_bytes() == before
             screen.query_one("#set-schedule-send_time", Input).value = "17:30"
             screen.query_one("#set-terminal-lasdec", Input).value = "131016"
             screen.query_one("#set-ui-idle_lock_minutes", Input).value = "5"
-            screen.query_one("#set-ui-theme", Input).value = "ansi16"
+            screen.query_one("#set-ui-theme", Choice).value = "ansi16"
             await pilot.press("ctrl+s")
             assert "保存しました" in text_of(app, "#settings-message")
             saved = tomllib.loads((demo.data_dir / "config.toml").read_text(encoding="utf-8"))
@@ -343,7 +354,9 @@ def test_keymap_from_config_and_command_palette(make_app, demo) -> None:
             assert {"受信", "未入力", "今すぐ受信", "今すぐ送信", "ロック", "終了"} <= set(titles)
             await pilot.press("ctrl+p")
             await pilot.pause()
-            assert app.screen.__class__.__name__ == "CommandPalette"
+            from textual.command import CommandPalette
+
+            assert isinstance(app.screen, CommandPalette)  # ours, in the UI language
             await pilot.press(*"送信状況")
             await pilot.pause(0.3)
             await pilot.press("enter")
@@ -365,6 +378,8 @@ def test_schedule_runs_the_due_fetch_by_itself(make_app) -> None:
                     break
             assert len(app.waiting_index) == WAITING
             assert app.terminal.status().last_fetch is not None
+            # the fetch at start said so on 未入力 (issue 18, trap 9)
+            assert "受信が終わりました" in text_of(app, "#progress-text")
 
     run(go())
 

@@ -1,4 +1,4 @@
-"""Snapshots at 80x24 with Japanese data, in the default and the 16-colour theme.
+"""Snapshots at 80x24 with Japanese data, in the default, 16-colour and no-colour themes.
 
 Real parts (the demo's server and terminal); deterministic: the server holds
 one certificate file made from this suite's own fixed people (not
@@ -15,7 +15,15 @@ import pytest
 
 from tests.tui.conftest import settle, unlock_and_fetch
 
-THEMES = ["default", "ansi16"]
+THEMES = ["default", "ansi16", "mono"]
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same pictures whatever terminal runs the tests (TERM=linux switches on
+    ASCII borders, NO_COLOR the colour filter)."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -84,3 +92,20 @@ def test_outbox_queued(snap_compare, make_app, theme: str) -> None:
 def test_unlock_screen(snap_compare, make_app) -> None:
     app = make_app(theme="default", passphrase_hint="demo-passphrase")
     assert snap_compare(app, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_send_question(snap_compare, make_app, theme: str) -> None:
+    """F10 asks: the dialog's border and its two buttons visible in every theme."""
+    app = make_app(theme=theme)
+
+    async def before(pilot: Any) -> None:
+        await _ready(pilot)
+        first = pilot.app.waiting_index.search("")[0]
+        await pilot.press("f3", *first.card_number, "enter", *"R6.4.1", "enter")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("f10")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)

@@ -71,7 +71,13 @@ def with_passphrase(args: argparse.Namespace, attempt: Callable[[str], T]) -> T:
 def open_from_args(
     args: argparse.Namespace, exclusive: bool = False, read_only: bool = False
 ) -> Vault:
-    """Unlock the data directory the command names."""
+    """Unlock the data directory the command names (an uninitialised one says so
+    before any passphrase is asked for)."""
+    from core.vault.errors import NotInitialised
+    from core.vault.unlock import is_initialised
+
+    if not is_initialised(data_dir(args)):
+        raise NotInitialised(str(data_dir(args)))
     vault = with_passphrase(
         args,
         lambda phrase: open_vault(data_dir(args), phrase, exclusive=exclusive, read_only=read_only),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from core import wareki
+from core.errors import RenkeiError
 from core.i18n import t
+from tui import dates
 from tui.commands._exchange import open_session
 from tui.commands._private import add_show_values, card_shown, show_values
 
@@ -14,12 +17,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser = sub.add_parser(
         "enter",
         parents=[common],
-        help="enter the delivery date of a certificate",
-        description="DATE in any form: 2024-04-01, 20240401, 令和6年4月1日, R6.4.1 …",
+        help=t("common.cli.help.enter"),
+        description=t("common.cli.help.enter_description"),
     )
     parser.add_argument("card_number", metavar="CERT_NUMBER")
     parser.add_argument("date", metavar="DATE")
-    parser.add_argument("--operator", default="", help="who entered it (for the audit log)")
+    parser.add_argument("--operator", default="", help=t("common.cli.help.operator"))
     add_show_values(parser)
     parser.set_defaults(func=run)
 
@@ -27,7 +30,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace) -> int:
     delivered = wareki.parse(args.date)
     with open_session(args) as session:
-        result = session.enter(args.card_number, delivered, args.operator)
+        dates.use(session.config.ui.date_display)
+        waiting = session.waiting()
+        found, _ = waiting.find(args.card_number) if hasattr(waiting, "find") else (None, 0)
+        card = found.card_number if found is not None else args.card_number
+        try:
+            result = session.enter(card, delivered, args.operator)
+        except RenkeiError as exc:  # the refusal's dates in the display setting too
+            print(f"renkei: {dates.reason(exc)}", file=sys.stderr)
+            return exc.exit_code
     key = (
         "exchange.cli.entered_correction"
         if result.correction
@@ -39,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
         t(
             key,
             card=card_shown(result.card_number, show_values(args)),
-            date=result.delivered.isoformat(),
-            old=result.replaced.isoformat() if result.replaced else "",
+            date=dates.show(result.delivered),
+            old=dates.show(result.replaced),
         )
     )
     return 0

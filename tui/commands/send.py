@@ -1,4 +1,7 @@
-"""``renkei send``: send the entered dates (municipal notices) now."""
+"""``renkei send``: send the entered dates (municipal notices) now.
+
+``--quiet`` prints nothing when every record was accepted (cron mails only
+rejections and errors)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,13 @@ from tui.commands._private import add_show_values, card_shown, show_values
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("send", parents=[common], help="send queued municipal notices")
+    parser = sub.add_parser(
+        "send",
+        parents=[common],
+        help=t("common.cli.help.send"),
+        description=t("common.cli.help.send_description"),
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help=t("common.cli.help.quiet"))
     add_show_values(parser)
     parser.set_defaults(func=run)
 
@@ -22,14 +31,15 @@ def run(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         result = session.send()
         rejected = [o for o in session.outbox() if o.state == "rejected"] if result.rejected else []
-    print(
-        t(
-            "exchange.cli.sent",
-            files=result.files,
-            accepted=result.accepted,
-            rejected=result.rejected,
+    if not args.quiet or result.rejected:
+        print(
+            t(
+                "exchange.cli.sent",
+                files=result.files,
+                accepted=result.accepted,
+                rejected=result.rejected,
+            )
         )
-    )
     values = show_values(args)
     for item in rejected:
         card, reason = card_shown(item.card_number, values), shown(item.reason, 300)

@@ -9,14 +9,18 @@ from datetime import datetime
 
 from core.errors import EXIT_PROBLEMS
 from core.i18n import t
-from core.textsafe import shown
 from tui.commands._exchange import open_session, when
 from tui.commands.inbox import attention_lines
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("status", parents=[common], help="show the exchange status")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = sub.add_parser(
+        "status",
+        parents=[common],
+        help=t("common.cli.help.status"),
+        description=t("common.cli.help.status_description"),
+    )
+    parser.add_argument("--json", action="store_true", help=t("common.cli.help.json"))
     parser.set_defaults(func=run)
 
 
@@ -25,6 +29,11 @@ def run(args: argparse.Namespace) -> int:
         status = session.status()
         attention = attention_lines(session)
         invalid = [f.file_id for f in session.inbox() if f.status == "invalid"]
+    # The stored error stays in the JSON (for scripts); the text shows it only
+    # while no fetch or send has succeeded since it (as the 送信状況 screen).
+    from tui.history_text import open_error
+
+    error = open_error(status)
     if args.json:
         data = {
             k: (v.isoformat() if isinstance(v, datetime) else v)
@@ -61,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if status.plain_http:
         print(t("exchange.cli.plain_http"))
-    if status.last_error:
-        print(t("exchange.cli.last_error", error=shown(status.last_error, 500)))
+    if error:
+        print(t("exchange.cli.last_error", error=error))
     for line in attention:  # files that failed their data check: kept, wait for a recheck
         print(line)
     return EXIT_PROBLEMS if attention else 0

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
+from core import i18n
 from core.terminal import Progress, ProgressFn
 from tui.text import tr
 from tui.widgets.keybar import KeyBar
@@ -71,8 +72,11 @@ class BaseScreen(Screen[Any]):
         text.update(tr(f"{action}.running"))
 
         def progress(step: Progress) -> None:
-            bar.update(total=step.total, progress=step.done)
-            text.update(f"{tr(f'{action}.running')} {step.detail}".strip())
+            # Nothing done yet of a known total (one large file): a moving bar,
+            # not a 0 % that looks stuck; the text line names the step.
+            total = step.total if step.done else None
+            bar.update(total=total, progress=step.done)
+            text.update(f"{tr(f'{action}.running')} {i18n.t(step.step)} {step.detail}".strip())
 
         def done(result: Any) -> None:
             bar.remove_class("-active")

@@ -1,9 +1,17 @@
 """交付年月日入力: the date a certificate was handed over, one or many.
 
 Number, date, Enter, next: a returned paper list is typed straight through.
-The date is echoed in 和暦 and Gregorian as it is typed; the data check runs
-before the entry and its message stays inline next to the fields. Nothing
-typed is cleared unless it was entered: a rejected entry keeps both fields.
+
+Focus rule: opened from a 未入力 row, the cursor is in the date field (the
+number is given); opened any other way (F3, Alt+3, the palette) it is in the
+number field. After an entry it goes back to the number field (or to the list
+it came from); after a refusal it stays in the field at fault, with what was
+typed kept.
+
+The date is echoed in 和暦 and Gregorian as it is typed, and the data check
+(future date, before the certificate was made) runs as it is typed too: the
+echo never says "Enter to confirm" beside an error. A certificate whose date
+was already entered or sent shows that date, and a new date asks first.
 """
 
 from __future__ import annotations
@@ -19,7 +27,9 @@ from textual.widgets import Input, Static
 from core.terminal import EntryResult
 from tui import dates
 from tui.screens.base import BaseScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.text import tr
+from tui.widgets.field import Field
 from tui.widgets.vtable import Column, VirtualTable
 
 
@@ -30,7 +40,7 @@ def log_row(result: EntryResult) -> tuple[str, ...]:
         state = tr("entry.log.replaced")
     else:
         state = tr("entry.log.entered")
-    return (result.card_number, state, result.delivered.isoformat(), dates.echo(result.delivered))
+    return (result.card_number, state, dates.show(result.delivered))
 
 
 class EntryScreen(BaseScreen):
@@ -46,24 +56,26 @@ class EntryScreen(BaseScreen):
         self.entered: list[EntryResult] = []
         self.return_to: str | None = None
         self._day: date | None = None
+        self._card: str = ""  # the certificate number the number field means ("" if none)
+        self._problems: list[Any] = []  # the live data check of (card, day)
+        self._checked: tuple[str, date | None] = ("", None)
 
     def compose_body(self) -> ComposeResult:
         yield Static(tr("entry.hint"), classes="hint", markup=False)
         with Horizontal(classes="row"):
             yield Static(tr("entry.card_number"), classes="label", markup=False)
-            yield Input(id="card", placeholder=tr("entry.card_placeholder"))
+            yield Field(id="card", placeholder=tr("entry.card_placeholder"))
         yield Static("", id="who", classes="message", markup=False)
         with Horizontal(classes="row"):
             yield Static(tr("entry.date"), classes="label", markup=False)
-            yield Input(id="date", placeholder=tr("entry.date_placeholder"))
+            yield Field(id="date", placeholder=tr("entry.date_placeholder"))
         yield Static("", id="echo", classes="message", markup=False)
         yield Static("", id="check", classes="message", markup=False)
         yield VirtualTable(
             [
                 Column(tr("col.card_number"), 12),
                 Column(tr("col.result"), 8),
-                Column(tr("col.delivered"), 10),
-                Column(tr("col.wareki"), 0),
+                Column(tr("col.delivered"), 0),
             ],
             log_row,
             id="entry-log",
@@ -72,16 +84,23 @@ class EntryScreen(BaseScreen):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False
-        self.query_one("#card", Input).focus()
-        self._take_request()
+        self._open()
 
     def on_screen_resume(self) -> None:
-        self._take_request()
+        self._open()
 
-    def _take_request(self) -> None:
+    def _open(self) -> None:
+        """The focus rule on opening: the date after a row was chosen (a request with
+        a number), the number field when opened directly (a request without one).
+        Textual resumes a screen more than once per switch; only the request counts."""
         request, self.renkei.entry_request = self.renkei.entry_request, None
-        if request is not None:
+        if request is None:
+            return
+        if request[0]:
             self.prefill(*request)
+            return
+        self.return_to = None
+        self.set_focus(self.query_one("#card", Input))
 
     # -- the fields -----------------------------------------------------------
 
@@ -91,30 +110,61 @@ class EntryScreen(BaseScreen):
         card = self.query_one("#card", Input)
         card.value = card_number
         self._show_who(card_number)
-        self.query_one("#date", Input).focus()
+        self.set_focus(self.query_one("#date", Input))  # at once: a date typed next lands here
 
-    def _show_who(self, card_number: str) -> Any:
+    def _lookup(self, typed: str) -> tuple[Any, int]:
+        """(waiting entry, candidates) for a typed number, forgivingly."""
         index = self.renkei.waiting_index
-        entry = index.get(card_number.strip()) if index is not None and card_number else None
+        if index is None or not typed.strip():
+            return None, 0
+        if hasattr(index, "find"):
+            return index.find(typed)
+        entry = index.get(typed.strip())
+        return entry, 1 if entry is not None else 0
+
+    def _outbox_card(self, typed: str) -> str:
+        """A number no longer on the list but in the outbox (sent): its stored form."""
+        from core.waiting import card_key
+
+        key = card_key(typed)
+        return key if key in self.renkei.outbox_latest else ""
+
+    def _show_who(self, typed: str) -> Any:
+        """Name, birth date and standing of the typed number; the entry or ``None``."""
         who = self.query_one("#who", Static)
-        if not card_number.strip():
+        entry, candidates = self._lookup(typed)
+        self._card = entry.card_number if entry is not None else ""
+        if not typed.strip():
             who.update("")
             who.set_classes("message")
-        elif entry is None:
-            who.update(tr("entry.unknown_card", card=card_number.strip()))
-            who.set_classes("message -error")
-        else:
-            state = tr("state.entered") if entry.entered_date else tr("state.open")
-            who.update(
-                tr(
-                    "entry.who",
-                    kanji=entry.name_kanji,
-                    alpha=entry.name_alpha,
-                    birth=entry.birth_date.isoformat(),
-                    state=state,
+            return None
+        if entry is None:
+            sent = self._outbox_card(typed)
+            if sent:
+                self._card = ""
+                who.update(
+                    tr("entry.not_waiting", card=sent, state=self.renkei.standing(sent).line())
                 )
+                who.set_classes("message")
+            elif candidates > 1:
+                who.update(tr("entry.candidates", n=candidates))
+                who.set_classes("message")
+            else:
+                who.update(tr("entry.unknown_card", card=typed.strip()))
+                who.set_classes("message -error")
+            return None
+        standing = self.renkei.standing(entry.card_number, entry)
+        who.update(
+            tr(
+                "entry.who",
+                card=entry.card_number,
+                kanji=entry.name_kanji,
+                alpha=entry.name_alpha,
+                birth=dates.show(entry.birth_date) if entry.birth_date != date.min else "",
+                state=standing.line(),
             )
-            who.set_classes("message")
+        )
+        who.set_classes("message -error" if standing.state == "rejected" else "message")
         return entry
 
     def _show_echo(self, text: str) -> None:
@@ -126,6 +176,9 @@ class EntryScreen(BaseScreen):
         elif self._day is None:
             echo.update(reason or tr("entry.not_a_date"))
             echo.set_classes("message -error")
+        elif self._problems and self._checked == (self._card, self._day):
+            echo.update(tr("entry.echo_plain", date=dates.echo(self._day)))
+            echo.set_classes("message")
         else:
             echo.update(tr("entry.echo", date=dates.echo(self._day)))
             echo.set_classes("message -ok")
@@ -133,10 +186,31 @@ class EntryScreen(BaseScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "card":
             self._show_who(event.value)
-            self._set_check("")
         elif event.input.id == "date":
             self._show_echo(event.value)
+        if event.value:  # typing on; the fields emptied after an entry keep its message
             self._set_check("")
+        self._problems = []
+        self._live_check()
+
+    def _live_check(self) -> None:
+        """The data check while typing: future date, before the certificate was made."""
+        card, day, terminal = self._card, self._day, self.terminal
+        if not card or day is None or terminal is None:
+            return
+
+        def checked(problems: list[Any]) -> None:
+            if (self._card, self._day) != (card, day):
+                return  # typed on meanwhile: a newer check follows
+            self._checked = (card, day)
+            self._problems = [p for p in problems if getattr(p, "severity", "error") == "error"]
+            if problems:
+                self._set_check("\n".join(dates.reason(p) for p in problems))
+            self._show_echo(self.query_one("#date", Input).value)
+
+        self.renkei.run_core(
+            terminal.check_entry, card, day, done=checked, error=lambda _e: None, name="check"
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -154,11 +228,11 @@ class EntryScreen(BaseScreen):
     # -- the entry -------------------------------------------------------------
 
     def submit(self) -> None:
-        """Check, then enter; on any problem keep what was typed and say why."""
+        """Check, ask if a date is already there, then enter; on a problem keep what
+        was typed and say why, with the cursor in the field at fault."""
         terminal = self.terminal
         card_field = self.query_one("#card", Input)
-        card = card_field.value.strip()
-        entry = self._show_who(card)
+        entry = self._show_who(card_field.value)
         if entry is None:
             card_field.focus()
             return
@@ -171,13 +245,36 @@ class EntryScreen(BaseScreen):
         if terminal is None:
             return
         typed = (card_field.value, self.query_one("#date", Input).value)
+        standing = self.renkei.standing(card, entry)
 
         def checked(problems: list[Any]) -> None:
             errors = [p for p in problems if getattr(p, "severity", "error") == "error"]
             if errors:
-                self._set_check("\n".join(p.reason() for p in problems))
+                self._checked, self._problems = (card, day), errors
+                self._set_check("\n".join(dates.reason(p) for p in problems))
+                self._show_echo(self.query_one("#date", Input).value)
                 self.query_one("#date", Input).focus()
                 return
+            if standing.state in ("entered", "sending", "sent") and standing.day is not None:
+                if standing.day == day:
+                    self._set_check(tr("entry.same_date", date=dates.show(day)), error=False)
+                    self._after(typed)
+                    return
+                key = "confirm.correct" if standing.state == "sent" else "confirm.replace"
+                question = tr(key, card=card, old=dates.show(standing.day), new=dates.show(day))
+
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        enter()
+                    else:
+                        self._set_check(tr("entry.kept", date=dates.show(standing.day)))
+                        self.query_one("#date", Input).focus()
+
+                self.app.push_screen(ConfirmScreen(question), answered)
+                return
+            enter()
+
+        def enter() -> None:
             self.renkei.run_core(
                 terminal.enter, card, day, done=entered, error=failed, name="enter"
             )
@@ -190,36 +287,38 @@ class EntryScreen(BaseScreen):
                 tr("entry.done", card=result.card_number, date=dates.echo(result.delivered)),
                 error=False,
             )
-            # Clear only what was entered: a number typed meanwhile stays.
-            card_in, date_in = self.query_one("#card", Input), self.query_one("#date", Input)
-            if (card_in.value, date_in.value) == typed:
-                card_in.value = ""
-                date_in.value = ""
-                self.query_one("#who", Static).update("")
             self.renkei.entered(result)
-            if self.return_to:
-                target, self.return_to = self.return_to, None
-                self.app.call_later(self.renkei.switch_mode, target)
-            else:
-                self.query_one("#card", Input).focus()
+            self._after(typed)
 
         def failed(exc: BaseException) -> None:
-            self._set_check(exc.message() if hasattr(exc, "message") else str(exc))
+            self._set_check(dates.reason(exc))
             self.query_one("#date", Input).focus()
 
         self.renkei.run_core(
             terminal.check_entry, card, day, done=checked, error=failed, name="check"
         )
 
+    def _after(self, typed: tuple[str, str]) -> None:
+        """After an entry: clear what was entered (a number typed meanwhile stays),
+        then the number field, or back to the list the entry came from."""
+        card_in, date_in = self.query_one("#card", Input), self.query_one("#date", Input)
+        if (card_in.value, date_in.value) == typed:
+            card_in.value = ""
+            date_in.value = ""
+            self.query_one("#who", Static).update("")
+        if self.return_to:
+            target, self.return_to = self.return_to, None
+            self.app.call_later(self.renkei.switch_mode, target)
+        else:
+            card_in.focus()
+
     def data_changed(self) -> None:
         self._show_who(self.query_one("#card", Input).value)
 
     def action_back(self) -> None:
-        if self.return_to:
-            target, self.return_to = self.return_to, None
-            self.app.call_later(self.renkei.switch_mode, target)
-            return
-        self.action_new()
+        """Esc: back to the list this entry came from, else to 未入力."""
+        target, self.return_to = self.return_to or "waiting", None
+        self.app.call_later(self.renkei.switch_mode, target)
 
     def action_new(self) -> None:
         """Start a fresh entry (clears the two fields, keeps the log)."""

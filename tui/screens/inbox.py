@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.widgets import ProgressBar, Static
 from core.i18n import t
 from core.terminal import InboxFile
 from core.textsafe import shown
+from tui import dates
 from tui.screens.base import BaseScreen, TitleBar
 from tui.screens.outbox import when
 from tui.text import tr
@@ -36,6 +38,45 @@ def inbox_row(item: InboxFile, when: Callable[[Any], str] = when) -> tuple[str, 
         check,
         shown(item.name, 80),
     )
+
+
+# The record columns shown (id -> width), labelled from the catalogue (col.*).
+RECORD_COLUMNS = {
+    "card_number": 12,
+    "name_kanji": 12,
+    "name_alpha": 16,
+    "birth_date": 10,
+    "card_delivered_date": 10,
+}
+_LABELS = {
+    "card_number": "col.card_number",
+    "name_kanji": "col.name_kanji",
+    "name_alpha": "col.name_alpha",
+    "birth_date": "col.birth_date",
+    "card_delivered_date": "col.delivered",
+}
+
+
+def column_label(column: str) -> str:
+    """A record column as the screen names it (never the raw id when known)."""
+    return tr(_LABELS[column]) if column in _LABELS else column
+
+
+def record_cell(column: str, value: str) -> str:
+    """A record value; ``YYYYMMDD`` dates in the configured display."""
+    if column.endswith("_date") and len(value) == 8 and value.isdigit():
+        try:
+            return dates.cell(date(int(value[:4]), int(value[4:6]), int(value[6:])))
+        except ValueError:
+            return value
+    return value
+
+
+def problem_line(problem: Any) -> str:
+    """``3行目 生年月日: reason`` — the data check's finding in the UI's words."""
+    where = tr("inbox.line", n=problem.line) if problem.line else tr("inbox.whole_file")
+    column = f" {column_label(problem.column)}" if problem.column else ""
+    return f"{where}{column}: {dates.reason(problem)}"
 
 
 class InboxScreen(BaseScreen):
@@ -171,17 +212,20 @@ class InboxFileScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(tr("inbox.file_title", name=self.item.name))
-        keys = ["card_number", "name_kanji", "name_alpha", "birth_date", "card_delivered_date"]
+        keys = list(RECORD_COLUMNS)
         if self.records and not set(keys) & set(self.records[0]):
             keys = list(self.records[0])[:5]
         yield Static(tr("inbox.records", n=len(self.records)), classes="hint", markup=False)
         yield VirtualTable(
-            [Column(k, 14 if i < len(keys) - 1 else 0) for i, k in enumerate(keys)],
-            lambda rec: tuple(str(rec.get(k, "")) for k in keys),
+            [
+                Column(column_label(k), RECORD_COLUMNS.get(k, 14) if i < len(keys) - 1 else 0)
+                for i, k in enumerate(keys)
+            ],
+            lambda rec: tuple(record_cell(k, str(rec.get(k, ""))) for k in keys),
             list(self.records),
             id="records-table",
         )
-        lines = [p.render() for p in self.problems] or [tr("inbox.check.clean")]
+        lines = [problem_line(p) for p in self.problems] or [tr("inbox.check.clean")]
         yield Static(tr("inbox.report_title"), classes="hint", markup=False)
         yield Static("\n".join(lines[:200]), id="report", markup=False)
         yield KeyBar()

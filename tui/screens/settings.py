@@ -1,4 +1,9 @@
-"""設定: the terminal's settings, checked by ``core.config_check`` before saving."""
+"""設定: the terminal's settings, checked by ``core.config_check`` before saving.
+
+Settings with fixed values (theme, language, borders, date display) are
+choices (``tui.widgets.choice``) showing the catalogue's words; every problem
+is reported at once, each with the field's name as the screen shows it.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,11 @@ from textual.widgets import Input, Static
 from core import config_check
 from core.errors import RenkeiError
 from core.i18n import t
+from tui import dates
 from tui.screens.base import BaseScreen
 from tui.text import tr
+from tui.widgets.choice import Choice
+from tui.widgets.field import Field
 
 # (section, field, kind): the fields shown, in focus order.
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -27,20 +35,31 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("terminal", "municipality", "str"),
     ("schedule", "fetch_time", "str"),
     ("schedule", "send_time", "str"),
-    ("ui", "theme", "str"),
-    ("ui", "lang", "str"),
-    ("ui", "ascii_borders", "bool"),
+    ("ui", "theme", "choice"),
+    ("ui", "lang", "choice"),
+    ("ui", "date_display", "choice"),
+    ("ui", "ascii_borders", "choice"),
     ("ui", "idle_lock_minutes", "int"),
     ("pdf", "expiry_minutes", "int"),
 )
 
-_YES = ("yes", "true", "1", "on", "はい")
+CHOICES: dict[str, tuple[Any, ...]] = {
+    "ui.theme": ("auto", "default", "ansi16", "mono", "contrast"),
+    "ui.lang": ("ja", "en"),
+    "ui.date_display": ("両方", "和暦", "西暦"),
+    "ui.ascii_borders": (False, True),
+}
 
 
-def _shown(value: Any, kind: str) -> str:
-    if kind == "bool":
-        return "yes" if value else "no"
-    return str(value)
+def choice_label(column: str, value: Any) -> str:
+    word = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+    return tr(f"settings.choice.{column}.{word}")
+
+
+def field_label(column: str) -> str:
+    """The field's name on screen for a problem's column (``schedule.send_time``)."""
+    label = tr(f"settings.field.{column}")
+    return column if label.startswith("settings.field.") else label
 
 
 class SettingsScreen(BaseScreen):
@@ -59,21 +78,29 @@ class SettingsScreen(BaseScreen):
                     yield Static(
                         tr(f"settings.field.{section}.{name}"), classes="label", markup=False
                     )
-                    yield Input(id=f"set-{section}-{name}")
+                    column = f"{section}.{name}"
+                    if column in CHOICES:
+                        options = [(v, choice_label(column, v)) for v in CHOICES[column]]
+                        yield Choice(options, id=f"set-{section}-{name}")
+                    else:
+                        yield Field(id=f"set-{section}-{name}")
         yield Static("", id="settings-message", classes="message", markup=False)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = False
         self.action_revert()
-        self.query_one(Input).focus()
+        self.query_one(Field).focus()
 
     def action_revert(self) -> None:
         """Show the saved settings again (drops unsaved edits)."""
         config = self.renkei.config
         for section, name, kind in FIELDS:
             value = getattr(getattr(config, section), name)
-            self.query_one(f"#set-{section}-{name}", Input).value = _shown(value, kind)
+            if kind == "choice":
+                self.query_one(f"#set-{section}-{name}", Choice).value = value
+            else:
+                self.query_one(f"#set-{section}-{name}", Input).value = str(value)
         self._say("", error=False)
 
     def _say(self, text: str, error: bool) -> None:
@@ -86,15 +113,18 @@ class SettingsScreen(BaseScreen):
         config = copy.deepcopy(self.renkei.config)
         wrong: list[str] = []
         for section, name, kind in FIELDS:
+            if kind == "choice":
+                value: Any = self.query_one(f"#set-{section}-{name}", Choice).value
+                part = getattr(config, section)
+                setattr(config, section, dataclasses.replace(part, **{name: value}))
+                continue
             text = self.query_one(f"#set-{section}-{name}", Input).value.strip()
-            value: Any = text
-            if kind == "bool":
-                value = text.lower() in _YES
-            elif kind == "int":
+            value = text
+            if kind == "int":
                 try:
                     value = int(text)
                 except ValueError:
-                    wrong.append(f"{section}.{name}")
+                    wrong.append(field_label(f"{section}.{name}"))
                     continue
             part = getattr(config, section)
             setattr(config, section, dataclasses.replace(part, **{name: value}))
@@ -106,7 +136,7 @@ class SettingsScreen(BaseScreen):
         config, wrong = self.edited()
         problems = config_check.check(config)
         lines = [tr("settings.not_a_number", field=f) for f in wrong]
-        lines += [f"{p.column}: {p.reason()}" for p in problems]
+        lines += [f"{field_label(p.column)}: {p.reason()}" for p in problems]
         terminal = self.terminal
         if lines or terminal is None:
             self._say("\n".join(lines), error=True)
@@ -116,7 +146,9 @@ class SettingsScreen(BaseScreen):
         except RenkeiError as exc:
             self._say(self.renkei.error_text(exc), error=True)
             return
+        dates.use(terminal.config.ui.date_display)  # shown at once on every screen
         lines = [tr("settings.saved")]
         if saved.restart:
-            lines.append(t("settings.restart", names=", ".join(saved.restart)))
+            names = ", ".join(field_label(name) for name in saved.restart)
+            lines.append(t("settings.restart", names=names))
         self._say("\n".join(lines), error=False)

@@ -7,8 +7,11 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+import themes
+from core import i18n
 from tui.screens.base import TitleBar
 from tui.text import tr
+from tui.widgets.field import Field
 from tui.widgets.keybar import KeyBar
 
 
@@ -17,8 +20,16 @@ class UnlockScreen(Screen[None]):
         yield TitleBar(tr("unlock.title"))
         with Center(), Vertical(id="unlock-box", classes="bordered"):
             yield Static(tr("unlock.prompt"), markup=False)
-            yield Input(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
+            yield Field(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
             yield Static("", id="unlock-message", classes="message", markup=False)
+            if themes.kernel_console():
+                # Said in English too: a kernel console cannot draw the Japanese.
+                yield Static(
+                    f"{i18n.t('ui.console.no_kanji', 'en')}\n{tr('console.no_kanji')}",
+                    id="no-kanji",
+                    classes="message -error",
+                    markup=False,
+                )
             hint = getattr(self.app, "passphrase_hint", "")
             if hint:
                 yield Static(tr("unlock.demo_hint", passphrase=hint), classes="hint", markup=False)
@@ -33,6 +44,11 @@ class UnlockScreen(Screen[None]):
         field = self.query_one("#passphrase", Input)
         field.value = ""
         field.focus()
+        note, self.app.lock_note = getattr(self.app, "lock_note", ""), ""  # type: ignore[attr-defined]
+        if note:
+            message = self.query_one("#unlock-message", Static)
+            message.set_classes("message")
+            message.update(note)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value:

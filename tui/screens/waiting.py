@@ -2,7 +2,10 @@
 
 The search runs on the UI thread against the in-memory index
 (``core.waiting``): a few milliseconds on 100,000 entries, then the virtual
-table repaints only the visible rows.
+table repaints only the visible rows. An empty list or an empty result says
+what to do next (F9 to fetch; how the search matches). F7 prints the rows
+shown (``tui.printing``): never an empty list, and more than a few pages only
+after a yes.
 """
 
 from __future__ import annotations
@@ -12,25 +15,33 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Input, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from core.terminal import Progress, WaitingEntry
 from core.textsafe import shown
+from tui import dates, printing
 from tui.screens.base import BaseScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.text import tr
+from tui.widgets.field import Field
 from tui.widgets.vtable import Column, VirtualTable
 
 
-def waiting_row(entry: WaitingEntry) -> tuple[str, ...]:
-    state = tr("state.entered") if entry.entered_date else tr("state.open")
-    entered = entry.entered_date.isoformat() if entry.entered_date else ""
+def waiting_row(entry: WaitingEntry, standing: Any = None) -> tuple[str, ...]:
+    """One row; ``standing`` (``tui.states.Standing``) adds what the outbox knows
+    (却下 for a certificate the server rejected)."""
+    if standing is not None:
+        state, day = standing.word(), standing.day
+    else:
+        state = tr("state.entered") if entry.entered_date else tr("state.open")
+        day = entry.entered_date
     return (
         entry.card_number,
         state,
         shown(entry.name_kanji, 0),  # a bidi override or zero-width char shown as its escape
         shown(entry.name_alpha, 0),
-        entry.birth_date.isoformat(),
-        entered,
+        dates.cell(entry.birth_date),
+        dates.cell(day) if day is not None else "",
     )
 
 
@@ -51,8 +62,8 @@ class WaitingScreen(BaseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter_date", tr("waiting.enter_date"), id="waiting.enter"),
         Binding("escape", "clear", tr("waiting.clear"), id="waiting.clear"),
-        Binding("f7", "pdf", tr("waiting.pdf"), id="waiting.pdf"),
-        Binding("f8", "card", tr("waiting.card"), id="waiting.card"),
+        Binding("f7,ctrl+o", "pdf", tr("waiting.pdf"), id="waiting.pdf"),
+        Binding("f8,ctrl+g", "card", tr("waiting.card"), id="waiting.card"),
         Binding("down", "table('cursor', 1)", show=False),
         Binding("up", "table('cursor', -1)", show=False),
         Binding("pagedown", "table('page', 1)", show=False),
@@ -61,9 +72,16 @@ class WaitingScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Input(id="search", placeholder=tr("waiting.search_placeholder"))
+            yield Field(id="search", placeholder=tr("waiting.search_placeholder"))
             yield Static("", id="count", classes="count", markup=False)
-        yield VirtualTable(waiting_columns(), waiting_row, id="waiting-table")
+        yield Static("", id="progress-text", classes="hint", markup=False)
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static("", id="waiting-hint", classes="hint", markup=False)
+        yield VirtualTable(
+            waiting_columns(),
+            lambda entry: waiting_row(entry, self.renkei.standing(entry.card_number, entry)),
+            id="waiting-table",
+        )
 
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)
@@ -91,9 +109,20 @@ class WaitingScreen(BaseScreen):
         self.query_one("#count", Static).update(
             tr("waiting.count", shown=len(result), total=len(index))
         )
+        if not len(index):
+            text = tr("waiting.empty")
+        elif not len(result):
+            text = tr("waiting.no_match", query=query.strip())
+        else:
+            text = ""
+        hint = self.query_one("#waiting-hint", Static)
+        hint.update(text)
+        hint.display = bool(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
+            if "fetch" not in self.renkei.busy:
+                self.query_one("#progress-text", Static).update("")  # the last fetch's word
             self.apply_search(event.value)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -119,17 +148,69 @@ class WaitingScreen(BaseScreen):
             return
         await self.renkei.open_entry(entry.card_number)
 
+    def start_fetch(self) -> None:
+        """F9 here: the progress shows on this screen (the list fills when done)."""
+        self.run_with_progress("fetch", self.renkei.start_fetch)
+
     def action_pdf(self) -> None:
-        """The rows of the current search (or the whole list) as the counter PDF."""
+        """F7: print the rows shown (the current search, or the whole list).
+
+        Nothing to print is refused; more than ``printing.ASK_PAGES`` pages asks
+        first. The PDF goes to the printer when a print service is configured,
+        else its path is shown."""
+        rows = list(self.table.source)
+        if not rows:
+            self.notify(tr("print.empty"), severity="warning", markup=False)
+            return
+        pages = printing.pages(len(rows))
+        if pages > printing.ASK_PAGES:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._print(rows)
+
+            question = tr("confirm.print", rows=len(rows), pages=pages)
+            self.app.push_screen(ConfirmScreen(question, tr("print.narrow")), answered)
+            return
+        self._print(rows)
+
+    def _print(self, rows: list[Any]) -> None:
         query = self.query_one("#search", Input).value
         count = self.query_one("#count", Static)
 
         def progress(step: Progress) -> None:
             count.update(tr("pdf.progress", done=step.done, total=step.total or 0))
 
-        self.renkei.export_pdf(
-            list(self.table.source), query.strip(), progress, lambda _r: self.data_changed()
-        )
+        def written(result: Any) -> None:
+            self.data_changed()
+            if result is not None:
+                self.hand_to_printer(result.path)
+
+        self.renkei.export_pdf(rows, query.strip(), progress, written)
+
+    def hand_to_printer(self, path: Any) -> None:
+        """The PDF to ``lp`` when a printer is configured (off the UI thread)."""
+
+        def job() -> None:
+            printer = printing.destination()
+            if printer is None:
+                self.app.call_from_thread(
+                    self.notify, tr("print.no_printer", path=str(path)), markup=False
+                )
+                return
+            try:
+                printing.print_pdf(path, printer)
+            except printing.PrintError as exc:
+                self.app.call_from_thread(
+                    self.notify,
+                    tr("print.failed", printer=printer, reason=str(exc), path=str(path)),
+                    severity="error",
+                    markup=False,
+                )
+                return
+            self.app.call_from_thread(self.notify, tr("print.sent", printer=printer), markup=False)
+
+        self.run_worker(job, thread=True, name="print", exit_on_error=False)
 
     def action_card(self) -> None:
         """Hand-over at the counter (カード確認): read the card, compare it with the

@@ -26,6 +26,7 @@ _NAMES = {
     "home": "Home",
     "end": "End",
     "delete": "Del",
+    "question_mark": "?",
 }
 
 
@@ -96,7 +97,7 @@ class KeyBar(Widget):
             if binding.show and binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 items.insert(0, (key_label(binding.key), binding.description))
-        items.append(("^P", tr("palette")))
+        items.append(("^P", tr("palette.title")))
         for i, (key, description) in enumerate(items):
             if i:
                 text.append(" ")

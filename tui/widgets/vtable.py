@@ -28,12 +28,22 @@ from textual.strip import Strip
 class Column:
     label: str
     width: int  # terminal cells; the last column takes what is left if 0
+    most: int = 40  # a flexible column grows to at most this many cells (wide terminals)
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` terminal cells."""
-    if cell_len(text) == width:
+ELLIPSIS = "\u22ef"  # ⋯ MIDLINE HORIZONTAL ELLIPSIS: a cut name goes on. Not U+2026 …,
+# whose East Asian width is ambiguous (two cells on some Japanese terminals);
+# U+22EF is neutral: one cell everywhere. ASCII consoles (the App's ``ascii_borders``) get "~".
+
+
+def fit(text: str, width: int, mark: str = ELLIPSIS) -> str:
+    """``text`` cut or padded to exactly ``width`` terminal cells; a cut ends in ``…``
+    so a clerk sees that a long Latin name goes on."""
+    length = cell_len(text)
+    if length == width:
         return text
+    if length > width and width >= 2 and text.strip():
+        return set_cell_size(text, width - 1) + mark
     return set_cell_size(text, width)
 
 
@@ -195,12 +205,15 @@ class VirtualTable(ScrollView, can_focus=True):
         if flexible:
             share = max((width - fixed - len(flexible)) // len(flexible), 4)
             for i in flexible:
-                widths[i] = share
+                last = i == len(widths) - 1
+                widths[i] = share if last else min(share, self.columns[i].most)
         return widths
 
     def _line(self, cells: Sequence[str], width: int, style: Style) -> Strip:
-        text = " ".join(fit(cell, w) for cell, w in zip(cells, self._widths(width), strict=False))
-        return Strip([Segment(fit(text, width), style)], width)
+        widths = self._widths(width)
+        mark = "~" if getattr(self.app, "ascii_borders", False) else ELLIPSIS
+        text = " ".join(fit(cell, w, mark) for cell, w in zip(cells, widths, strict=False))
+        return Strip([Segment(set_cell_size(text, width), style)], width)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -15,7 +15,7 @@ from tests.support.waiting import entry, many
 from tui.screens.waiting import waiting_columns, waiting_row
 from tui.widgets.vtable import VirtualTable, fit
 
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}|[MTSHR]\d{1,2}\.\d{1,2}\.\d{1,2}")  # either display
 
 
 class TableApp(App[None]):
@@ -80,4 +80,7 @@ def test_only_visible_rows_are_drawn_for_100k() -> None:
 def test_fit_pads_and_cuts_by_cells() -> None:
     assert fit("髙橋", 5) == "髙橋 "
     assert cell_len(fit("𠮷田花子", 5)) == 5
-    assert fit("abc", 2) == "ab"
+    # a cut shows: it ends in U+22EF (one cell everywhere), trap 14 of issue 18
+    assert fit("abc", 2) == "a\u22ef"
+    assert fit("𠮷田花子", 5) == "𠮷田\u22ef"
+    assert fit("ab", 2) == "ab" and fit("", 3) == "   "
