@@ -16,6 +16,7 @@ from core import formats
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.report import Problem
+from core.store import locks
 from core.terminal import (
     EntryResult,
     FetchResult,
@@ -81,7 +82,7 @@ class Session:
         )
         if not rows or rows[0]["state"] == "listed":
             raise fetch.p.ExchangeError("exchange.inbox.unknown", file=file_id)
-        data = self.vault.read_bytes(rows[0]["path"])
+        data = fetch.read_inbox(self.vault, file_id)
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
 
@@ -181,7 +182,7 @@ class Session:
                     result: FetchResult | SendResult = self.fetch()
                 else:
                     result = self.send()
-            except fetch.p.ExchangeError as exc:
+            except (fetch.p.ExchangeError, locks.StepBusy) as exc:
                 self.schedule.failed(due.action, now)
                 ran.append((due.action, exc.message()))
                 continue

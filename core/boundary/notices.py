@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.charset import Tables, encode_file
+from core.exchange.fetch import read_inbox
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault
@@ -45,5 +46,5 @@ def received(vault: Vault) -> list[ReceivedNotice]:
 def for_boundary(vault: Vault, tables: Tables, notice: ReceivedNotice) -> bytes:
     """The notice file's bytes in the boundary encoding (``CharsetError`` if a
     character has no mapping). The plaintext exists only in memory here."""
-    text = vault.read_bytes(notice.path).decode("utf-8")
+    text = read_inbox(vault, notice.file_id).decode("utf-8")
     return encode_file(text, tables.codec, notice.name, tables.hints)

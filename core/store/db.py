@@ -23,7 +23,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -88,6 +88,12 @@ class Store:
         self.keyring = keyring
         self._lock = threading.RLock()
         self._depth = 0
+        # the state generation advanced by the open transaction, and at which depth
+        self._bumped: tuple[int, int] | None = None
+        # called with the new generation after the commit that advanced it (the anchor)
+        self.on_generation: Callable[[int], None] | None = None
+        # set when this database must not be written (e.g. restored from a backup)
+        self.refusal: RenkeiError | None = None
         existed = self.path.exists()
         try:
             self.conn = sqlite3.connect(
@@ -134,6 +140,10 @@ class Store:
             if getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or "full" in str(exc):
                 self._release_space()
                 raise DiskFull(str(self.path)) from exc
+            if "readonly" in str(exc) and self.refusal is not None:
+                raise self.refusal from exc
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise RenkeiError("store.busy", path=str(self.path)) from exc
             raise
 
     def _release_space(self) -> None:
@@ -148,6 +158,8 @@ class Store:
         """All or nothing: ``BEGIN IMMEDIATE`` … ``COMMIT``; nested calls are savepoints."""
         with self._lock, self._translate():
             depth = self._depth
+            if depth == 0 and self.refusal is not None:
+                raise self.refusal
             name = f"sp{depth}"
             self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
             self._depth += 1
@@ -155,6 +167,8 @@ class Store:
                 yield self.conn
             except BaseException:
                 self._depth -= 1
+                if self._bumped is not None and self._bumped[1] > depth:
+                    self._bumped = None
                 # SQLite may already have rolled back by itself (e.g. on a full disk).
                 if self.conn.in_transaction:
                     if depth == 0:
@@ -167,9 +181,47 @@ class Store:
             try:
                 self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
             except BaseException:
-                if depth == 0 and self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if depth == 0:
+                    self._bumped = None
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
                 raise
+            if depth == 0 and self._bumped is not None:
+                generation, self._bumped = self._bumped[0], None
+                if self.on_generation is not None:
+                    self.on_generation(generation)
+
+    def generation(self) -> int:
+        """The state generation: advanced by every commit that matters (see bump)."""
+        return int(self.meta("generation", "0") or 0)
+
+    def bump_generation(self) -> int:
+        """Advance the state generation in the current transaction (or its own).
+
+        After the outermost commit, ``on_generation`` (the vault's anchor) is
+        told, so a copy of this database from before that commit can be told
+        from the real one (``core.vault.anchor``).
+        """
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO vault_meta (name, value) VALUES ('generation', '1')"
+                " ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+            row = conn.execute("SELECT value FROM vault_meta WHERE name = 'generation'")
+            generation = int(row.fetchone()[0])
+            self._bumped = (generation, self._depth)
+        return generation
+
+    def refuse_writes(self, refusal: RenkeiError) -> None:
+        """From now on every write raises ``refusal`` (SQLite itself enforces it)."""
+        self.refusal = refusal
+        with self._lock:
+            self.conn.execute("PRAGMA query_only = ON")
+
+    def allow_writes(self) -> None:
+        with self._lock:
+            self.conn.execute("PRAGMA query_only = OFF")
+        self.refusal = None
 
     def checkpoint(self) -> None:
         """Copy committed pages from the WAL into the database file and empty the WAL."""

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from core import config as config_mod
 from core.config import Config
+from core.store import locks
 from core.store.audit import Audit
 from core.store.db import DB_NAME, Store
 from core.vault import envelope
@@ -154,7 +155,17 @@ def _lock(data_dir: Path, exclusive: bool) -> int:
         except BlockingIOError:
             if exclusive:
                 raise InUse(str(data_dir)) from None
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            # another process may hold it exclusively for a moment (its own sweep
+            # before it shares): wait a bounded time for the shared lock
+            deadline = time.monotonic() + locks.wait_bound()
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(0.02)
         else:
             sweep_temp_files(data_dir, recursive=True)
             if not exclusive:
