@@ -173,8 +173,10 @@ def _post(vault: Vault, client: Client, batch_id: str, result: _Totals) -> None:
         result.rejected += int(row["records"])
         return
     checkpoint("send.posted")
-    held: dict[int, str] = {}
-    rejected = {r.line: r.reason for r in answer.rejected}
+    # a record the server already holds (sent before, e.g. from a restored
+    # database) is delivered, under the receipt that first took it
+    held = {r.line: r.held_receipt or answer.receipt_id for r in answer.rejected if r.already_held}
+    rejected = {r.line: r.reason for r in answer.rejected if not r.already_held}
     at = ledger.stamp()
     with store.transaction() as conn:
         for item in conn.execute(

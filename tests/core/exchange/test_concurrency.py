@@ -247,8 +247,6 @@ def _rounds(procs: Procs, command: str, rounds: int, before_round) -> list[int]:
     return codes
 
 
-
-
 @pytest.mark.slow
 def test_two_sends_at_once_with_random_kills(procs: Procs, linkage_server: LinkageServer) -> None:
     entered: list[str] = []
