@@ -218,6 +218,11 @@ class Store:
         with self._lock:
             self.conn.execute("PRAGMA query_only = ON")
 
+    def check_writable(self) -> None:
+        """Raise the refusal now (before a step that also changes files)."""
+        if self.refusal is not None:
+            raise self.refusal
+
     def allow_writes(self) -> None:
         with self._lock:
             self.conn.execute("PRAGMA query_only = OFF")

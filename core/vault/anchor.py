@@ -1,0 +1,217 @@
+"""The anchor: what must survive a database restore, kept beside the database.
+
+Two small files, each changed only under its own exclusive flock
+(``<data>/locks/<name>.lock``) and written atomically (fsynced):
+
+- ``unlock.json``, the unlock failure counter: how many wrong passphrases in a row, when the
+  last one was, and the delay each recent attempt had to wait. It is outside
+  the database, so editing or restoring ``renkei.db`` does not reset it, and
+  parallel guesses queue on the lock, so none is lost and each waits for the
+  one before it (README "Data directory");
+- ``anchor.json``, the sealed state: the database's state generation (``Store.bump_generation``,
+  advanced by every commit that matters) and the audit head at that commit,
+  under an HMAC keyed by the data key. A ``renkei.db`` whose generation or
+  audit head is behind the anchor was restored from an older copy (or had its
+  audit log cut): it is opened read-only until ``renkei recover`` reconciles
+  it with the server (README "Concurrency model").
+
+An attacker who can replace ``anchor.json`` as well can roll both back
+together; one who deletes it is found at the next unlock (the database knows
+a generation, so an anchor must exist) but has reset the failure counter:
+the passphrase's scrypt cost is the defence there, as for a copied key file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.store import locks
+from core.vault.atomic import write_atomic
+from core.vault.errors import LockedError
+from core.vault.keys import DataKey, Keyring
+
+ANCHOR_NAME = "anchor.json"
+LOCK = "anchor"
+FAILURES_NAME = "unlock.json"
+FAILURES_LOCK = "unlock"
+KEEP_ATTEMPTS = 32  # recent failed attempts kept with the delay each waited
+MAX_WAIT = 60.0  # the longest unlock delay (core.vault.unlock.MAX_DELAY)
+
+
+class RolledBack(LockedError):
+    """This database is older than the anchor (or the anchor is not ours)."""
+
+    def __init__(self, reason: str, **params: object) -> None:
+        super().__init__(f"vault.anchor.{reason}", **params)
+        self.reason = reason
+
+
+@dataclass
+class Anchor:
+    failures: int = 0
+    last_at: float = 0.0
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    sealed: dict[str, Any] | None = None
+
+    @property
+    def generation(self) -> int:
+        return int(self.sealed["generation"]) if self.sealed else 0
+
+    @property
+    def audit_seq(self) -> int:
+        return int(self.sealed["audit_seq"]) if self.sealed else 0
+
+
+def path(data_dir: Path, name: str = ANCHOR_NAME) -> Path:
+    return Path(data_dir) / name
+
+
+def read(data_dir: Path, name: str = ANCHOR_NAME) -> Anchor:
+    """The anchor as on disk (a missing file is an empty anchor)."""
+    try:
+        raw = json.loads(path(data_dir, name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Anchor()
+    except ValueError:
+        raw = {"sealed": {"damaged": True}}
+    return Anchor(
+        failures=int(raw.get("failures", 0)),
+        last_at=float(raw.get("last_at", 0.0)),
+        attempts=list(raw.get("attempts", [])),
+        sealed=raw.get("sealed"),
+    )
+
+
+def write(data_dir: Path, anchor: Anchor, name: str = ANCHOR_NAME) -> None:
+    data = {
+        "failures": anchor.failures,
+        "last_at": anchor.last_at,
+        "attempts": anchor.attempts[-KEEP_ATTEMPTS:],
+        "sealed": anchor.sealed,
+    }
+    write_atomic(path(data_dir, name), json.dumps(data, indent=1).encode("utf-8"))
+
+
+@contextlib.contextmanager
+def locked(data_dir: Path) -> Iterator[Anchor]:
+    """The anchor, read under its exclusive lock, held for the block."""
+    with locks.step(Path(data_dir), LOCK):
+        yield read(data_dir)
+
+
+@contextlib.contextmanager
+def failures_locked(data_dir: Path) -> Iterator[Anchor]:
+    """The failure counter, read under its exclusive lock, held for the block
+    (a wrong guess holds it through its delay, so guesses queue)."""
+    with locks.step(Path(data_dir), FAILURES_LOCK, wait=locks.wait_bound() + 2 * MAX_WAIT):
+        yield read(data_dir, FAILURES_NAME)
+
+
+# -- the failure counter ----------------------------------------------------------
+
+
+def record_failure(data_dir: Path, anchor: Anchor, waited: float, delay: float) -> None:
+    """Count one wrong passphrase (the caller holds the lock)."""
+    anchor.failures += 1
+    anchor.last_at = time.time()
+    anchor.attempts.append(
+        {
+            "failure": anchor.failures,
+            "waited": round(waited, 6),
+            "required": round(delay, 6),
+            "at": anchor.last_at,
+        }
+    )
+    write(data_dir, anchor, FAILURES_NAME)
+
+
+def clear_failures(data_dir: Path, anchor: Anchor) -> None:
+    if anchor.failures or anchor.attempts:
+        anchor.failures, anchor.attempts = 0, []
+        write(data_dir, anchor, FAILURES_NAME)
+
+
+# -- the sealed state -------------------------------------------------------------
+
+
+def _mac(key: DataKey, generation: int, audit_head: str) -> str:
+    body = f"anchor|{generation}|{audit_head}".encode()
+    return hmac.new(key.audit_key, body, hashlib.sha256).hexdigest()
+
+
+def _audit_seq(audit_head: str) -> int:
+    return int(audit_head.split(":", 1)[0]) if audit_head else 0
+
+
+def seal(anchor: Anchor, key: DataKey, generation: int, audit_head: str) -> None:
+    anchor.sealed = {
+        "generation": generation,
+        "audit_seq": _audit_seq(audit_head),
+        "audit_head": audit_head,
+        "key_id": key.hex_id,
+        "mac": _mac(key, generation, audit_head),
+    }
+
+
+def advance(data_dir: Path, keyring: Keyring, generation: int, audit_head: str) -> None:
+    """Record ``generation`` (just committed) unless the anchor already has a later one."""
+    with locked(data_dir) as anchor:
+        if (
+            anchor.sealed is not None
+            and anchor.generation >= generation
+            and anchor.sealed.get("key_id") == keyring.current.hex_id
+            and verify(anchor, keyring) is None
+        ):
+            return
+        seal(anchor, keyring.current, generation, audit_head)
+        write(data_dir, anchor)
+
+
+def verify(anchor: Anchor, keyring: Keyring) -> RolledBack | None:
+    """None if the sealed part is ours and unaltered."""
+    sealed = anchor.sealed
+    if sealed is None:
+        return None
+    try:
+        key = keyring.key_for(bytes.fromhex(str(sealed["key_id"])))
+        ok = key is not None and hmac.compare_digest(
+            _mac(key, int(sealed["generation"]), str(sealed["audit_head"])), str(sealed["mac"])
+        )
+    except (KeyError, TypeError, ValueError):
+        ok = False
+    return None if ok else RolledBack("altered", path=str(ANCHOR_NAME))
+
+
+def check(
+    data_dir: Path, keyring: Keyring, db_generation: Any, db_audit_head: Any
+) -> RolledBack | None:
+    """Compare the database (read under the anchor lock by the caller's
+    callables, so no commit slips between) with the anchor."""
+    with locked(data_dir) as anchor:
+        generation, audit_head = db_generation(), db_audit_head()
+        return compare(anchor, keyring, generation, audit_head)
+
+
+def compare(
+    anchor: Anchor, keyring: Keyring, generation: int, audit_head: str
+) -> RolledBack | None:
+    if anchor.sealed is None:
+        if generation > 0:
+            return RolledBack("missing", generation=generation)
+        return None
+    problem = verify(anchor, keyring)
+    if problem is not None:
+        return problem
+    if generation < anchor.generation:
+        return RolledBack("older", db=generation, anchor=anchor.generation)
+    if _audit_seq(audit_head) < anchor.audit_seq:
+        return RolledBack("audit_cut", db=_audit_seq(audit_head), anchor=anchor.audit_seq)
+    return None
