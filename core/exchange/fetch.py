@@ -82,6 +82,7 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Fet
     Runs under the ``fetch`` step lock (README "Concurrency model"): two
     fetches never download into the same inbox file at once.
     """
+    vault.store.check_writable()  # a restored database takes nothing (renkei recover first)
     with locks.step(vault.data_dir, "fetch"):
         return _run(vault, client, progress)
 

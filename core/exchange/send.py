@@ -278,6 +278,7 @@ def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> Sen
     store = vault.store
     report = progress or (lambda _p: None)
     result = _Totals()
+    store.check_writable()  # a restored database sends nothing (renkei recover first)
     try:
         with locks.step(vault.data_dir, "send"):
             checkpoint("send.locked")

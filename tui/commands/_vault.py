@@ -80,3 +80,5 @@ def open_from_args(args: argparse.Namespace, exclusive: bool = False) -> Vault:
 def warn_weak(vault: Vault) -> None:
     if vault.weak_kdf:
         print(f"renkei: {t('vault.kdf.low')}", file=sys.stderr)
+    if vault.rolled_back is not None:  # read-only until renkei recover
+        print(f"renkei: {vault.rolled_back.message()}", file=sys.stderr)
