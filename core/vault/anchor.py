@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ ANCHOR_NAME = "anchor.json"
 LOCK = "anchor"
 FAILURES_NAME = "unlock.json"
 FAILURES_LOCK = "unlock"
+SLOT = 512  # bytes per slot of anchor.json
 KEEP_ATTEMPTS = 32  # recent failed attempts kept with the delay each waited
 MAX_WAIT = 60.0  # the longest unlock delay (core.vault.unlock.MAX_DELAY)
 
@@ -60,44 +62,84 @@ class Anchor:
     last_at: float = 0.0
     attempts: list[dict[str, Any]] = field(default_factory=list)
     sealed: dict[str, Any] | None = None
+    slot: int = -1  # which slot of anchor.json holds ``sealed``
 
     @property
     def generation(self) -> int:
-        return int(self.sealed["generation"]) if self.sealed else 0
+        return int(self.sealed.get("generation", 0)) if self.sealed else 0
 
     @property
     def audit_seq(self) -> int:
-        return int(self.sealed["audit_seq"]) if self.sealed else 0
+        return int(self.sealed.get("audit_seq", 0)) if self.sealed else 0
 
 
 def path(data_dir: Path, name: str = ANCHOR_NAME) -> Path:
     return Path(data_dir) / name
 
 
-def read(data_dir: Path, name: str = ANCHOR_NAME) -> Anchor:
-    """The anchor as on disk (a missing file is an empty anchor)."""
+def _parse(raw: bytes) -> dict[str, Any] | None:
     try:
-        raw = json.loads(path(data_dir, name).read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read(data_dir: Path, name: str = ANCHOR_NAME) -> Anchor:
+    """The anchor as on disk (a missing file is an empty anchor).
+
+    ``anchor.json`` has two fixed slots written in turn, so a write torn by a
+    crash leaves the other, older one whole; the later whole slot counts.
+    """
+    try:
+        raw = path(data_dir, name).read_bytes()
     except FileNotFoundError:
         return Anchor()
-    except ValueError:
-        raw = {"sealed": {"damaged": True}}
+    if name == ANCHOR_NAME:
+        slots = [_parse(raw[i * SLOT : (i + 1) * SLOT]) for i in range(2)]
+        whole = [s for s in slots if s and isinstance(s.get("sealed"), dict)]
+        if not whole:
+            return Anchor(sealed={"damaged": True})
+        best = max(whole, key=lambda s: int(s["sealed"].get("generation", -1)))
+        return Anchor(sealed=best["sealed"], slot=slots.index(best))
+    data = _parse(raw) or {}
     return Anchor(
-        failures=int(raw.get("failures", 0)),
-        last_at=float(raw.get("last_at", 0.0)),
-        attempts=list(raw.get("attempts", [])),
-        sealed=raw.get("sealed"),
+        failures=int(data.get("failures", 0)),
+        last_at=float(data.get("last_at", 0.0)),
+        attempts=list(data.get("attempts", [])),
     )
 
 
-def write(data_dir: Path, anchor: Anchor, name: str = ANCHOR_NAME) -> None:
+def write_failures(data_dir: Path, anchor: Anchor) -> None:
     data = {
         "failures": anchor.failures,
         "last_at": anchor.last_at,
         "attempts": anchor.attempts[-KEEP_ATTEMPTS:],
-        "sealed": anchor.sealed,
     }
-    write_atomic(path(data_dir, name), json.dumps(data, indent=1).encode("utf-8"))
+    write_atomic(path(data_dir, FAILURES_NAME), json.dumps(data, indent=1).encode("utf-8"))
+
+
+def write_sealed(data_dir: Path, anchor: Anchor) -> None:
+    """Write the sealed state into the slot not holding the current one, and
+    fdatasync it: one small in-place write per commit that matters (the file
+    and its two slots are made once, atomically)."""
+    target = path(data_dir, ANCHOR_NAME)
+    body = json.dumps({"sealed": anchor.sealed}).encode("utf-8")
+    if len(body) >= SLOT:
+        raise ValueError("anchor slot overflow")
+    slot_bytes = body + b" " * (SLOT - 1 - len(body)) + b"\n"
+    if not target.exists() or target.stat().st_size != 2 * SLOT:
+        write_atomic(target, slot_bytes * 2)
+        anchor.slot = 0
+        return
+    slot = 1 - anchor.slot if anchor.slot in (0, 1) else 0
+    fd = os.open(target, os.O_WRONLY)
+    try:
+        os.pwrite(fd, slot_bytes, slot * SLOT)
+        os.fdatasync(fd)
+    finally:
+        os.close(fd)
+    anchor.slot = slot
 
 
 @contextlib.contextmanager
@@ -130,13 +172,13 @@ def record_failure(data_dir: Path, anchor: Anchor, waited: float, delay: float) 
             "at": anchor.last_at,
         }
     )
-    write(data_dir, anchor, FAILURES_NAME)
+    write_failures(data_dir, anchor)
 
 
 def clear_failures(data_dir: Path, anchor: Anchor) -> None:
     if anchor.failures or anchor.attempts:
         anchor.failures, anchor.attempts = 0, []
-        write(data_dir, anchor, FAILURES_NAME)
+        write_failures(data_dir, anchor)
 
 
 # -- the sealed state -------------------------------------------------------------
@@ -172,7 +214,7 @@ def advance(data_dir: Path, keyring: Keyring, generation: int, audit_head: str) 
         ):
             return
         seal(anchor, keyring.current, generation, audit_head)
-        write(data_dir, anchor)
+        write_sealed(data_dir, anchor)
 
 
 def verify(anchor: Anchor, keyring: Keyring) -> RolledBack | None:
