@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from core import formats
+from core.errors import RenkeiError
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.report import Problem
-from core.store import locks
 from core.terminal import (
     EntryResult,
     FetchResult,
@@ -182,7 +182,7 @@ class Session:
                     result: FetchResult | SendResult = self.fetch()
                 else:
                     result = self.send()
-            except (fetch.p.ExchangeError, locks.StepBusy) as exc:
+            except RenkeiError as exc:  # server, busy step, refused database: shown
                 self.schedule.failed(due.action, now)
                 ran.append((due.action, exc.message()))
                 continue
