@@ -31,7 +31,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
-from core.errors import RenkeiError
+from core.errors import EXIT_LOCKED, RenkeiError
 from core.vault.errors import DiskFull, SealError
 from core.vault.keys import KEY_ID_SIZE, DataKey, Keyring
 
@@ -41,6 +41,15 @@ _HEAD = len(SEAL_MAGIC) + KEY_ID_SIZE + 12 + 16
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
 _MIGRATIONS_PKG = "core.store.migrations"
 SQLITE_FULL = 13
+
+
+class StoreBusy(RenkeiError):
+    """Another process's write transaction outlasted our wait (``timeout`` below)."""
+
+    exit_code = EXIT_LOCKED
+
+    def __init__(self, path: str) -> None:
+        super().__init__("store.busy", path=path)
 
 
 def _aad_digest(aad: str | bytes) -> bytes:
@@ -143,7 +152,7 @@ class Store:
             if "readonly" in str(exc) and self.refusal is not None:
                 raise self.refusal from exc
             if "locked" in str(exc) or "busy" in str(exc):
-                raise RenkeiError("store.busy", path=str(self.path)) from exc
+                raise StoreBusy(str(self.path)) from exc
             raise
 
     def _release_space(self) -> None:
