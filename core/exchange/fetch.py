@@ -61,7 +61,7 @@ def read_inbox(vault: Vault, file_id: str) -> bytes:
     if row["content_sealed"] is not None:
         want = vault.store.unseal_text(row["content_sealed"], content_aad(file_id))
     data = vault.read_bytes(row["path"])
-    if p.sha256_hex(data) != want:
+    if want and p.sha256_hex(data) != want:  # (a row made by hand may name no hash)
         raise p.ExchangeError("exchange.inbox.not_its_file", file=file_id)
     return data
 
