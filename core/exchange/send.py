@@ -213,6 +213,7 @@ def _post(vault: Vault, client: Client, batch_id: str, result: _Totals) -> None:
             f" already_held={len(held)} rejected={len(rejected)} (HTTP {status})",
             "ok" if not rejected else "rejected",
         )
+        store.bump_generation()  # acknowledged: a copy from before this must not resend
         vault.audit.append(
             "exchange.send",
             record=answer.receipt_id,
@@ -242,6 +243,7 @@ def _refuse(vault: Vault, batch_id: str, name: str, exc: p.ServerProblem) -> Non
             (reason, ledger.stamp(), batch_id),
         )
         ledger.history(store, "exchange.history.send", f"{name}: {reason}", "refused")
+        store.bump_generation()
     row = store.query("SELECT path FROM exchange_batches WHERE batch_id = ?", (batch_id,))[0]
     remove_durably(vault.data_dir / row["path"])
 

@@ -104,7 +104,7 @@ class Audit:
                     f"head did not match entry {seq}",
                 )
             seq, _ = self._insert(conn, seq, prev, action, actor, record, result, detail)
-            self.store.bump_generation()  # the anchor then records this head
+            self.store.bump_generation(durable=False)  # the anchor then records this head
         return seq
 
     def _insert(

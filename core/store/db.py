@@ -97,10 +97,11 @@ class Store:
         self.keyring = keyring
         self._lock = threading.RLock()
         self._depth = 0
-        # the state generation advanced by the open transaction, and at which depth
-        self._bumped: tuple[int, int] | None = None
-        # called with the new generation after the commit that advanced it (the anchor)
-        self.on_generation: Callable[[int], None] | None = None
+        # the state generation advanced by the open transaction, at which depth, and
+        # whether a bump asked for the anchor to be made durable
+        self._bumped: tuple[int, int, bool] | None = None
+        # called with (generation, durable) after the commit that advanced it (the anchor)
+        self.on_generation: Callable[[int, bool], None] | None = None
         # set when this database must not be written (e.g. restored from a backup)
         self.refusal: RenkeiError | None = None
         existed = self.path.exists()
@@ -196,20 +197,23 @@ class Store:
                         self.conn.execute("ROLLBACK")
                 raise
             if depth == 0 and self._bumped is not None:
-                generation, self._bumped = self._bumped[0], None
+                (generation, _, durable), self._bumped = self._bumped, None
                 if self.on_generation is not None:
-                    self.on_generation(generation)
+                    self.on_generation(generation, durable)
 
     def generation(self) -> int:
         """The state generation: advanced by every commit that matters (see bump)."""
         return int(self.meta("generation", "0") or 0)
 
-    def bump_generation(self) -> int:
+    def bump_generation(self, durable: bool = True) -> int:
         """Advance the state generation in the current transaction (or its own).
 
         After the outermost commit, ``on_generation`` (the vault's anchor) is
         told, so a copy of this database from before that commit can be told
-        from the real one (``core.vault.anchor``).
+        from the real one (``core.vault.anchor``). ``durable``: the anchor is
+        fdatasynced too — for commits whose rollback would send twice or lose
+        a file (send, fetch, rekey, recover); an audit entry alone updates it
+        without waiting for the disk.
         """
         with self.transaction() as conn:
             conn.execute(
@@ -218,7 +222,8 @@ class Store:
             )
             row = conn.execute("SELECT value FROM vault_meta WHERE name = 'generation'")
             generation = int(row.fetchone()[0])
-            self._bumped = (generation, self._depth)
+            durable = durable or (self._bumped is not None and self._bumped[2])
+            self._bumped = (generation, self._depth, durable)
         return generation
 
     def refuse_writes(self, refusal: RenkeiError) -> None:

@@ -74,8 +74,16 @@ def _describe_self(fd: int) -> None:
     os.pwrite(fd, data, 0)
 
 
-def acquire(data_dir: Path, name: str, *, shared: bool = False, wait: float | None = None) -> int:
-    """Take the lock ``name`` (waiting at most ``wait`` seconds); its fd."""
+def acquire(
+    data_dir: Path,
+    name: str,
+    *,
+    shared: bool = False,
+    wait: float | None = None,
+    describe: bool = True,
+) -> int:
+    """Take the lock ``name`` (waiting at most ``wait`` seconds); its fd.
+    ``describe``: write who holds it (skipped for locks held a few ms)."""
     bound = wait_bound() if wait is None else wait
     fd = os.open(lock_path(data_dir, name), os.O_RDWR | os.O_CREAT, 0o600)
     mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
@@ -89,7 +97,7 @@ def acquire(data_dir: Path, name: str, *, shared: bool = False, wait: float | No
                 if time.monotonic() >= deadline:
                     raise StepBusy(name, _holder(fd), bound) from None
                 time.sleep(_POLL)
-        if not shared:
+        if describe and not shared:
             _describe_self(fd)
     except BaseException:
         os.close(fd)
@@ -104,9 +112,11 @@ def release(fd: int) -> None:
 
 
 @contextlib.contextmanager
-def step(data_dir: Path, name: str, *, wait: float | None = None) -> Iterator[None]:
+def step(
+    data_dir: Path, name: str, *, wait: float | None = None, describe: bool = True
+) -> Iterator[None]:
     """Hold the step lock ``name`` for the block (see the module docstring)."""
-    fd = acquire(data_dir, name, wait=wait)
+    fd = acquire(data_dir, name, wait=wait, describe=describe)
     try:
         yield
     finally:

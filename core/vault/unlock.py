@@ -282,12 +282,13 @@ def open_vault(
     return vault
 
 
-def _anchoring(data_dir: Path, store: Store) -> Callable[[int], None]:
+def _anchoring(data_dir: Path, store: Store) -> Callable[[int, bool], None]:
     """What the store calls after a commit that advanced the state generation
     (sealed under the store's current key: rekey changes it)."""
 
-    def advance(generation: int) -> None:
-        anchor.advance(data_dir, store._keys(), generation, store.meta("audit_head") or "")
+    def advance(generation: int, durable: bool) -> None:
+        head = store.meta("audit_head") or ""
+        anchor.advance(data_dir, store._keys(), generation, head, sync=durable)
 
     return advance
 
