@@ -303,9 +303,9 @@ def _unwrap(
 ) -> tuple[Keyring, int]:
     """The keyring, and how many wrong attempts came before this one.
 
-    The whole attempt runs under the anchor lock: parallel attempts queue, each
-    waits the delay its predecessors earned, and the counter (in the anchor,
-    not the database) loses no update.
+    The whole attempt runs under the lock of ``unlock.json``: parallel attempts
+    queue, each waits the delay its predecessors earned, and the counter (in
+    that file, not in the database) loses no update.
     """
     legacy = store.query("SELECT count, last_at FROM vault_unlock_failures WHERE id = 1")
     with anchor.failures_locked(data_dir) as state:
