@@ -2,8 +2,8 @@
 
 A long-lived session (``tests.support.session_proc``, what the TUI holds open)
 and ``renkei send`` from cron, one of them paused at each step boundary of a
-send (``RENKEI_PAUSE_AT``) while the other runs; then two ``renkei send`` and
-two ``renkei fetch`` at once, round after round, some killed at random.
+send (``RENKEI_PAUSE_AT``) while the other runs; the same for ``renkei fetch``;
+then two ``renkei send`` and two ``renkei fetch`` at once, round after round, some killed at random.
 Expected: the server (the reference server, read from its own folder) holds
 each entered record exactly once, nothing is left queued, sending or on disk,
 and no process ends with exit 70.
@@ -92,6 +92,15 @@ class Procs:
 
     def resume(self, step: str) -> None:
         (self.pauses / f"{step}.go").touch()
+
+    def run_through(self, step: str, proc: subprocess.Popen[str]) -> None:
+        """Let ``proc`` go on each time it stops at ``step``, until it ends."""
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            go = self.pauses / f"{step}.go"
+            if (self.pauses / f"{step}.paused").exists() and not go.exists():
+                go.touch()
+            time.sleep(0.01)
 
 
 class Session:
@@ -208,6 +217,49 @@ def test_session_send_paused_while_cron_sends(
     finally:
         session.close()
     _assert_settled(linkage_server, procs.data, [_card(n) for n in range(5)])
+
+
+FETCH_STEPS = [
+    "fetch.listed",
+    "fetch.downloaded",
+    "fetch.stored",
+    "fetch.recorded",
+    "fetch.receipted",
+]
+
+
+@pytest.mark.parametrize("step", FETCH_STEPS)
+def test_cron_fetch_paused_while_the_session_fetches(
+    step: str, procs: Procs, linkage_server: LinkageServer
+) -> None:
+    for n in range(2):
+        recs = spr_records(5, start=1000 + 5 * n)
+        linkage_server.put_notice(f"spr-131041-20261122-{n:04d}.csv", spr_file(recs))
+    session = procs.session()
+    try:
+        cron = procs.command("fetch", RENKEI_PAUSE_AT=step)
+        procs.wait_paused(step, cron)
+        session.ask("fetch")  # waits for cron's fetch lock
+        time.sleep(0.2)
+        procs.run_through(step, cron)  # the step passes once per file
+        _, err = cron.communicate(timeout=60)
+        assert cron.returncode == 0, err
+        assert "ok" in session.answer()
+    finally:
+        session.close()
+    db = sqlite3.connect(linkage_server.root / "server.sqlite")
+    receipts = sorted(r[0] for r in db.execute("SELECT file_id FROM receipts"))
+    db.close()
+    assert receipts == [
+        "spr-131041-20261121-0001",
+        "spr-131041-20261122-0000",
+        "spr-131041-20261122-0001",
+    ]
+    with unlock(procs.data, PASSPHRASE, sleep=Sleeps()) as t:
+        rows = t.vault.store.query("SELECT state, count(*) FROM exchange_inbox GROUP BY state")
+        assert {r[0]: r[1] for r in rows} == {"receipted": 3}
+        assert len(t.waiting()) == CERTS + 10
+    assert len(list((procs.data / "files" / "inbox").glob("*.rke"))) == 3
 
 
 def test_a_held_lock_is_reported_with_its_holder(procs: Procs) -> None:

@@ -206,3 +206,21 @@ def test_audit_cut_with_the_head_put_back_is_found(cli: Cli, linkage_server: Lin
     assert f"{seq + 1}" in verify.stdout + verify.stderr
     refused = cli.run("enter", "AB00000003CD", "2024-05-04")
     assert refused.returncode == EXIT_LOCKED and "audit log is shorter" in refused.stderr
+
+
+def test_recover_on_an_up_to_date_database_changes_nothing(
+    cli: Cli, linkage_server: LinkageServer
+) -> None:
+    linkage_server.put_notice("spr-131041-20261121-0001.csv", spr_file(spr_records(5)))
+    assert cli.run("fetch").returncode == 0
+    assert cli.run("enter", "AB00000001CD", "2024-05-02").returncode == 0
+    assert cli.run("send").returncode == 0
+    done = cli.run("recover")
+    assert done.returncode == 0, done.stderr
+    assert "no rollback found" in done.stdout
+    assert "0 records the server already held marked sent" in done.stdout
+    assert "0 receipted files fetched again" in done.stdout
+    with unlock(cli.data, PASSPHRASE, sleep=Sleeps()) as t:
+        st = t.status()
+        assert (st.waiting, st.sent, st.queued) == (4, 1, 0)
+    assert _server_cards(linkage_server) == Counter(["AB00000001CD"])
