@@ -52,17 +52,20 @@ def lock_path(data_dir: Path, name: str) -> Path:
     return folder / f"{name}.lock"
 
 
-def _holder(fd: int) -> str:
-    """Who holds the lock, as its holder wrote it (pid, command, since)."""
-    with contextlib.suppress(OSError, ValueError):
+def holder(fd: int) -> str:
+    """Who holds the lock, as its holder wrote it (pid, command, since); "?" when
+    it did not say, or said so and is gone (a holder killed before it wrote)."""
+    with contextlib.suppress(OSError, ValueError, KeyError):
         raw = os.pread(fd, 4096, 0)
         info = json.loads(raw.decode("utf-8")) if raw.strip() else {}
         if info:
+            os.kill(int(info["pid"]), 0)  # ProcessLookupError (an OSError) if gone
             return f"pid {info['pid']} ({info['command']}, {info['since']})"
     return "?"
 
 
-def _describe_self(fd: int) -> None:
+def describe_holder(fd: int) -> None:
+    """Write who holds the lock (pid, command, since) into its file."""
     command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv[:2]))
     info = {
         "pid": os.getpid(),
@@ -95,10 +98,10 @@ def acquire(
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise StepBusy(name, _holder(fd), bound) from None
+                    raise StepBusy(name, holder(fd), bound) from None
                 time.sleep(_POLL)
         if describe and not shared:
-            _describe_self(fd)
+            describe_holder(fd)
     except BaseException:
         os.close(fd)
         raise

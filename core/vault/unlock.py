@@ -167,11 +167,13 @@ def _lock(data_dir: Path, exclusive: bool) -> int:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise
+                        raise InUse(str(data_dir), locks.holder(fd)) from None
                     time.sleep(0.02)
         else:
             sweep_temp_files(data_dir, recursive=True)
-            if not exclusive:
+            if exclusive:
+                locks.describe_holder(fd)  # rekey / recover: say who has the directory
+            else:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)

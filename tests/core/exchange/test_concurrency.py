@@ -338,3 +338,18 @@ def test_two_fetches_at_once_with_random_kills(procs: Procs, linkage_server: Lin
         assert {r[0]: r[1] for r in rows} == {"receipted": ROUNDS + 1}
         assert len(t.waiting()) == CERTS + 10 * ROUNDS
     assert len(list((procs.data / "files" / "inbox").glob("*.rke"))) == ROUNDS + 1
+
+
+def test_a_directory_held_by_recover_is_reported_with_its_holder(procs: Procs) -> None:
+    """While a process has the data directory to itself (recover, rekey), another
+    command waits a bounded time and then names it (exit 3, not 70)."""
+    from core.vault.unlock import open_vault
+
+    with open_vault(procs.data, PASSPHRASE, exclusive=True, delay_base=0.0):
+        done = procs.command("status", RENKEI_LOCK_WAIT="0.3")
+        _, err = done.communicate(timeout=60)
+    assert done.returncode == EXIT_LOCKED, err
+    assert f"pid {os.getpid()}" in err and "Traceback" not in err
+    again = procs.command("status")
+    _, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
