@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.errors import EXIT_LOCKED, RenkeiError
+from core.i18n import t
 
 LOCK_DIR = "locks"
 WAIT_ENV = "RENKEI_LOCK_WAIT"
@@ -36,7 +37,13 @@ class StepBusy(RenkeiError):
     exit_code = EXIT_LOCKED
 
     def __init__(self, step: str, holder: str, waited: float) -> None:
+        self.step = step
         super().__init__("store.lock.busy", step=step, holder=holder, waited=f"{waited:.0f}")
+
+    def message(self, lang: str | None = None) -> str:
+        """The step named in the reader's language (送信, 受信 …)."""
+        label = t(f"store.lock.step.{self.step}", lang)
+        return t(self.key, lang, **{**self.params, "step": label})
 
 
 def wait_bound() -> float:
