@@ -7,6 +7,8 @@ one synthetic certificate-notice file of 50,000 records. Measured in one run:
 - renkei: ``Session.fetch`` (list, download encrypted as it streams, verify
   SHA-256, store atomically, seal every record into the 未入力 table, receipt)
   followed by ``Session.waiting()`` (decrypt and index the whole list);
+- entries and their send: ``Session.enter`` one at a time (each its own
+  transaction with its audit entry), then ``Session.send`` of all of them;
 - the server's bandwidth throttle: a download through it as a fraction of the
   set rate.
 
@@ -19,6 +21,7 @@ import ssl
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,6 +41,7 @@ from tests.support.linkage import (
 
 RECORDS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 THROTTLE = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000_000
+ENTRIES = 200
 
 
 def main() -> None:
@@ -70,12 +74,26 @@ def main() -> None:
                 fetched = time.perf_counter() - start
                 waiting = t.waiting()
                 total = time.perf_counter() - start
+                # entries and one send: each entry is a transaction (and an audit
+                # entry), the send takes the step lock, builds, posts, records
+                start = time.perf_counter()
+                for n in range(ENTRIES):
+                    t.enter(f"AB{n:08d}CD", date(2024, 5, 1))
+                entered = time.perf_counter() - start
+                start = time.perf_counter()
+                sent = t.send()
+                send_took = time.perf_counter() - start
             assert result.waiting_added == RECORDS and len(waiting) == RECORDS
+            assert sent.accepted == ENTRIES
             print(
                 f"renkei fetch+store: {fetched:.2f} s; + list: {total:.2f} s, "
                 f"{RECORDS / total:,.0f} records/s"
             )
             print(f"ratio (renkei fetch+store+list / bare download time): {total / base:.1f}x")
+            print(
+                f"renkei enter: {ENTRIES} entries in {entered:.2f} s "
+                f"({entered / ENTRIES * 1000:.1f} ms each); send of {ENTRIES}: {send_took:.2f} s"
+            )
 
             server.faults(
                 {

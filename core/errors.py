@@ -56,7 +56,12 @@ EXIT_CODES: dict[int, tuple[str, str]] = {
         "file needs attention, a full disk)",
     ),
     EXIT_USAGE: ("usage", "wrong arguments"),
-    EXIT_LOCKED: ("locked", "not initialised, wrong passphrase, or unsafe permissions"),
+    EXIT_LOCKED: (
+        "locked",
+        "not initialised, wrong passphrase, or unsafe permissions; another process held what "
+        "the command needs for longer than it waits (the message names it); the database was "
+        "restored from a backup (`renkei recover`)",
+    ),
     EXIT_EXCHANGE: (
         "exchange",
         "the linkage server could not be reached or answered an error (or the clock differs "

@@ -108,7 +108,7 @@ class Session:
         )
         if not rows or rows[0]["state"] == "listed":
             raise ExchangeError("exchange.inbox.unknown", file=file_id)
-        data = self.vault.read_bytes(rows[0]["path"])
+        data = fetch.read_inbox(self.vault, file_id)
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
 

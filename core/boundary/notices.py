@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from core.charset import Tables, encode_file
 from core.exchange import intake
+from core.exchange.fetch import read_inbox
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault
@@ -50,7 +51,7 @@ def for_boundary(vault: Vault, tables: Tables, notice: ReceivedNotice) -> bytes 
     character has no mapping), without the records an earlier file already
     brought (``core.exchange.intake``); None when every record was such a copy.
     The plaintext exists only in memory here."""
-    text = vault.read_bytes(notice.path).decode("utf-8")
+    text = read_inbox(vault, notice.file_id).decode("utf-8")
     copies = intake.duplicate_records(vault.store, notice.file_id)
     if copies:
         kept = _without(text, copies)

@@ -335,6 +335,13 @@ class Client:
 
         return self._call(attempt)
 
+    def holdings(self) -> p.Holdings:
+        """What the server holds from this terminal (uploads by key, 取得通知)."""
+        raw = self._json("GET", p.HOLDINGS)
+        if not isinstance(raw, dict):
+            raise p.ExchangeError("exchange.error.bad_answer", detail="holdings: not an object")
+        return p.Holdings.from_json(raw)
+
     def municipal_result(self, receipt_id: str) -> p.SendAnswer:
         return p.SendAnswer.from_json(self._json("GET", p.municipal_result_path(receipt_id)))
 

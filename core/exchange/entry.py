@@ -117,6 +117,7 @@ def enter(
     vault: Vault, card_number: str, delivered: date, operator: str = "", today: date | None = None
 ) -> EntryResult:
     store = vault.store
+    store.check_writable()
     today = today or date.today()
     problems = check(store, card_number, delivered, today)
     if problems:

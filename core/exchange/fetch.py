@@ -20,6 +20,7 @@ from core.exchange import intake, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
+from core.store import locks
 from core.terminal import FetchResult, Progress, ProgressFn
 
 if TYPE_CHECKING:
@@ -50,6 +51,25 @@ def inbox_path(file_id: str) -> str:
     return f"{INBOX_DIR}/{file_id}.rke"
 
 
+def content_aad(file_id: str) -> str:
+    return f"exchange_inbox.content:{file_id}"
+
+
+def read_inbox(vault: Vault, file_id: str) -> bytes:
+    """The plaintext of a stored notice file, checked against the hash sealed to
+    its row: a file swapped with or copied over another one is refused."""
+    row = vault.store.query(
+        "SELECT path, sha256, content_sealed FROM exchange_inbox WHERE file_id = ?", (file_id,)
+    )[0]
+    want = row["sha256"]
+    if row["content_sealed"] is not None:
+        want = vault.store.unseal_text(row["content_sealed"], content_aad(file_id))
+    data = vault.read_bytes(row["path"])
+    if want and p.sha256_hex(data) != want:  # (a row made by hand may name no hash)
+        raise p.ExchangeError("exchange.inbox.not_its_file", file=file_id)
+    return data
+
+
 def check_skew(vault: Vault, client: Client) -> float:
     """Seconds the server's clock is ahead (negative: behind); kept for status."""
     before = ledger.now_utc()
@@ -61,7 +81,17 @@ def check_skew(vault: Vault, client: Client) -> float:
 
 
 def run(vault: Vault, client: Client, progress: ProgressFn | None = None) -> FetchResult:
-    """One complete fetch; resumes whatever an earlier run left half done."""
+    """One complete fetch; resumes whatever an earlier run left half done.
+
+    Runs under the ``fetch`` step lock (README "Concurrency model"): two
+    fetches never download into the same inbox file at once.
+    """
+    vault.store.check_writable()  # a restored database takes nothing (renkei recover first)
+    with locks.step(vault.data_dir, "fetch"):
+        return _run(vault, client, progress)
+
+
+def _run(vault: Vault, client: Client, progress: ProgressFn | None) -> FetchResult:
     store = vault.store
     tally = _Tally()
     report = progress or (lambda _p: None)
@@ -196,13 +226,15 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
     with vault.store.transaction() as conn:
         moved = conn.execute(
             "UPDATE exchange_inbox SET state = 'stored', path = ?, records = ?, status = ?,"
-            " problems = ?, error = '', stored_at = ? WHERE file_id = ? AND state = 'listed'",
+            " problems = ?, error = '', stored_at = ?, content_sealed = ?"
+            " WHERE file_id = ? AND state = 'listed'",
             (
                 rel,
                 len(rows),
                 "invalid" if errors else "ok",
                 len(problems),
                 ledger.stamp(),
+                vault.store.seal(digest, content_aad(item.file_id)),
                 item.file_id,
             ),
         ).rowcount
@@ -227,6 +259,7 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
                 f"{item.name} duplicates={dups}",
                 "duplicate",
             )
+        vault.store.bump_generation()
         ledger.history(
             vault.store,
             "exchange.history.store",
@@ -298,6 +331,7 @@ def _send_receipts(vault: Vault, client: Client, tally: _Tally, report: Progress
                 " WHERE file_id = ? AND state = 'stored'",
                 (ledger.stamp(), row["file_id"]),
             )
+            store.bump_generation()
             ledger.history(store, "exchange.history.receipt", row["name"])
 
 

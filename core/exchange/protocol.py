@@ -19,6 +19,11 @@ API = "/v1"
 TIME = f"{API}/time"
 NOTICES = f"{API}/moj-notices"
 MUNICIPAL = f"{API}/municipal-notices"
+HOLDINGS = f"{API}/holdings"  # what the server holds from this terminal (renkei recover)
+
+# The per-record answer for a municipal notice whose notice_id the server already holds
+# (from any earlier upload, under any Idempotency-Key): delivered, not refused.
+ALREADY_HELD = "already-held"
 
 PROBLEM_JSON = "application/problem+json"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -117,6 +122,12 @@ class Rejection:
     reason: str
     notice_id: str = ""
     card_number: str = ""
+    code: str = ""  # ALREADY_HELD: a copy of a record the server holds (not a refusal)
+    held_receipt: str = ""  # with ALREADY_HELD: the receipt that first took it
+
+    @property
+    def already_held(self) -> bool:
+        return self.code == ALREADY_HELD
 
 
 @dataclass(frozen=True)
@@ -149,6 +160,8 @@ class SendAnswer:
                         reason=str(r.get("reason", ""))[:MAX_REASON],
                         notice_id=str(r.get("notice_id", ""))[:MAX_REASON],
                         card_number=str(r.get("card_number", ""))[:MAX_REASON],
+                        code=str(r.get("code", ""))[:MAX_REASON],
+                        held_receipt=str(r.get("held_receipt", ""))[:MAX_REASON],
                     )
                     for r in raw.get("rejected", [])
                 ),
@@ -160,6 +173,80 @@ class SendAnswer:
         if answer.accepted < 0 or any(r.line < 1 for r in answer.rejected):
             raise ExchangeError("exchange.error.bad_answer", detail="send answer: counts")
         return answer
+
+
+@dataclass(frozen=True)
+class HeldUpload:
+    """A municipal notice upload the server holds: its key, receipt and records."""
+
+    idempotency_key: str
+    receipt_id: str
+    notice_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeldReceipt:
+    """A 取得通知 the server holds; ``file`` is the listing entry while the file
+    is still offered for download (None once the server no longer has it)."""
+
+    file_id: str
+    sha256: str
+    receipted_at: str
+    file: NoticeFile | None = None
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """``GET /v1/holdings``: everything the server holds from this terminal."""
+
+    uploads: tuple[HeldUpload, ...]
+    receipts: tuple[HeldReceipt, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "uploads": [
+                {
+                    "idempotency_key": u.idempotency_key,
+                    "receipt_id": u.receipt_id,
+                    "notice_ids": list(u.notice_ids),
+                }
+                for u in self.uploads
+            ],
+            "receipts": [
+                {
+                    "file_id": r.file_id,
+                    "sha256": r.sha256,
+                    "receipted_at": r.receipted_at,
+                    "file": r.file.to_json() if r.file else None,
+                }
+                for r in self.receipts
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Holdings:
+        try:
+            return cls(
+                uploads=tuple(
+                    HeldUpload(
+                        idempotency_key=str(u["idempotency_key"]),
+                        receipt_id=str(u["receipt_id"]),
+                        notice_ids=tuple(str(n) for n in u.get("notice_ids", [])),
+                    )
+                    for u in raw.get("uploads", [])
+                ),
+                receipts=tuple(
+                    HeldReceipt(
+                        file_id=str(r["file_id"]),
+                        sha256=str(r["sha256"]).lower(),
+                        receipted_at=str(r.get("receipted_at", "")),
+                        file=NoticeFile.from_json(r["file"]) if r.get("file") else None,
+                    )
+                    for r in raw.get("receipts", [])
+                ),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ExchangeError("exchange.error.bad_answer", detail=f"holdings: {exc}") from exc
 
 
 # problem+json ``type`` values: a stable slug under this base, one catalogue key each.

@@ -4,7 +4,7 @@ Layout of its root folder::
 
     tokens.toml                 [terminals."131041"] token = "…"
     faults.toml                 optional misbehaviour for tests (re-read per request)
-    server.sqlite               receipts, uploads (idempotency keys) and history
+    server.sqlite               receipts, uploads (idempotency keys), notices held, history
     tls/ca.pem …                made at first start unless --cert/--key are given
     <lasdec>/moj/moj-….csv      MOJ notice files offered to that municipality
     <lasdec>/moj/spr-….csv      certificate notice files
@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS uploads (
     lasdec TEXT NOT NULL, idem_key TEXT NOT NULL, receipt_id TEXT NOT NULL UNIQUE,
     digest TEXT NOT NULL, answer TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (lasdec, idem_key));
+CREATE TABLE IF NOT EXISTS notices (
+    lasdec TEXT NOT NULL, notice_id TEXT NOT NULL, receipt_id TEXT NOT NULL,
+    idem_key TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (lasdec, notice_id));
 CREATE TABLE IF NOT EXISTS history (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, lasdec TEXT NOT NULL,
     action TEXT NOT NULL, detail TEXT NOT NULL);
@@ -295,6 +299,8 @@ class ReferenceServer:
                 await self.download(req, lasdec, rest, faults)
             else:
                 await self.problem(req, 404, "not-found", path)
+        elif path == p.HOLDINGS and req.method == "GET":
+            await self.holdings(req, lasdec)
         elif path == p.MUNICIPAL and req.method == "POST":
             await self.upload(req, lasdec, faults)
         elif path.startswith(p.MUNICIPAL + "/") and req.method == "GET":
@@ -538,42 +544,108 @@ class ReferenceServer:
         receipt_id = "r-" + hashlib.sha256(f"{lasdec}/{key}".encode()).hexdigest()[:20]
         accepted: list[dict[str, str]] = []
         rejected: list[p.Rejection] = []
-        for line, record in zip(parsed.lines, parsed.records, strict=True):
-            card = record.get("card_number", "")
-            reason = errors.get(line, "")
-            for rule in rejects:
-                if card in rule.get("card_numbers", []) or line in rule.get("lines", []):
-                    reason = str(rule.get("reason", "rejected by the linkage server"))
-            if reason:
-                rejected.append(
-                    p.Rejection(
-                        line=line,
-                        reason=reason,
-                        notice_id=record.get("notice_id", ""),
-                        card_number=card,
+        # one lock from "which notices are held" to "these are held now": a second
+        # copy of a notice is answered as already held whatever its Idempotency-Key
+        with self._db_lock, self._db:
+            ids = [r.get("notice_id", "") for r in parsed.records]
+            held = self._held(lasdec, ids)
+            for line, record in zip(parsed.lines, parsed.records, strict=True):
+                card = record.get("card_number", "")
+                notice_id = record.get("notice_id", "")
+                reason = errors.get(line, "")
+                for rule in rejects:
+                    if card in rule.get("card_numbers", []) or line in rule.get("lines", []):
+                        reason = str(rule.get("reason", "rejected by the linkage server"))
+                if not reason and notice_id and notice_id in held:
+                    rejected.append(
+                        p.Rejection(
+                            line=line,
+                            reason=f"notice {notice_id} already held ({held[notice_id]})",
+                            notice_id=notice_id,
+                            card_number=card,
+                            code=p.ALREADY_HELD,
+                            held_receipt=held[notice_id],
+                        )
                     )
-                )
-            else:
-                accepted.append(record)
-        answer = p.SendAnswer(
-            receipt_id=receipt_id, accepted=len(accepted), rejected=tuple(rejected)
-        )
-        if accepted:
-            folder = self.received_dir(lasdec)
-            folder.mkdir(parents=True, exist_ok=True)
-            data = formats.write("muni", accepted, extra_columns=parsed.extra_columns)
-            write_atomic(folder / f"{receipt_id}.csv", data)
-        self._sql(
-            "INSERT INTO uploads (lasdec, idem_key, receipt_id, digest, answer, at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (lasdec, key, receipt_id, actual.hex(), json.dumps(answer.to_json()), _now()),
-        )
+                elif reason:
+                    rejected.append(
+                        p.Rejection(line=line, reason=reason, notice_id=notice_id, card_number=card)
+                    )
+                else:
+                    accepted.append(record)
+                    if notice_id:
+                        held[notice_id] = receipt_id
+            answer = p.SendAnswer(
+                receipt_id=receipt_id, accepted=len(accepted), rejected=tuple(rejected)
+            )
+            if accepted:
+                folder = self.received_dir(lasdec)
+                folder.mkdir(parents=True, exist_ok=True)
+                data = formats.write("muni", accepted, extra_columns=parsed.extra_columns)
+                write_atomic(folder / f"{receipt_id}.csv", data)
+            now = _now()
+            self._db.execute(
+                "INSERT INTO uploads (lasdec, idem_key, receipt_id, digest, answer, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (lasdec, key, receipt_id, actual.hex(), json.dumps(answer.to_json()), now),
+            )
+            self._db.executemany(
+                "INSERT INTO notices (lasdec, notice_id, receipt_id, idem_key, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (lasdec, r["notice_id"], receipt_id, key, now)
+                    for r in accepted
+                    if r.get("notice_id")
+                ],
+            )
         self.history(
             lasdec, "upload", f"{receipt_id} accepted={len(accepted)} rejected={len(rejected)}"
         )
         if any(r.get("action") == "drop_after_store" for r in faults):
             raise Cut("answer to an upload dropped after storing it")
         await self.json(req, 201, answer.to_json())
+
+    def _held(self, lasdec: str, notice_ids: list[str]) -> dict[str, str]:
+        """notice_id → receipt that took it, for those of ``notice_ids`` held
+        (the caller holds the database lock)."""
+        held: dict[str, str] = {}
+        for start in range(0, len(notice_ids), 500):
+            part = notice_ids[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            held.update(
+                self._db.execute(
+                    f"SELECT notice_id, receipt_id FROM notices WHERE lasdec = ?"
+                    f" AND notice_id IN ({marks})",
+                    (lasdec, *part),
+                ).fetchall()
+            )
+        return held
+
+    async def holdings(self, req: Request, lasdec: str) -> None:
+        """What this terminal has delivered: uploads (key, receipt, notice ids) and
+        取得通知 (with the listing entry of each file still offered)."""
+        ids: dict[str, list[str]] = {}
+        for receipt_id, notice_id in self._sql(
+            "SELECT receipt_id, notice_id FROM notices WHERE lasdec = ? ORDER BY at, notice_id",
+            (lasdec,),
+        ):
+            ids.setdefault(receipt_id, []).append(notice_id)
+        uploads = tuple(
+            p.HeldUpload(key, receipt_id, tuple(ids.get(receipt_id, ())))
+            for key, receipt_id in self._sql(
+                "SELECT idem_key, receipt_id FROM uploads WHERE lasdec = ? ORDER BY at",
+                (lasdec,),
+            )
+        )
+        offered = {f.file_id: f for f in self.notice_files(lasdec)}
+        receipts = tuple(
+            p.HeldReceipt(file_id, sha, at, offered.get(file_id))
+            for file_id, sha, at in self._sql(
+                "SELECT file_id, sha256, at FROM receipts WHERE lasdec = ? ORDER BY file_id",
+                (lasdec,),
+            )
+        )
+        await self.json(req, 200, p.Holdings(uploads, receipts).to_json())
 
     async def upload_result(self, req: Request, lasdec: str, receipt_id: str) -> None:
         rows = self._sql(

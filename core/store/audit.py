@@ -71,6 +71,9 @@ class Audit:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # the audit sequence number the anchor recorded (set at unlock); a chain
+        # shorter than it was cut, even with an earlier head put back
+        self.anchored_seq = 0
 
     def append(
         self,
@@ -101,6 +104,7 @@ class Audit:
                     f"head did not match entry {seq}",
                 )
             seq, _ = self._insert(conn, seq, prev, action, actor, record, result, detail)
+            self.store.bump_generation(durable=False)  # the anchor then records this head
         return seq
 
     def _insert(
@@ -180,6 +184,8 @@ class Audit:
                 raise AuditBroken(entry.seq, "truncated")
             prev, expected = entry.mac, expected + 1
         count = expected - 1
+        if count < self.anchored_seq:
+            raise AuditBroken(count + 1, "truncated")
         head = self.store.meta("audit_head")
         if head is None:
             if count:

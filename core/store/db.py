@@ -23,7 +23,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -31,7 +31,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
-from core.errors import RenkeiError
+from core.errors import EXIT_LOCKED, RenkeiError
 from core.vault.errors import DiskFull, SealError
 from core.vault.keys import KEY_ID_SIZE, DataKey, Keyring
 
@@ -41,6 +41,15 @@ _HEAD = len(SEAL_MAGIC) + KEY_ID_SIZE + 12 + 16
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
 _MIGRATIONS_PKG = "core.store.migrations"
 SQLITE_FULL = 13
+
+
+class StoreBusy(RenkeiError):
+    """Another process's write transaction outlasted our wait (``timeout`` below)."""
+
+    exit_code = EXIT_LOCKED
+
+    def __init__(self, path: str) -> None:
+        super().__init__("store.busy", path=path)
 
 
 def _aad_digest(aad: str | bytes) -> bytes:
@@ -90,6 +99,13 @@ class Store:
         self.keyring = keyring
         self._lock = threading.RLock()
         self._depth = 0
+        # the state generation advanced by the open transaction, at which depth, and
+        # whether a bump asked for the anchor to be made durable
+        self._bumped: tuple[int, int, bool] | None = None
+        # called with (generation, durable) after the commit that advanced it (the anchor)
+        self.on_generation: Callable[[int, bool], None] | None = None
+        # set when this database must not be written (e.g. restored from a backup)
+        self.refusal: RenkeiError | None = None
         self.read_only = read_only
         if read_only:
             self._open_read_only()
@@ -161,6 +177,10 @@ class Store:
             if getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or "full" in str(exc):
                 self._release_space()
                 raise DiskFull(str(self.path)) from exc
+            if "readonly" in str(exc) and self.refusal is not None:
+                raise self.refusal from exc
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusy(str(self.path)) from exc
             raise
 
     def _release_space(self) -> None:
@@ -175,6 +195,8 @@ class Store:
         """All or nothing: ``BEGIN IMMEDIATE`` … ``COMMIT``; nested calls are savepoints."""
         with self._lock, self._translate():
             depth = self._depth
+            if depth == 0 and self.refusal is not None:
+                raise self.refusal
             name = f"sp{depth}"
             self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
             self._depth += 1
@@ -182,6 +204,8 @@ class Store:
                 yield self.conn
             except BaseException:
                 self._depth -= 1
+                if self._bumped is not None and self._bumped[1] > depth:
+                    self._bumped = None
                 # SQLite may already have rolled back by itself (e.g. on a full disk).
                 if self.conn.in_transaction:
                     if depth == 0:
@@ -194,9 +218,56 @@ class Store:
             try:
                 self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
             except BaseException:
-                if depth == 0 and self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if depth == 0:
+                    self._bumped = None
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
                 raise
+            if depth == 0 and self._bumped is not None:
+                (generation, _, durable), self._bumped = self._bumped, None
+                if self.on_generation is not None:
+                    self.on_generation(generation, durable)
+
+    def generation(self) -> int:
+        """The state generation: advanced by every commit that matters (see bump)."""
+        return int(self.meta("generation", "0") or 0)
+
+    def bump_generation(self, durable: bool = True) -> int:
+        """Advance the state generation in the current transaction (or its own).
+
+        After the outermost commit, ``on_generation`` (the vault's anchor) is
+        told, so a copy of this database from before that commit can be told
+        from the real one (``core.vault.anchor``). ``durable``: the anchor is
+        fdatasynced too — for commits whose rollback would send twice or lose
+        a file (send, fetch, rekey, recover); an audit entry alone updates it
+        without waiting for the disk.
+        """
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO vault_meta (name, value) VALUES ('generation', '1')"
+                " ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+            row = conn.execute("SELECT value FROM vault_meta WHERE name = 'generation'")
+            generation = int(row.fetchone()[0])
+            durable = durable or (self._bumped is not None and self._bumped[2])
+            self._bumped = (generation, self._depth, durable)
+        return generation
+
+    def refuse_writes(self, refusal: RenkeiError) -> None:
+        """From now on every write raises ``refusal`` (SQLite itself enforces it)."""
+        self.refusal = refusal
+        with self._lock:
+            self.conn.execute("PRAGMA query_only = ON")
+
+    def check_writable(self) -> None:
+        """Raise the refusal now (before a step that also changes files)."""
+        if self.refusal is not None:
+            raise self.refusal
+
+    def allow_writes(self) -> None:
+        with self._lock:
+            self.conn.execute("PRAGMA query_only = OFF")
+        self.refusal = None
 
     def checkpoint(self) -> None:
         """Copy committed pages from the WAL into the database file and empty the WAL."""

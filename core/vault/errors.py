@@ -102,5 +102,8 @@ class ForeignOwner(LockedError):
 
 
 class InUse(LockedError):
-    def __init__(self, path: str) -> None:
-        super().__init__("vault.in_use", path=path)
+    def __init__(self, path: str, holder: str = "") -> None:
+        if holder:
+            super().__init__("vault.in_use_by", path=path, holder=holder)
+        else:
+            super().__init__("vault.in_use", path=path)

@@ -127,6 +127,7 @@ def _rekey_database(vault: Vault, new: DataKey) -> int:
                 raise failure[0]
         vault.audit.rekey(new)
         store.set_meta("blind_key_id", new.hex_id)
+        store.bump_generation()  # the anchor is sealed again, under the new key
         conn.execute(
             "UPDATE vault_rekey SET state = 'done', finished_at = ? WHERE new_key = ?"
             " AND state != 'done'",

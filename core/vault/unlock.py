@@ -23,9 +23,11 @@ from pathlib import Path
 
 from core import config as config_mod
 from core.config import Config
+from core.store import locks
 from core.store.audit import Audit
 from core.store.db import DB_NAME, Store
-from core.vault import envelope
+from core.vault import anchor, envelope
+from core.vault.anchor import RolledBack
 from core.vault.atomic import FILE_MODE, make_private_dir, sweep_temp_files
 from core.vault.errors import (
     AlreadyInitialised,
@@ -67,6 +69,8 @@ class Vault:
     audit: Audit
     kdf_cost: str
     _lock_fd: int | None = field(default=None, repr=False)
+    # set when the database is older than the anchor: it is then read-only
+    rolled_back: RolledBack | None = None
 
     @property
     def files_dir(self) -> Path:
@@ -158,10 +162,22 @@ def _lock(data_dir: Path, exclusive: bool) -> int:
         except BlockingIOError:
             if exclusive:
                 raise InUse(str(data_dir)) from None
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            # another process may hold it exclusively for a moment (its own sweep
+            # before it shares): wait a bounded time for the shared lock
+            deadline = time.monotonic() + locks.wait_bound()
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise InUse(str(data_dir), locks.holder(fd)) from None
+                    time.sleep(0.02)
         else:
             sweep_temp_files(data_dir, recursive=True)
-            if not exclusive:
+            if exclusive:
+                locks.describe_holder(fd)  # rekey / recover: say who has the directory
+            else:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
@@ -191,6 +207,7 @@ def init_vault(
     keyfile, keyring = KeyFile.create(passphrase, cost)
     config_mod.save(data_dir, config or Config())
     store = Store.open(data_dir, keyring)
+    store.on_generation = _anchoring(data_dir, store)
     store.set_meta("blind_key_id", keyring.current.hex_id)
     keyfile.save(data_dir)  # last: its presence means "initialised"
     vault = Vault(
@@ -214,12 +231,18 @@ def open_vault(
     sleep: Callable[[float], None] = time.sleep,
     delay_base: float | None = None,
     read_only: bool = False,
+    recovering: bool = False,
 ) -> Vault:
     """Unlock ``data_dir`` with ``passphrase`` or raise a ``LockedError``.
 
     ``read_only``: the caller only reads; when the database cannot be opened
     for writing (a full disk), it is opened read-only instead (and the unlock
-    is not written to the audit log, which cannot take it)."""
+    is not written to the audit log, which cannot take it).
+
+    A database older than the anchor (restored from a backup, or its audit log
+    cut) is opened read-only: every write raises ``RolledBack`` until
+    ``renkei recover`` (which opens with ``recovering=True``) reconciles it.
+    """
     os.umask(0o077)
     data_dir = Path(data_dir)
     if not is_initialised(data_dir):
@@ -235,10 +258,25 @@ def open_vault(
                 raise
             store = Store(data_dir / DB_NAME, read_only=True)  # a full disk: still readable
         try:
-            keyring = _unwrap(store, keyfile, passphrase, sleep, delay_base)
+            keyring, failures = _unwrap(data_dir, store, keyfile, passphrase, sleep, delay_base)
             store.keyring = keyring
-            if store.meta("blind_key_id") is None and not store.read_only:
-                store.set_meta("blind_key_id", keyring.current.hex_id)
+            rolled_back = anchor.check(
+                data_dir, keyring, store.generation, lambda: store.meta("audit_head") or ""
+            )
+            if rolled_back is not None and not recovering:
+                store.refuse_writes(rolled_back)
+            store.on_generation = _anchoring(data_dir, store)
+            if rolled_back is None and not store.read_only:
+                if store.meta("blind_key_id") is None:
+                    store.set_meta("blind_key_id", keyring.current.hex_id)
+                if failures:
+                    with store.transaction():
+                        Audit(store).append(
+                            "vault.unlock_failures",
+                            result="failed",
+                            detail=f"{failures} wrong passphrase attempt(s) before this unlock",
+                        )
+                        store.execute("DELETE FROM vault_unlock_failures")
         except BaseException:
             store.close()
             raise
@@ -248,6 +286,10 @@ def open_vault(
     vault = Vault(
         data_dir, config_mod.load(data_dir), keyring, store, Audit(store), keyfile.kdf.cost, lock_fd
     )
+    vault.rolled_back = rolled_back
+    vault.audit.anchored_seq = anchor.read(data_dir).audit_seq
+    if rolled_back is not None:
+        return vault
     try:
         if not store.read_only:
             vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
@@ -257,40 +299,49 @@ def open_vault(
     return vault
 
 
+def _anchoring(data_dir: Path, store: Store) -> Callable[[int, bool], None]:
+    """What the store calls after a commit that advanced the state generation
+    (sealed under the store's current key: rekey changes it)."""
+
+    def advance(generation: int, durable: bool) -> None:
+        head = store.meta("audit_head") or ""
+        anchor.advance(data_dir, store._keys(), generation, head, sync=durable)
+
+    return advance
+
+
 def _unwrap(
+    data_dir: Path,
     store: Store,
     keyfile: KeyFile,
     passphrase: str,
     sleep: Callable[[float], None],
     delay_base: float | None,
-) -> Keyring:
-    row = store.query("SELECT count, last_at FROM vault_unlock_failures WHERE id = 1")
-    failures, last_at = (row[0][0], row[0][1]) if row else (0, 0.0)
-    wait = last_at + unlock_delay(failures, delay_base) - time.time()
-    if wait > 0:
-        sleep(wait)
-    try:
-        keyring = keyfile.unwrap(keyfile.kek(passphrase))
-    except BadPassphrase:
-        failures += 1
-        store.execute(
-            "INSERT INTO vault_unlock_failures (id, count, last_at) VALUES (1, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET count = excluded.count, last_at = excluded.last_at",
-            (failures, time.time()),
-        )
-        raise WrongPassphrase(failures, unlock_delay(failures, delay_base)) from None
-    store.keyring = keyring
-    if not failures:
-        return keyring
-    with store.transaction():
-        if failures:
-            Audit(store).append(
-                "vault.unlock_failures",
-                result="failed",
-                detail=f"{failures} wrong passphrase attempt(s) before this unlock",
-            )
-            store.execute("DELETE FROM vault_unlock_failures")
-    return keyring
+) -> tuple[Keyring, int]:
+    """The keyring, and how many wrong attempts came before this one.
+
+    The whole attempt runs under the lock of ``unlock.json``: parallel attempts
+    queue, each waits the delay its predecessors earned, and the counter (in
+    that file, not in the database) loses no update.
+    """
+    legacy = store.query("SELECT count, last_at FROM vault_unlock_failures WHERE id = 1")
+    with anchor.failures_locked(data_dir) as state:
+        if legacy and legacy[0][0] > state.failures:  # a counter kept by an older version
+            state.failures, state.last_at = int(legacy[0][0]), float(legacy[0][1])
+        failures = state.failures
+        required = unlock_delay(failures, delay_base)
+        wait = state.last_at + required - time.time()
+        if wait > 0:
+            sleep(wait)
+        try:
+            keyring = keyfile.unwrap(keyfile.kek(passphrase))
+        except BadPassphrase:
+            anchor.record_failure(data_dir, state, max(wait, 0.0), required)
+            raise WrongPassphrase(
+                state.failures, unlock_delay(state.failures, delay_base)
+            ) from None
+        anchor.clear_failures(data_dir, state)
+    return keyring, failures
 
 
 @contextlib.contextmanager
@@ -306,6 +357,7 @@ def change_passphrase(data_dir: Path | str, old: str, new: str) -> None:
     """Re-wrap the data keys under a new passphrase; no data is rewritten."""
     check_new(new)
     with opened(data_dir, old) as vault:
+        vault.store.check_writable()
         keyfile = KeyFile.load(vault.data_dir)
         keyfile.rewrap(vault.keyring, new)
         keyfile.save(vault.data_dir)

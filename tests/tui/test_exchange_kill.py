@@ -41,7 +41,14 @@ FETCH_STEPS = [
     "fetch.receipted",
     "fetch.receipted#2",
 ]
-SEND_STEPS = ["send.built", "send.marked", "send.posted", "send.recorded"]
+SEND_STEPS = [
+    "send.locked",
+    "send.reserved",
+    "send.built",
+    "send.marked",
+    "send.posted",
+    "send.recorded",
+]
 
 
 @pytest.fixture
@@ -111,9 +118,18 @@ def test_send_killed_at_each_step(step: str, cli, linkage_server: LinkageServer)
     assert not list((data / "files" / "outbox").glob("*.rke"))
 
 
+KILLS = 28
+
+
 @pytest.mark.slow
 def test_killed_at_random_instants(cli, linkage_server: LinkageServer) -> None:
-    """≥ 50 runs of fetch or send, each killed after a random delay, then completion."""
+    """Runs of fetch or send, each killed at a random instant, until 28 were killed
+    while still working; then one clean run each completes everything.
+
+    A run that finished before its kill does not count, and the kill delay starts
+    at 0 s, so every run may be killed whatever the machine's speed: the loop ends
+    on the number of kills, never on a clock.
+    """
     data, start = cli
     make_terminal(data, linkage_server)
     rng = random.Random(20261121)
@@ -125,8 +141,7 @@ def test_killed_at_random_instants(cli, linkage_server: LinkageServer) -> None:
     entered: list[str] = []
     files = 1
     runs = killed = 0
-    deadline = time.monotonic() + 150
-    while runs < 56 and time.monotonic() < deadline:
+    while killed < KILLS:
         if runs % 2 == 0:
             card = f"AB{len(entered):08d}CD"
             with unlock(data, PASSPHRASE, sleep=Sleeps()) as t:
@@ -138,13 +153,12 @@ def test_killed_at_random_instants(cli, linkage_server: LinkageServer) -> None:
             linkage_server.put_notice(f"spr-131041-20261121-{files:04d}.csv", spr_file(recs))
             files += 1
             proc = start("fetch")
-        time.sleep(rng.uniform(0.2, 1.2))
+        time.sleep(rng.uniform(0.0, 1.2))
         proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode in (0, -signal.SIGKILL), err
         killed += proc.returncode == -signal.SIGKILL
         runs += 1
-    assert runs >= 50, f"only {runs} runs in the time allowed"
-    assert killed >= runs // 2, f"only {killed} of {runs} runs were still working when killed"
     linkage_server.clear_faults()
     for command in ("fetch", "send"):
         done = start(command)

@@ -89,3 +89,5 @@ def open_from_args(
 def warn_weak(vault: Vault) -> None:
     if vault.weak_kdf:
         print(f"renkei: {t('vault.kdf.low')}", file=sys.stderr)
+    if vault.rolled_back is not None:  # read-only until renkei recover
+        print(f"renkei: {vault.rolled_back.message()}", file=sys.stderr)
