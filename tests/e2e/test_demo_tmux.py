@@ -150,7 +150,7 @@ def test_counter_day_issue_18_in_tmux(renkei_cmd, cli_env, tmp_path: Path) -> No
     is back in the number field), a burst with Backspace, F10 asks, and the
     entry then shows 送信済 with its 和暦 date."""
     root = tmp_path / "demo"
-    tmux = Tmux([*renkei_cmd, "demo", "--dir", str(root)], cli_env, Path.cwd())
+    tmux = Tmux([*renkei_cmd, "demo", "--dir", str(root), "--keep"], cli_env, Path.cwd())
     try:
         tmux.wait_for(rf"デモのパスフレーズ: {PASSPHRASE}")
         tmux.keys(PASSPHRASE, literal=True)

@@ -26,9 +26,9 @@ PLAIN_PARAMS = frozenset(
         # the month and day of a date that does not exist name no one
         "month", "day", "last",
         "version",  # a layout version
-        # one character outside a repertoire and its J+ candidates: the U+ code
-        # beside it names the same character, and one character names no one
-        "char", "juki",
+        # the J+ candidates of a character outside the repertoire (the operator
+        # decides with them); the character itself stays hidden, its U+ code shown
+        "juki",
     }
 )  # fmt: skip
 

@@ -12,11 +12,13 @@ import unicodedata
 from core.i18n import t
 from tui import history_text
 from tui.commands._exchange import open_session, when
+from tui.commands._private import add_show_values, card_shown, show_values
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("history", parents=[common], help=t("common.cli.help.history"))
     parser.add_argument("-n", "--limit", type=int, default=50, help=t("common.cli.help.limit"))
+    add_show_values(parser)
     parser.set_defaults(func=run)
 
 
@@ -35,7 +37,11 @@ def run(args: argparse.Namespace) -> int:
     with open_session(args, read_only=True) as session:
         events = session.history(args.limit)
         store = session.vault.store
-        refs = {store.ref(o.card_number)[:12]: o.card_number for o in session.outbox()}
+        values = show_values(args)  # cron mail and the journal get AB********CD
+        refs = {
+            store.ref(o.card_number)[:12]: card_shown(o.card_number, values)
+            for o in session.outbox()
+        }
     lines = [
         (
             when(e.at),

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from tests.support.mounts import read_only
 from tests.tui.conftest import settle, unlock
+from tui.widgets.choice import Choice
 
 SIZE = (80, 24)
 NOW = datetime(2026, 1, 13, 5, 0)  # before both 06:00 and the default 08:30
@@ -64,11 +65,11 @@ def test_a_setting_read_at_start_says_it_needs_a_restart(make_app) -> None:
             await unlock(pilot)
             await pilot.press("f5")
             await settle(pilot)
-            app.screen.query_one("#set-ui-theme", Input).value = "mono"
+            app.screen.query_one("#set-ui-theme", Choice).value = "mono"
             await pilot.press("ctrl+s")
             await settle(pilot)
             message = str(app.screen.query_one("#settings-message", Static).render())
-            assert "保存しました" in message and "再起動" in message and "ui.theme" in message
+            assert "保存しました" in message and "再起動" in message and "表示テーマ" in message
             assert app.config.ui.theme == "mono"
 
     asyncio.run(go())
