@@ -85,7 +85,9 @@ class BoundarySettings:
     """The resident-record system side (既存住基): encoding and folders."""
 
     linkage: str = "line"  # line, usb, paper
-    encoding: str = "utf-8"  # utf-8 or juki-sjis
+    encoding: str = "utf-8"  # utf-8, juki (住基統一文字 J+ units) or juki-sjis
+    juki_byte_order: str = "be"  # juki: "be" or "le"
+    juki_bom: bool = False  # juki: write a byte-order mark
     gaiji_table: str = ""
     export_dir: str = ""  # plaintext MOJ notices for the resident-record system
     import_dir: str = ""  # municipal notice files from the resident-record system

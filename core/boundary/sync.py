@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from core import charset
 from core.boundary import export, importer
 from core.charset.juki import TABLE_NAME, table_dir
+from core.charset.review import decisions_path
 from core.errors import RenkeiError
 from core.exchange import ledger
 from core.report import Problem
@@ -111,7 +112,8 @@ def folders(settings: BoundarySettings, data_dir: Path) -> Folders:
 def fingerprint(data_dir: Path, tables: charset.Tables) -> str:
     """Changes when the code tables change (a refused export is then tried again)."""
     parts = [tables.codec.name]
-    for path in (tables.gaiji_path, table_dir(data_dir) / TABLE_NAME):
+    # decisions.csv: the name review's decisions (core/charset/review.py)
+    for path in (tables.gaiji_path, table_dir(data_dir) / TABLE_NAME, decisions_path(data_dir)):
         if path is not None and path.is_file():
             info = path.stat()
             parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")

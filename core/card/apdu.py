@@ -108,11 +108,13 @@ def read_binary(p1: int, p2: int = 0, le: int = SHORT_MAX_LE, extended: bool = F
     return Command(CLA_PLAIN, 0xB0, p1, p2, le=le, extended=extended, name="READ BINARY")
 
 
-def read_binary_at(offset: int, le: int) -> Command:
-    """Plain READ BINARY of the current EF at ``offset`` (after an SFI read selected it)."""
-    if not 0 <= offset <= 0x7FFF:
-        raise ValueError("offset beyond 15 bits")
-    return read_binary(offset >> 8, offset & 0xFF, le)
+def read_binary_ef(p1: int) -> Command:
+    """Plain READ BINARY of a whole EF by short file identifier, extended Le 0000:
+    ``00 B0 P1 00 00 00 00`` (001460711.pdf §4.2.5; appendix 2 reads DF3/EF01 with
+    ``00 B0 82 00 00 00 00``)."""
+    if not p1 & 0x80:
+        raise ValueError("P1 must carry a short file identifier (0x80 | SFI)")
+    return read_binary(p1, 0, EXTENDED_MAX_LE, extended=True)
 
 
 def read_binary_sm(p1: int) -> Command:

@@ -73,7 +73,15 @@ class MyNumberCombined(CardError):
     """Types 07/08 (combined with the My Number card) follow another specification."""
 
     def __init__(self, card_type: str) -> None:
-        super().__init__("card.mynumber", card_type=card_type)
+        super().__init__("card.mynumber", card_type=card_type, what=card_type)
+
+    def message(self, lang: str | None = None) -> str:
+        """Names the card in ``lang`` (特定在留カード / 特定特別永住者証明書)."""
+        from core.i18n import t
+
+        card_type = self.params["card_type"]
+        what = t(f"card.specified.{card_type}", lang) if card_type in ("07", "08") else card_type
+        return t(self.key, lang, card_type=card_type, what=what)
 
 
 class CardStatus(CardError):

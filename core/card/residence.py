@@ -12,6 +12,7 @@ images stay in memory in the result and are never written anywhere.
 
 from __future__ import annotations
 
+import csv
 import re
 import tomllib
 import unicodedata
@@ -31,7 +32,7 @@ from core.card.errors import (
     UnsupportedCard,
     WrongCardNumber,
 )
-from core.i18n import catalogue, t
+from core.i18n import catalogue, language, t
 
 NUMBER_RE = re.compile(r"[A-Z]{2}[0-9]{8}[A-Z]{2}")
 
@@ -81,6 +82,17 @@ class ChipField:
 
 
 @dataclass(frozen=True)
+class Absent:
+    """An optional record the card does not hold: its file and the status word."""
+
+    file: str
+    sw: str
+
+    def label(self, lang: str | None = None) -> str:
+        return t("card.absent", lang, file=t(f"card.file.{self.file}", lang), sw=self.sw)
+
+
+@dataclass(frozen=True)
 class ChipData:
     """What the chip holds, decoded. In memory only; images never leave it."""
 
@@ -90,6 +102,8 @@ class ChipData:
     genuineness: genuine.Genuineness
     front_image: bytes = field(default=b"", repr=False)  # first generation, TIFF
     name_image: bytes = field(default=b"", repr=False)  # second generation, TIFF
+    absent: tuple[Absent, ...] = ()  # optional records the card does not hold
+    address_image: bool = False  # gen-2 DF1/EF04 present (the image itself is dropped)
 
     def get(self, name: str) -> str:
         for f in self.fields:
@@ -110,16 +124,13 @@ class ChipData:
                 {"name": f.name, "label": f.label(lang), "value": f.value, "raw": f.raw}
                 for f in self.fields
             ],
-            "genuineness": {
-                "status": self.genuineness.status,
-                "reason": self.genuineness.reason,
-                "message": self.genuineness.message(lang),
-                "signer": self.genuineness.signer,
-            },
+            "genuineness": genuine.summary(self.genuineness, lang),
             "images": {
                 "front_image": len(self.front_image) > 0,
                 "name_image": len(self.name_image) > 0,
+                "address_image": self.address_image,
             },
+            "absent": [{"file": a.file, "sw": a.sw, "message": a.label(lang)} for a in self.absent],
         }
 
 
@@ -133,28 +144,18 @@ def _send(card: Transport, command: apdu.Command) -> bytes:
     return _check(card.transmit(command), command)
 
 
-def read_plain(card: Transport, p1: int, size: int) -> bytes:
-    """A whole EF by chunked short READ BINARY: SFI for the first chunk, then offsets.
-
-    Stops at the EF's capacity, at a short answer, at 6282 (end of file) or 6B00.
+def read_plain(card: Transport, p1: int) -> bytes:
+    """A whole EF by one extended-length READ BINARY by short file identifier,
+    ``00 B0 P1 00 00 00 00`` — the form of the specification (second generation
+    001460711.pdf §4.2.5 and appendix 2, "00 B0 82 00 00 00 00"): Le 0000 asks for
+    all the EF holds. 9000 is the file; 6282 (end of file before Le) still carries
+    the whole file; any other status word is raised for the caller to judge.
     """
-    out = bytearray()
-    while len(out) < size:
-        want = min(apdu.SHORT_MAX_LE, size - len(out))
-        cmd = apdu.read_binary(p1, 0, want) if not out else apdu.read_binary_at(len(out), want)
-        response = card.transmit(cmd)
-        if response.sw >> 8 == 0x6C:  # wrong Le: the card says how many it has
-            cmd = apdu.read_binary(cmd.p1, cmd.p2, response.sw & 0xFF or 256)
-            response = card.transmit(cmd)
-        if response.sw == apdu.SW_OFFSET and out:
-            break
-        if response.sw == apdu.SW_END_OF_FILE:
-            out += response.data
-            break
-        out += _check(response, cmd)
-        if len(response.data) < want:
-            break
-    return bytes(out)
+    command = apdu.read_binary_ef(p1)
+    response = card.transmit(command)
+    if response.sw in (apdu.SW_OK, apdu.SW_END_OF_FILE):
+        return response.data
+    raise CardStatus(command.name, response.sw)
 
 
 def read_secure(card: Transport, session: sm.Session, p1: int) -> bytes:
@@ -173,11 +174,8 @@ def read_kind(card: Transport) -> CardKind:
     specification's form) so a reader without extended length fails here,
     before the number is ever sent."""
     lay = layout()
-    common = _send(
-        card, apdu.read_binary(lay["mf"]["common"], le=apdu.EXTENDED_MAX_LE, extended=True)
-    )
-    version = _tag_text(common, 0xC0)
-    card_type = _tag_text(read_plain(card, lay["mf"]["card_type"], 4), 0xC1)
+    version = _tag_text(read_plain(card, lay["mf"]["common"]), 0xC0)
+    card_type = _tag_text(read_plain(card, lay["mf"]["card_type"]), 0xC1)
     types = lay["card_type"]
     if card_type in types["refused"]:
         raise MyNumberCombined(card_type)
@@ -218,22 +216,55 @@ def _files(kind: CardKind) -> list[dict[str, Any]]:
 
 
 def _decode_text(generation: int, value: bytes) -> str:
+    """Second generation: UTF-8 (001460711.pdf §3.3.4, "UTF-8 without BOM").
+    First generation: JIS X 0213 in its Shift_JIS form — one codec, no guessing:
+    trying cp932 first would read X 0213 kanji such as 諴 (EE EA) as IBM extensions
+    (鈼). Bytes outside X 0213 show as U+FFFD rather than as another character."""
     value = value.rstrip(b"\x00")
     if generation == 2:
         return value.decode("utf-8", "replace").strip()
-    for codec in ("cp932", "shift_jisx0213"):
-        try:
-            return value.decode(codec).strip()
-        except UnicodeDecodeError:
-            continue
-    return value.decode("cp932", "replace").strip()
+    return value.decode("shift_jisx0213", "replace").strip()
+
+
+@cache
+def nationalities() -> dict[str, tuple[str, str, str]]:
+    """Code (ISO 3166-1 alpha-3, tag C8) -> (ja, en, ISO numeric), ``nationality.csv``."""
+    text = (resources.files(__package__) / "nationality.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {row["code"]: (row["ja"], row["en"], row["numeric"]) for row in rows}
+
+
+def period_label(raw: str, lang: str | None = None) -> str:
+    """Tag CE: ``0000`` indefinite, four digits YYMM, three digits days (001460711.pdf
+    §3.3.4 as zairyu-card-reader reader/parsing/second_generation_fields.py reads it)."""
+    if raw == "0000":
+        return t("card.period.indefinite", lang)
+    if len(raw) == 4 and raw.isdigit():
+        years, months = int(raw[:2]), int(raw[2:])
+        parts = [t("card.period.years", lang, n=years)] if years else []
+        parts += [t("card.period.months", lang, n=months)] if months else []
+        return ("" if (lang or language()) == "ja" else " ").join(parts)
+    if len(raw) == 3 and raw.isdigit():
+        return t("card.period.days", lang, n=int(raw))
+    return t("card.code_unknown", lang, code=raw)
 
 
 def _field_value(kind: str, name: str, text: str) -> str:
     if kind == "date" and len(text) == 8 and text.isdigit():
         return f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    if kind == "code" and f"card.code.{name}.{text}" in catalogue():
-        return f"{text} {t(f'card.code.{name}.{text}')}"
+    if kind == "code":
+        if f"card.code.{name}.{text}" in catalogue():
+            return f"{text} {t(f'card.code.{name}.{text}')}"
+        return f"{text} {t('card.code_unknown', code=text)}"
+    if kind == "nationality":
+        names = nationalities().get(text)
+        if names is None:
+            return f"{text} {t('card.code_unknown', code=text)}"
+        return f"{text} {names[0] if language() == 'ja' else names[1]}"
+    if kind == "period":
+        return f"{text} {period_label(text)}"
+    if kind == "status":  # no public master of the C9 codes: shown as the chip holds it
+        return f"{text} {t('card.status_code')}"
     return text
 
 
@@ -260,16 +291,8 @@ def read_card(card: Transport, number: str, anchors: list[Any] | None = None) ->
     number = normalize_number(number)
     kind = read_kind(card)
     session = authenticate(card, kind, number)
-    files: dict[str, bytes] = {}
-    current = ""
-    for spec in _files(kind):
-        if spec["df"] != current:
-            _send(card, apdu.select_df(bytes.fromhex(layout()["aid"][spec["df"]])))
-            current = spec["df"]
-        if spec.get("sm"):
-            files[spec["name"]] = read_secure(card, session, spec["p1"])
-        else:
-            files[spec["name"]] = read_plain(card, spec["p1"], spec["size"])
+    files, absent = read_files(card, kind, session)
+    address_image = bool(tlv.as_dict(files.pop("address_image", b"")).get(0xDFD1))
     anchors = anchors or []
     sig = tlv.as_dict(files.pop("signature", b""))
     if kind.generation == 1:
@@ -289,7 +312,32 @@ def read_card(card: Transport, number: str, anchors: list[Any] | None = None) ->
     chip_number = next((f.raw for f in fields if f.name == "card_number"), number)
     if chip_number != number:
         raise CardMismatch(number, chip_number)
-    return ChipData(kind, number, fields, result, front, name_image)
+    return ChipData(kind, number, fields, result, front, name_image, absent, address_image)
+
+
+def read_files(
+    card: Transport, kind: CardKind, session: sm.Session
+) -> tuple[dict[str, bytes], tuple[Absent, ...]]:
+    """Every EF of the layout for this card, one READ BINARY each. An optional
+    record the card answers 6A82 (file not found) for is reported in the second
+    value and the read goes on; any other failure, or a missing required file, stops."""
+    files: dict[str, bytes] = {}
+    absent: list[Absent] = []
+    current = ""
+    for spec in _files(kind):
+        if spec["df"] != current:
+            _send(card, apdu.select_df(bytes.fromhex(layout()["aid"][spec["df"]])))
+            current = spec["df"]
+        try:
+            if spec.get("sm"):
+                files[spec["name"]] = read_secure(card, session, spec["p1"])
+            else:
+                files[spec["name"]] = read_plain(card, spec["p1"])
+        except CardStatus as exc:
+            if not spec.get("optional") or exc.sw != apdu.SW_NOT_FOUND:
+                raise
+            absent.append(Absent(spec["name"], f"{exc.sw:04X}"))
+    return files, tuple(absent)
 
 
 def read_with_reader(

@@ -1,5 +1,5 @@
 """Character codes at the resident-record boundary: Unicode inside, the
-municipality's encoding (``utf-8`` or ``juki-sjis``) outside.
+municipality's encoding (``utf-8``, ``juki`` or ``juki-sjis``) outside.
 
 Typical use by the exchange / boundary code::
 
@@ -8,27 +8,41 @@ Typical use by the exchange / boundary code::
     data = charset.encode_file(text, tables.codec, name)   # CharsetError + report
     text = charset.decode_file(data, tables.codec, name)
 
-Tables live in ``<data>/charset/``: ``gaiji.csv`` (the 外字 table, or the path
-in ``[boundary] gaiji_table``) and ``juki.csv`` (the 住基統一文字 table imported
-from MJ data, with ``juki-ATTRIBUTION.txt`` beside it).
+The 住基統一文字 table ships in ``core/charset/data/`` (derived from the MJ
+文字情報一覧表, see ``derive.py``). The municipality's tables live in
+``<data>/charset/``: ``gaiji.csv`` (the 外字 table, or the path in ``[boundary]
+gaiji_table``) and, when a newer MJ table was imported, ``juki.csv`` with
+``juki-ATTRIBUTION.txt`` beside it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import config as config_mod
-from core.charset.codec import ENCODINGS, JUKI_SJIS, UTF8, Bad, Codec, JukiSjisCodec, Utf8Codec
+from core.charset.codec import (
+    ENCODINGS,
+    JUKI,
+    JUKI_SJIS,
+    UTF8,
+    Bad,
+    Codec,
+    JukiSjisCodec,
+    Utf8Codec,
+)
 from core.charset.files import CharsetError, check_decode, check_encode, decode_file, encode_file
 from core.charset.gaiji import CharsetTableError, Gaiji, load_gaiji, parse_gaiji, u_codes
-from core.charset.juki import JukiTable, import_mj, load_juki, table_dir
+from core.charset.juki import JukiTable, import_mj, load_juki, shipped, table_dir
+from core.charset.juki_codec import JukiCodec
 from core.errors import RenkeiError
 
 GAIJI_NAME = "gaiji.csv"
 
 __all__ = [
     "ENCODINGS",
+    "JUKI",
     "JUKI_SJIS",
     "UTF8",
     "Bad",
@@ -36,6 +50,8 @@ __all__ = [
     "CharsetTableError",
     "Codec",
     "Gaiji",
+    "Hints",
+    "JukiCodec",
     "JukiSjisCodec",
     "JukiTable",
     "Tables",
@@ -50,8 +66,33 @@ __all__ = [
     "load_tables",
     "make_codec",
     "parse_gaiji",
+    "shipped",
     "u_codes",
 ]
+
+
+class Hints(Mapping[str, str]):
+    """Text → the J+ code(s) to name in a report: its own code when it has one,
+    else the 縮退 forms the MJ縮退マップ / 別表第四 suggest (``J+8FBA J+908A``)."""
+
+    def __init__(self, table: JukiTable, gaiji: list[Gaiji] | None = None) -> None:
+        self.table = table
+        self.extra = {row.text: row.juki_code for row in gaiji or [] if row.juki_code}
+
+    def __getitem__(self, text: str) -> str:
+        code = self.table.from_unicode.get(text) or self.extra.get(text)
+        if code:
+            return code
+        found = self.table.suggest(text)
+        if not found:
+            raise KeyError(text)
+        return " ".join(found[:3])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table.from_unicode)
+
+    def __len__(self) -> int:
+        return len(self.table.from_unicode)
 
 
 @dataclass
@@ -61,14 +102,22 @@ class Tables:
     codec: Codec
     gaiji_path: Path | None = None
     juki: JukiTable | None = None
-    hints: dict[str, str] = field(default_factory=dict)  # Unicode → J+ (for reports)
+    hints: Mapping[str, str] = field(default_factory=dict)  # Unicode → J+ (for reports)
 
 
-def make_codec(encoding: str, gaiji: list[Gaiji] | None = None) -> Codec:
+def make_codec(
+    encoding: str,
+    gaiji: list[Gaiji] | None = None,
+    juki: JukiTable | None = None,
+    byte_order: str = "be",
+    bom: bool = False,
+) -> Codec:
     if encoding == UTF8:
         return Utf8Codec()
     if encoding == JUKI_SJIS:
         return JukiSjisCodec(gaiji or [])
+    if encoding == JUKI:
+        return JukiCodec(juki or shipped(), gaiji or [], byte_order, bom)
     raise RenkeiError("charset.unknown_encoding", value=encoding, choices=", ".join(ENCODINGS))
 
 
@@ -84,16 +133,17 @@ def gaiji_path_for(data_dir: Path, configured: str = "") -> Path | None:
 
 def load_tables(data_dir: Path, encoding: str | None = None, gaiji: Path | None = None) -> Tables:
     """The codec configured for ``data_dir`` (``[boundary] encoding``), with its
-    外字 table and the imported 住基統一文字 table; arguments override the config."""
+    外字 table and the 住基統一文字 table; arguments override the config."""
     settings = config_mod.load(data_dir).boundary
     encoding = encoding or settings.encoding
     juki = load_juki(data_dir)
     path = gaiji or gaiji_path_for(data_dir, settings.gaiji_table)
     rows: list[Gaiji] = []
-    if path is not None and encoding == JUKI_SJIS:
-        rows = load_gaiji(path, juki.to_unicode if juki else None)
-    hints = dict(juki.from_unicode) if juki else {}
-    for row in rows:
-        if row.juki_code:
-            hints.setdefault(row.text, row.juki_code)
-    return Tables(make_codec(encoding, rows), path, juki, hints)
+    if path is not None and encoding in (JUKI_SJIS, JUKI):
+        rows = load_gaiji(path, juki.to_unicode, juki.from_unicode)
+    codec = make_codec(encoding, rows, juki, settings.juki_byte_order, settings.juki_bom)
+    if encoding != UTF8:
+        from core.charset.review import substituting  # the operators' decisions
+
+        codec = substituting(codec, data_dir)
+    return Tables(codec, path, juki, Hints(juki, rows))

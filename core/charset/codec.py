@@ -1,4 +1,5 @@
-"""Unicode ⇄ the municipality's encoding: ``utf-8`` or ``juki-sjis``.
+"""Unicode ⇄ the municipality's encoding: ``utf-8``, ``juki-sjis`` (here) or
+``juki`` (``juki_codec.py``).
 
 ``juki-sjis`` is the cp932 byte structure plus the municipality's 外字 in the
 user-defined area 0xF040–0xF9FC. Python's cp932 codec already maps that area to
@@ -23,8 +24,9 @@ from dataclasses import dataclass
 from core.charset.gaiji import Gaiji, is_variation_selector
 
 UTF8 = "utf-8"
+JUKI = "juki"  # 住基統一文字, one 16-bit unit per character (core/charset/juki_codec.py)
 JUKI_SJIS = "juki-sjis"
-ENCODINGS = (UTF8, JUKI_SJIS)
+ENCODINGS = (UTF8, JUKI, JUKI_SJIS)
 
 # Characters that must never pass silently: private use (cp932 would write them
 # into the 外字 area with no meaning, or read 0xA0/0xFD–0xFF as U+F8F0–F8F3) and
@@ -84,7 +86,7 @@ class JukiSjisCodec(Codec):
     name = JUKI_SJIS
 
     def __init__(self, gaiji: Iterable[Gaiji] = ()) -> None:
-        self.gaiji = list(gaiji)
+        self.gaiji = [g for g in gaiji if g.sjis]  # (a juki-only 外字 has no code here)
         self._to_pua = {g.text: g.pua for g in self.gaiji}
         self._from_pua = {g.pua: g.text for g in self.gaiji}
         self._bytes = {g.text: g.sjis.to_bytes(2, "big") for g in self.gaiji}

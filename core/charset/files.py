@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 
 from core.charset.codec import _SUSPECT, Bad, Codec, JukiSjisCodec
 from core.charset.gaiji import u_codes
+from core.charset.juki_codec import JukiCodec
 from core.errors import RenkeiError
 from core.report import Problem, Report
 
@@ -67,9 +68,17 @@ def _locate(text: str, bad: list[Bad], field_check: FieldCheck, fallback: FieldC
     return report
 
 
-def _unmappable_params(char: str, encoding: str, juki: Mapping[str, str]) -> dict[str, str]:
+def _unmappable_params(
+    char: str, encoding: str, juki: Mapping[str, str], position: int = 0
+) -> dict[str, str]:
     hint = juki.get(char, "") or juki.get(char[:1], "")
-    return {"char": char, "code": u_codes(char), "encoding": encoding, "juki": hint or "-"}
+    return {
+        "char": char,
+        "code": u_codes(char),
+        "encoding": encoding,
+        "juki": hint or "-",
+        "position": str(position),
+    }
 
 
 def check_encode(
@@ -84,7 +93,10 @@ def check_encode(
 
     def field_check(value: str) -> list[tuple[str, str, dict[str, str]]]:
         _out, found = codec.encode(value)
-        return [(b.text, b.key, _unmappable_params(b.text, codec.name, hints)) for b in found]
+        return [
+            (b.text, b.key, _unmappable_params(b.text, codec.name, hints, b.offset + 1))
+            for b in found
+        ]
 
     return b"", _locate(text, bad, field_check, field_check)
 
@@ -94,6 +106,8 @@ def check_decode(data: bytes, codec: Codec) -> tuple[str, Report]:
     text, bad = codec.decode(data)
     if not bad:
         return text, Report()
+    if isinstance(codec, JukiCodec):
+        return "", _locate_juki(data, codec)
     byte_errors = [b for b in bad if not b.in_text]
     # Replace undecodable bytes by U+FFFD (which no valid byte sequence decodes to)
     # so the CSV can still be parsed to find record and column; hand the byte
@@ -119,6 +133,25 @@ def check_decode(data: bytes, codec: Codec) -> tuple[str, Report]:
 
     text_bad = [Bad(i, c, "") for i, c in enumerate(raw) if c == "\ufffd" or _SUSPECT.match(c)]
     return "", _locate(raw, text_bad, field_check, field_check)
+
+
+def _locate_juki(data: bytes, codec: JukiCodec) -> Report:
+    """Record and column of every unit without a meaning in a ``juki`` file."""
+    raw, bad = codec.decode_marked(data)
+    pending = iter(bad)
+
+    def field_check(value: str) -> list[tuple[str, str, dict[str, str]]]:
+        out = []
+        for char in value:
+            if char == "\ufffd":
+                item = next(pending, None)
+                key = item.key if item else "charset.bad_bytes"
+                code = item.text if item else "?"
+                out.append((char, key, {"code": code, "encoding": codec.name}))
+        return out
+
+    text_bad = [Bad(i, c, "") for i, c in enumerate(raw) if c == "\ufffd"]
+    return _locate(raw, text_bad, field_check, field_check)
 
 
 def encode_file(text: str, codec: Codec, name: str, juki: Mapping[str, str] | None = None) -> bytes:

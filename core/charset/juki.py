@@ -10,21 +10,27 @@ found by their header names anywhere in the first ten lines:
 - ``実装したUCS``, else ``対応するUCS``: ``U+845B``;
 - ``MJ文字図形名`` (kept for reference).
 
-Every other column is ignored. A J+ code maps to its plain UCS character when
-no other J+ code shares that character, else to the base character plus the
-Moji_Joho IVS, so that variants stay apart. J+ numbers are never read as
-Unicode code points: J+AD00–D6FF would be Hangul.
+Every other column is ignored. A J+ code maps to its 実装したUCS when the row
+has one, else to its Moji_Joho IVS (base + selector): in the MJ table this is
+one-to-one. A row with both also accepts the IVS spelling on the way in. J+
+numbers are never read as Unicode code points: J+AD00–D6FF would be Hangul.
+
+Without any import, the table shipped in ``core/charset/data/`` (derived from
+the same MJ table by ``python -m core.charset.derive``) is used; the non-kanji
+repertoire (J+ = U+) is always added from ``data/nonkanji.tsv``.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import re
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from core.charset.gaiji import JUKI_CODE, CharsetTableError, u_codes
@@ -63,18 +69,95 @@ class JukiTable:
 
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (J+, text, MJ name)
     to_unicode: dict[str, str] = field(default_factory=dict)
-    from_unicode: dict[str, str] = field(default_factory=dict)
+    from_unicode: dict[str, str] = field(default_factory=dict)  # every accepted spelling
+    mj: dict[str, str] = field(default_factory=dict)  # J+ → MJ文字図形名
+    suggestions: dict[str, list[str]] = field(default_factory=dict)  # text → J+ (縮退)
 
     @classmethod
-    def build(cls, rows: list[tuple[str, str, str]]) -> JukiTable:
+    def build(
+        cls, rows: list[tuple[str, str, str]], also: Iterable[tuple[str, str]] = ()
+    ) -> JukiTable:
+        """``rows`` (J+, form, MJ); ``also`` (J+, second spelling) accepted on the way in."""
         table = cls(rows=rows)
-        for code, text, _mj in rows:
+        for code, text, mj in rows:
             table.to_unicode.setdefault(code, text)
+            table.from_unicode.setdefault(text, code)
+            if mj:
+                table.mj.setdefault(code, mj)
+        for code, text in also:
             table.from_unicode.setdefault(text, code)
         return table
 
     def __len__(self) -> int:
         return len(self.to_unicode)
+
+    def suggest(self, text: str) -> list[str]:
+        """J+ codes to offer for ``text`` that has none: its 縮退 forms from the
+        MJ縮退マップ / 別表第四; for base + an unknown selector, the base's code first."""
+        out: list[str] = []
+        if len(text) == 2 and _is_selector(text[1]):
+            base = text[0]
+            if base in self.from_unicode:
+                out.append(self.from_unicode[base])
+            out.extend(self.suggestions.get(base, []))
+        out.extend(self.suggestions.get(text, []))
+        return list(dict.fromkeys(c for c in out if c != self.from_unicode.get(text)))
+
+
+def _is_selector(char: str) -> bool:
+    cp = ord(char)
+    return 0xE0100 <= cp <= 0xE01EF or 0xFE00 <= cp <= 0xFE0F
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    text = resources.files("core.charset").joinpath("data", name).read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def _chars(hex_codes: str) -> str:
+    return "".join(chr(int(h, 16)) for h in hex_codes.split())
+
+
+def _j(hex_code: str) -> str:
+    return f"J+{hex_code}"
+
+
+@functools.lru_cache(maxsize=1)
+def nonkanji() -> tuple[str, ...]:
+    """The non-kanji repertoire: characters whose J+ code is their code point."""
+    return tuple(chr(int(cells[0], 16)) for cells in _data_lines("nonkanji.tsv"))
+
+
+@functools.lru_cache(maxsize=1)
+def _suggestions() -> dict[str, list[str]]:
+    return {
+        _chars(form): [_j(c) for c in codes.split()] for form, codes in _data_lines("suggest.tsv")
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def shipped() -> JukiTable:
+    """The table derived from the MJ文字情報一覧表 and shipped with renkei, with the
+    non-kanji repertoire (read once)."""
+    rows: list[tuple[str, str, str]] = []
+    also: list[tuple[str, str]] = []
+    for code, mj, form, second in _data_lines("juki.tsv"):
+        rows.append((_j(code), _chars(form), f"MJ{mj}"))
+        if second:
+            also.append((_j(code), _chars(second)))
+    return _with_nonkanji(rows, also)
+
+
+def _with_nonkanji(rows: list[tuple[str, str, str]], also: list[tuple[str, str]]) -> JukiTable:
+    kanji = {code for code, _text, _mj in rows} | {text for _code, text, _mj in rows}
+    extra = [
+        (f"J+{ord(c):04X}", c, "")
+        for c in nonkanji()
+        if f"J+{ord(c):04X}" not in kanji and c not in kanji
+    ]
+    table = JukiTable.build(extra + rows, also)
+    table.suggestions = _suggestions()
+    return table
 
 
 def _decode_source(data: bytes) -> str:
@@ -97,8 +180,11 @@ def _hex_chars(value: str) -> str:
     return "".join(out)
 
 
-def parse_mj(data: bytes, name: str) -> list[tuple[str, str, str]]:
-    """Rows (J+ code, Unicode text, MJ name) of an MJ文字情報一覧表 export."""
+def parse_mj(
+    data: bytes, name: str, also: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str, str]]:
+    """Rows (J+ code, Unicode text, MJ name) of an MJ文字情報一覧表 export; ``also``
+    collects (J+ code, IVS) of rows that have both forms (accepted on the way in)."""
     lines = _decode_source(data).splitlines()
     index = next((i for i, line in enumerate(lines[:10]) if COL_JUKI in line), None)
     if index is None:
@@ -107,10 +193,13 @@ def parse_mj(data: bytes, name: str) -> list[tuple[str, str, str]]:
     reader = csv.reader(io.StringIO("\n".join(lines[index:])), delimiter=delimiter)
     header = [re.sub(r"\s+", " ", h.strip()) for h in next(reader)]
     col = {h: i for i, h in enumerate(header)}
-    ucs_cols = [col[c] for c in COL_UCS if c in col]
+    # 実装したUCS only; 対応するUCS (the base of every variant) only when the
+    # export has no 実装したUCS column.
+    ucs_cols = [col[c] for c in COL_UCS if c in col][:1]
     if COL_IVS not in col and not ucs_cols:
         raise CharsetTableError("charset.mj.no_header", file=name, column=" / ".join(COL_UCS))
-    raw: list[tuple[str, str, str, str]] = []  # code, base, base+IVS, MJ name
+    rows: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
     for row in reader:
         line = index + reader.line_num
 
@@ -123,20 +212,15 @@ def parse_mj(data: bytes, name: str) -> list[tuple[str, str, str]]:
         if not JUKI_CODE.fullmatch(code):
             raise CharsetTableError("charset.gaiji.bad_juki", file=name, line=line, value=code)
         ivs = _hex_chars(cell(col.get(COL_IVS)))
-        base = next((c for c in (_hex_chars(cell(i)) for i in ucs_cols) if len(c) == 1), "")
-        if not base and len(ivs) == 2:
-            base = ivs[0]
-        if not base:
-            continue  # an MJ glyph with no Unicode form cannot be exchanged as text
-        raw.append((code, base, ivs, cell(col.get(COL_MJ))))
-    first: dict[str, tuple[str, str, str, str]] = {}
-    for entry in raw:  # one row per J+ code: the first MJ glyph that carries it
-        first.setdefault(entry[0], entry)
-    sharing = Counter(base for _code, base, _ivs, _mj in first.values())
-    rows = []
-    for code, base, ivs, mj in first.values():
-        text = ivs if sharing[base] > 1 and len(ivs) == 2 else base
-        rows.append((code, text, mj))
+        ucs = next((c for c in (_hex_chars(cell(i)) for i in ucs_cols) if len(c) == 1), "")
+        # The rule of the MJ table: 実装したUCS when present, else the Moji_Joho IVS.
+        text = ucs or (ivs if len(ivs) == 2 else "")
+        if not text or code in seen:
+            continue  # no Unicode form: cannot be text; a second glyph: the first wins
+        seen.add(code)
+        rows.append((code, text, cell(col.get(COL_MJ))))
+        if also is not None and ucs and len(ivs) == 2:
+            also.append((code, ivs))
     return rows
 
 
@@ -150,16 +234,18 @@ def import_mj(source: Path, data_dir: Path) -> JukiTable:
         data = source.read_bytes()
     except FileNotFoundError:
         raise RenkeiError("common.error.file_not_found", path=str(source)) from None
-    rows = parse_mj(data, str(source))
+    also: list[tuple[str, str]] = []
+    rows = parse_mj(data, str(source), also)
     if not rows:
         raise CharsetTableError("charset.mj.empty", file=str(source))
     folder = table_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["juki_code", "unicode", "mj"])
+    writer.writerow(["juki_code", "unicode", "mj", "also"])
+    second = dict(also)
     for code, text, mj in rows:
-        writer.writerow([code, u_codes(text), mj])
+        writer.writerow([code, u_codes(text), mj, u_codes(second.get(code, ""))])
     write_atomic(folder / TABLE_NAME, out.getvalue().encode("utf-8"))
     notice = ATTRIBUTION.format(
         table=TABLE_NAME,
@@ -169,21 +255,26 @@ def import_mj(source: Path, data_dir: Path) -> JukiTable:
         rows=len(rows),
     )
     write_atomic(folder / ATTRIBUTION_NAME, notice.encode("utf-8"), mode=0o644)
-    return JukiTable.build(rows)
+    return JukiTable.build(rows, also)
 
 
-def load_juki(data_dir: Path) -> JukiTable | None:
-    """The imported J+ table, or None when none was imported."""
+def load_juki(data_dir: Path) -> JukiTable:
+    """The imported J+ table when there is one, else the shipped one; both with
+    the non-kanji repertoire."""
     path = table_dir(data_dir) / TABLE_NAME
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None
+        return shipped()
     rows = []
+    also: list[tuple[str, str]] = []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     for record in reader:
         chars = _hex_chars(record["unicode"])
         if not chars:
             raise CharsetTableError("charset.mj.corrupt", file=str(path), line=reader.line_num)
         rows.append((record["juki_code"], chars, record.get("mj", "")))
-    return JukiTable.build(rows)
+        second = _hex_chars(record.get("also") or "")
+        if second:
+            also.append((record["juki_code"], second))
+    return _with_nonkanji(rows, also)

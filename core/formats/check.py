@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from core.charset.repertoire import name_warnings
 from core.formats import tables
 from core.formats.fields import Check, checker, is_real_date
 from core.report import WARNING, Problem
@@ -170,6 +171,8 @@ class RecordChecker:
                 )
         if self.patterns:
             self._check_pattern(record, present, line, out)
+        # 住基統一文字 repertoire of the name fields (warnings; core/charset owns it).
+        out.extend(name_warnings(record, line))
         return out
 
     def _check_name_class(

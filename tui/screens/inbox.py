@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
+from core.i18n import t
 from core.terminal import InboxFile
 from tui.screens.base import BaseScreen, TitleBar
 from tui.screens.outbox import when
@@ -42,7 +43,14 @@ class InboxScreen(BaseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", tr("inbox.open"), id="inbox.open"),
         Binding("r", "reload", tr("action.reload"), id="inbox.reload"),
+        Binding("v", "review", t("charset.review.tui.open"), id="inbox.review"),
     ]
+
+    def action_review(self) -> None:
+        """The name review (確認待ちの文字) of the held-back files."""
+        from tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="progress-text", classes="hint", markup=False)

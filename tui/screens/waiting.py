@@ -131,16 +131,27 @@ class WaitingScreen(BaseScreen):
         )
 
     def action_card(self) -> None:
-        """Hand-over at the counter: read the card, then enter today's date."""
+        """Hand-over at the counter (カード確認): read the card, compare it with the
+        row, then enter today's date; a 検証不能 card accepted by the clerk is audited."""
         entry: Any = self.table.current
         if entry is None:
             return
+        from core.card import counter
+        from core.store.audit import default_actor
         from tui.screens.card import CardCheckScreen
+
+        vault = getattr(self.terminal, "vault", None)
+
+        def unverified(handover: Any) -> None:
+            if vault is not None:
+                ref = vault.store.ref(entry.card_number)
+                counter.audit_unverified(vault.audit, ref, handover, default_actor())
 
         def decided(day: Any) -> None:
             if day is not None:
                 self.renkei.enter_date(entry.card_number, day)
 
-        self.app.push_screen(
-            CardCheckScreen(entry.card_number, entry, data_dir=self.renkei.data_dir), decided
+        screen = CardCheckScreen(
+            entry.card_number, entry, data_dir=self.renkei.data_dir, on_unverified=unverified
         )
+        self.app.push_screen(screen, decided)

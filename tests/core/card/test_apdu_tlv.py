@@ -24,7 +24,10 @@ H = bytes.fromhex
         (apdu.Command(0, 0xD6, 0, 0, bytes(300)), "00D60000" + "00012C" + "00" * 300),  # 3 ext
         (apdu.mutual_authenticate(bytes(40)), "0082000028" + "00" * 40 + "00"),  # case 4
         (apdu.read_binary_sm(0x86), "08B0860000000496020000" + "0000"),  # case 4 extended
-        (apdu.read_binary_at(0x0123, 200), "00B00123C8"),
+        # appendix 2 of 001460711.pdf: DF3/EF01 in plain, one extended read
+        (apdu.read_binary_ef(0x82), "00B08200000000"),
+        # appendix 2: DF1/EF03 under secure messaging
+        (apdu.read_binary_sm(0x84), "08B0840000000496020000" + "0000"),
     ],
 )
 def test_command_encoding(command: apdu.Command, expected: str) -> None:
@@ -33,7 +36,7 @@ def test_command_encoding(command: apdu.Command, expected: str) -> None:
 
 def test_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError):
-        apdu.read_binary_at(0x8000, 1)
+        apdu.read_binary_ef(0x02)  # an offset, not a short file identifier
     with pytest.raises(ValueError):
         apdu.Command(0, 0xB0, 0, 0, le=70000).to_bytes()
 

@@ -69,7 +69,7 @@ def test_second_generation_read_spr(anchors: list) -> None:
     assert chip.genuineness.genuine
     doc = chip.as_dict("en")
     assert doc["genuineness"]["status"] == "genuine"
-    assert doc["images"] == {"front_image": False, "name_image": True}
+    assert doc["images"] == {"front_image": False, "name_image": True, "address_image": True}
 
 
 def test_wrong_number_fails_at_mutual_authenticate_once(anchors: list) -> None:
@@ -117,16 +117,42 @@ def test_6982_is_its_own_message(anchors: list) -> None:
     assert err.value.key == "card.sw.6982"
 
 
-def test_plain_reads_are_chunked() -> None:
+def test_plain_reads_are_one_extended_sfi_read_per_file() -> None:
     card = gen1_card(HOLDERS["gen1"])
     residence.read_card(Direct(card), card.number)
-    tail = [c[2:5] for c in card.commands[-6:]]
-    # DF3's 1464 bytes in 256-byte chunks: the SFI read first, then offsets 256, 512 …
-    assert tail == [
-        b"\x82\x00\x00",
-        b"\x01\x00\x00",
-        b"\x02\x00\x00",
-        b"\x03\x00\x00",
-        b"\x04\x00\x00",
-        bytes([5, 0, 1464 - 5 * 256]),
-    ]
+    plain = [c for c in card.commands if c[:2] == b"\x00\xb0"]
+    # 001460711.pdf appendix 2: "00 B0 82 00 00 00 00" — P1 0x80|SFI, P2 00, Le 0000
+    assert {c[3:] for c in plain} == {b"\x00\x00\x00\x00"}
+    assert [c[2] for c in plain] == [0x8B, 0x8A, 0x81, 0x82, 0x83, 0x84, 0x82]
+
+
+def test_an_absent_optional_record_is_reported_and_the_read_goes_on() -> None:
+    from tests.support.zairyu_sim import issue
+
+    person, chip = issue.card("gen1_residence")
+    del chip.files[("df2", 0x83)]  # no individual-permission record: 6A82
+    data = residence.read_card(Direct(chip), person.number)  # type: ignore[arg-type]
+    assert [(a.file, a.sw) for a in data.absent] == [("individual_permission", "6A82")]
+    assert data.absent[0].label("en") == (
+        "not recorded: individual permission record (the card answered 6A82)"
+    )
+    assert data.get("address") == person.address
+
+
+def test_a_missing_required_file_stops_the_read() -> None:
+    from tests.support.zairyu_sim import issue
+
+    person, chip = issue.card("gen2_spr")
+    del chip.files[("df3", 0x82)]
+    with pytest.raises(CardStatus) as err:
+        residence.read_card(Direct(chip), person.number)  # type: ignore[arg-type]
+    assert err.value.sw == 0x6A82
+
+
+def test_first_generation_text_is_jis_x0213_not_cp932_first() -> None:
+    """諴 is EE AA in Shift_JIS X 0213 (Python's shift_jisx0213 codec, from the
+    JIS X 0213:2004 mapping); cp932 reads those bytes as its IBM extension 鈼."""
+    raw = "霞が関諴".encode("shift_jisx0213")
+    assert raw[-2:] == bytes.fromhex("EEAA")
+    assert raw.decode("cp932")[-1] == "鈼"  # what cp932-first guessing showed
+    assert residence._decode_text(1, raw + b"\x00\x00") == "霞が関諴"

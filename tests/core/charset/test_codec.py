@@ -107,7 +107,7 @@ def test_unmappable_character_is_reported_with_its_place_and_nothing_written() -
     assert "moj-131016-20240401-0001.csv" in message and "3" in message
     assert report.lines("en")[0] == (
         "line 3: name_kanji: character “𠀋” (U+2000B) has no code in juki-sjis "
-        "(住基統一文字: -); add it to the 外字 table"
+        "(position 1; 住基統一文字: -); add it to the 外字 table"
     )
     assert "?" not in "".join(report.lines("ja"))
 

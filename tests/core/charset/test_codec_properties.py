@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.charset import JukiSjisCodec, parse_gaiji
+from core.charset import JukiSjisCodec, make_codec, parse_gaiji
 
 IVS0 = "\U000e0100"
 GAIJI = f"sjis,juki_code,unicode\nF040,,𠀋\nF041,,葛{IVS0}\nF042,,𩸽{IVS0}\nF043,,𩸽\n"
@@ -55,3 +55,32 @@ def test_only_six_characters_do_not_round_trip_identically() -> None:
         if not bad and CODEC.decode(data)[0] != chr(cp):
             changed[chr(cp)] = CODEC.decode(data)[0]
     assert changed == TWINS
+
+
+# The juki codec: pieces from the shipped table (identity, J+ ≠ U+, IVS, non-BMP),
+# a 外字, and characters outside the repertoire (Hangul, simplified, another IVS).
+JUKI = make_codec("juki", parse_gaiji("sjis,juki_code,unicode\nF040,,鿰\n", "g.csv"))
+JUKI_KNOWN = ["一", "葛", "葛\U000e0102", "葛\U000e0103", "㐄\U000e0101", "髙", "𠮷", "鿰",
+              "A", ",", "\r\n", "ア", "々"]  # fmt: skip
+JUKI_BAD = ["\uad01", "边", "葛\U000e0100", "\ue000", "㐄", "\x00"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(JUKI_KNOWN + JUKI_BAD), max_size=40))
+def test_juki_text_comes_back_or_every_bad_character_is_named(parts: list[str]) -> None:
+    text = "".join(parts)
+    data, bad = JUKI.encode(text)
+    if not any(p in JUKI_BAD for p in parts):
+        assert bad == [] and len(data) == 2 * sum(2 if p == "\r\n" else 1 for p in parts)
+        back, problems = JUKI.decode(data)
+        assert problems == []
+        # 葛 U+E0103 is the second spelling of J+B9D5: it comes back as 葛.
+        assert back == text.replace("葛\U000e0103", "葛")
+    else:
+        assert data == b""
+        expected, offset = [], 0
+        for part in parts:
+            if part in JUKI_BAD:
+                expected.append((offset, part))
+            offset += len(part)
+        assert [(b.offset, b.text) for b in bad] == expected

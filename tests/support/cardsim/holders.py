@@ -176,6 +176,6 @@ def gen2_card(holder: Holder, kind: str = "residence", bad_signature: bool = Fal
         )
         files[("df2", 0x82)] = pad_to(tlv.encode(0xD8, b"0"), 3)
         files[("df2", 0x83)] = pad_to(note, 207)
-    else:
-        files[("df2", 0x81)] = pad_to(note, 207)
+    else:  # the SPR certificate's "other" record is DF2/EF01 but SFI 0x83
+        files[("df2", 0x83)] = pad_to(note, 207)
     return SimCard(2, "05" if kind == "residence" else "06", holder.number, files)

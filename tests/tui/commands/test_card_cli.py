@@ -110,8 +110,9 @@ def test_read_second_generation_as_json(
     assert fields["birth_date"] == holder.birth
     assert fields["nationality"] == holder.nationality
     assert doc["genuineness"]["status"] == "genuine"
-    assert doc["images"] == {"front_image": False, "name_image": True}
-    assert "photo" not in out.stdout
+    assert doc["images"] == {"front_image": False, "name_image": True, "address_image": True}
+    # no photo anywhere: only the coverage sentence may name it
+    assert "photo" not in json.dumps({k: v for k, v in doc.items() if k != "genuineness"})
 
 
 def test_second_generation_spr_certificate(
@@ -138,7 +139,7 @@ def test_second_generation_spr_certificate(
     assert "生年月日: 1960-11-05" in out.stdout
 
 
-def test_without_trust_anchor_the_result_is_unknown(
+def test_without_trust_anchor_the_result_is_unverifiable(
     renkei_cmd: list[str],
     cli_env: dict[str, str],
     pcsc: PcscStack,
@@ -159,7 +160,8 @@ def test_without_trust_anchor_the_result_is_unknown(
         str(tmp_path / "empty"),
     )
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["genuineness"]["status"] == "unknown"
+    assert json.loads(out.stdout)["genuineness"]["status"] == "unverifiable"
+    assert json.loads(out.stdout)["genuineness"]["label"] == "検証不能"
 
 
 # --- faults: each its own message, exit code 5 -------------------------------------
@@ -222,7 +224,7 @@ def test_bad_signature_is_not_genuine(
             str(card_data),
         )
         assert out.returncode == 0, out.stderr
-        assert "genuineness: not genuine: the signature does not match" in out.stdout
+        assert "genuineness: signature mismatch: the signature does not verify" in out.stdout
 
 
 def test_card_removed_mid_read(
@@ -280,7 +282,8 @@ def test_my_number_card_is_refused_untouched(
     out = _run(
         renkei_cmd, pcsc.env(cli_env), "card", "read", "--number", card.number, "--lang", "en"
     )
-    _fails(out, "combined with the My Number card (card type 07)")
+    _fails(out, "this card is a specified residence card (特定在留カード) (card type 07")
+    assert "enter the delivery date by hand" in out.stderr
     assert all(cmd[1] == 0xB0 for cmd in card.commands)  # public reads only
     assert not any(cmd[1] == 0xA4 for cmd in card.commands)
 
@@ -315,12 +318,89 @@ def test_no_reader_connected(renkei_cmd: list[str], cli_env: dict[str, str]) -> 
         bare.stop()
 
 
-def test_trust_lists_the_installed_moj_ca(
+def test_ca_list_shows_installed_and_missing_moj_cas(
     renkei_cmd: list[str], cli_env: dict[str, str], card_data: Path, tmp_path: Path
 ) -> None:
-    out = _run(renkei_cmd, cli_env, "card", "trust", "--data", str(card_data), "--lang", "en")
+    out = _run(renkei_cmd, cli_env, "card", "ca", "list", "--data", str(card_data), "--lang", "en")
     assert out.returncode == 0, out.stderr
     assert str(card_data / "moj-ca") in out.stdout
-    assert "CN=TEST MOJ CA" in out.stdout and "SHA-256" in out.stdout
-    out = _run(renkei_cmd, cli_env, "card", "trust", "--data", str(tmp_path / "none"))
-    assert "法務省CA証明書がインストールされていません" in out.stdout
+    # the test CA is installed (not on MOJ's list), the five published CAs are named
+    assert "-\tinstalled\t" in out.stdout and "CN=TEST MOJ CA" in out.stdout
+    for year in ("2015", "2018", "2021", "2024"):
+        assert f"moj-gen1-{year}\tmissing" in out.stdout
+    assert "moj-gen2-2026\tmissing\t2026-04-20〜2039-07-20" in out.stdout
+    old = _run(renkei_cmd, cli_env, "card", "trust", "--data", str(card_data), "--lang", "en")
+    assert old.stdout == out.stdout
+
+
+def test_ca_add_checks_the_file_and_remove_takes_it_out(
+    renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.support.zairyu_sim import issue
+
+    data = tmp_path / "data"
+    ca = issue.authority(2, "admin")
+    pem = tmp_path / "new-ca.pem"
+    pem.write_bytes(ca.ca_pem())
+    signer = tmp_path / "signer.der"
+    signer.write_bytes(ca.signer_cert.public_bytes(serialization.Encoding.DER))
+    junk = tmp_path / "junk.cer"
+    junk.write_bytes(b"not a certificate")
+    args = ("--data", str(data), "--lang", "en")
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return _run(renkei_cmd, cli_env, "card", "ca", *extra, *args)
+
+    out = run("add", str(pem))  # not on MOJ's list: refused unless --unlisted
+    assert out.returncode == 5 and "is not on MOJ's published CA list" in out.stderr
+    assert not (data / "moj-ca").exists() or not any((data / "moj-ca").iterdir())
+    out = run("add", str(signer))
+    assert out.returncode == 5 and "is not a CA certificate" in out.stderr
+    out = run("add", str(junk))
+    assert out.returncode == 5 and "is not a certificate (DER or PEM)" in out.stderr
+    out = run("add", str(pem), "--unlisted")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("added: - CN=SIM ZairyuCard CA2 admin")
+    out = run("add", str(pem), "--unlisted")
+    assert out.stdout.startswith("replaced: ")
+    assert len(list((data / "moj-ca").iterdir())) == 1
+    fingerprint = out.stdout.split("SHA-256 ")[1][:11]
+    out = run("remove", fingerprint)
+    assert out.returncode == 0 and out.stdout.startswith("removed: SHA-256 " + fingerprint)
+    assert list((data / "moj-ca").iterdir()) == []
+    out = run("remove", fingerprint)
+    assert out.returncode == 5 and "no installed CA certificate has fingerprint" in out.stderr
+
+
+def test_first_generation_spr_from_the_independent_simulator(
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+    pcsc: PcscStack,
+    place_card: Callable[[SimCard], SimCard],
+    tmp_path: Path,
+) -> None:
+    """The case the issue found failing (6A86, exit 5): a first-generation SPR
+    certificate played by ``zairyu_sim`` (written from the public specification)."""
+    from tests.support.zairyu_sim import issue
+
+    person, chip = issue.card("gen1_spr")
+    place_card(chip)  # type: ignore[arg-type]
+    data = tmp_path / "data"
+    (data / "moj-ca").mkdir(parents=True)
+    (data / "moj-ca" / "sim.pem").write_bytes(issue.authority(1).ca_pem())
+    out = _read_en(renkei_cmd, pcsc.env(cli_env), person.number, data, "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    fields = {f["name"]: f["raw"] for f in doc["fields"]}
+    assert fields == {
+        "address_date": person.address_date,
+        "municipality_code": person.municipality,
+        "address": person.address,
+    }
+    assert (doc["kind"], doc["generation"]) == ("spr", 1)
+    assert doc["genuineness"]["status"] == "genuine"
+    assert doc["absent"] == []
+    plain = [c for c in chip.log if c[:2] == b"\x00\xb0"]
+    assert {c[3:] for c in plain} == {b"\x00\x00\x00\x00"}  # one extended read per file

@@ -1,6 +1,9 @@
-"""The counter flow in the real TUI machinery (``App.run_test``) against the real
-PC/SC stack: the date is proposed only when the card on the reader is the
-certificate selected on the list, and only Enter confirms it."""
+"""The counter flow (F8, カード確認) in the real TUI machinery (``App.run_test``)
+against the real PC/SC stack: the date is proposed only when the card on the
+reader is the certificate selected on the list and is 真正 — or 検証不能 and the
+clerk accepts it with C (audited); 署名不一致 and 読取不可 get none; the row and
+the chip are compared field by field; a row already entered asks before replacing.
+Cards are played by the old simulator and by the independent one (zairyu_sim)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from textual.widgets import Static
 from tests.support.cardsim import fixtures
 from tests.support.cardsim.card import SimCard
 from tests.support.cardsim.holders import HOLDERS, gen1_card, gen2_card
-from tui.screens.card import CardCheckScreen
+from tests.support.zairyu_sim import issue
+from tests.support.zairyu_sim.card import Chip
+from tui.screens.card import CardCheckScreen, ModalKeys
 
 TODAY = date(2026, 11, 21)
 UNSET = object()
@@ -34,10 +39,16 @@ class Host(App[None]):
         super().__init__()
         self.number, self.data, self.entry = number, data, entry
         self.result: Any = UNSET
+        self.audited: list[Any] = []
 
     def on_mount(self) -> None:
         screen = CardCheckScreen(
-            self.number, self.entry, data_dir=self.data, today=TODAY, wait_seconds=15
+            self.number,
+            self.entry,
+            data_dir=self.data,
+            today=TODAY,
+            wait_seconds=15,
+            on_unverified=self.audited.append,
         )
         self.push_screen(screen, self._done)
 
@@ -79,6 +90,8 @@ def test_matching_card_placed_after_opening_proposes_today_and_enter_confirms(
             assert screen.handover is not None and screen.handover.proposed == TODAY
             assert "1992-07-30" in _text(screen, "#chip")
             assert "真正" in _text(screen, "#genuineness")
+            assert "カード確認済み" in _text(screen, "#status")
+            assert "本人確認済み" not in _text(screen, "#status")
             assert TODAY.isoformat() in _text(screen, "#proposal")
             await pilot.press("enter")
             await pilot.pause()
@@ -125,6 +138,7 @@ def test_first_generation_shows_the_address_record(
             assert isinstance(screen, CardCheckScreen)
             await _settled(pilot, screen)
             assert holder.address in _text(screen, "#chip")
+            assert "署名の対象: 券面（表）の画像と顔写真のみ" in _text(screen, "#genuineness")
             assert "券面画像" in _text(screen, "#chip")
             await pilot.press("enter")
             await pilot.pause()
@@ -146,10 +160,15 @@ def test_another_certificate_gets_no_date_and_no_retry(
             assert screen.handover is None and screen.error is not None
             assert screen.error.key == "card.wrong_number"
             assert "XY98765432ZZ" in _text(screen, "#status")
+            assert "読取不可" in _text(screen, "#genuineness")
             await pilot.press("enter")  # nothing to confirm
             await pilot.pause(0.5)
             assert app.result is UNSET
             assert card.auth_attempts == 1  # never retried by itself
+            await pilot.press("r")  # R asks for the number: nothing is sent yet
+            await pilot.pause(0.5)
+            assert "番号を入力" in _text(screen, "#status")
+            assert card.auth_attempts == 1
             await pilot.press("escape")
             await pilot.pause()
         assert app.result is None
@@ -169,7 +188,7 @@ def test_not_genuine_chip_gets_no_date(
             assert isinstance(screen, CardCheckScreen)
             await _settled(pilot, screen)
             assert screen.handover is not None and screen.handover.proposed is None
-            assert "真正でない" in _text(screen, "#genuineness")
+            assert "署名不一致" in _text(screen, "#genuineness")
             await pilot.press("enter")
             await pilot.pause(0.3)
             assert app.result is UNSET
@@ -210,8 +229,13 @@ def test_in_the_real_app_the_confirmed_date_goes_through_terminal_enter(
             screen = CardCheckScreen(entry.card_number, entry, data_dir=card_data, today=today)
             app.push_screen(screen, done)
             await _settled(pilot, screen)
-            assert entry.name_kanji in _text(screen, "#entry")
-            assert entry.birth_date.isoformat() in _text(screen, "#chip")
+            compare = _text(screen, "#compare")
+            assert entry.birth_date.isoformat() in compare
+            # the row and the chip side by side, each field marked
+            assert f"生年月日: {entry.birth_date.isoformat()} ｜ {entry.birth_date} ｜ 一致" in (
+                compare
+            )
+            assert "住居地: " in compare and "画像 — カード表面と照合" in compare
             await pilot.press("enter")
             await settle(pilot)
             assert results == [today]
@@ -219,5 +243,223 @@ def test_in_the_real_app_the_confirmed_date_goes_through_terminal_enter(
             assert [i.card_number for i in app.terminal.outbox()] == [entry.card_number]
             after = app.waiting_index.get(entry.card_number)
             assert after is not None and after.entered_date == today
+
+    asyncio.run(go())
+
+
+def _entry(person: Any, entered: date | None = None, **changes: Any) -> Any:
+    """The 未入力 row of a synthetic person, as ``core.terminal.WaitingEntry``."""
+    from datetime import datetime
+
+    from core.terminal import WaitingEntry
+
+    birth = date.fromisoformat(f"{person.birth[:4]}-{person.birth[4:6]}-{person.birth[6:]}")
+    fields = {
+        "card_number": person.number,
+        "notice_id": "N1",
+        "card_made_date": date(2026, 10, 1),
+        "application_text": "",
+        "name_alpha": "SYNTHETIC PERSON",
+        "name_kanji": "",
+        "name_class_code": "1",
+        "birth_date": birth,
+        "sex_code": person.sex,
+        "nationality": "ベトナム",
+        "nationality_code": "704",
+        "address": "東京都千代田区霞が関一丁目諴番地",
+        "lasdec_code": "131016",
+        "received_at": datetime(2026, 10, 2, 9, 0),
+        "entered_date": entered,
+    }
+    fields.update(changes)
+    return WaitingEntry(**fields)
+
+
+def _install(data: Path) -> Path:
+    """The independent simulator's CA "A" of both generations, installed as an
+    administrator would (into <data>/moj-ca)."""
+    directory = data / "moj-ca"
+    directory.mkdir(parents=True, exist_ok=True)
+    for generation in (1, 2):
+        (directory / f"zs-{generation}.pem").write_bytes(issue.authority(generation).ca_pem())
+    return data
+
+
+def _run_check(
+    place_card: Callable[[Chip], Chip],
+    chip: Chip,
+    data: Path,
+    entry: Any,
+    keys: list[str],
+    check: Callable[[CardCheckScreen, Host], None],
+) -> Host:
+    async def go() -> Host:
+        place_card(chip)
+        app = Host(entry.card_number, data, entry)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, CardCheckScreen)
+            await _settled(pilot, screen)
+            check(screen, app)
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause(0.2)
+        return app
+
+    return asyncio.run(go())
+
+
+def test_genuine_shows_each_field_equal_or_different_and_enter_confirms(
+    pcsc: Any, place_card: Callable[[Chip], Chip], tmp_path: Path
+) -> None:
+    person, chip = issue.card("gen2_residence")
+    entry = _entry(person, sex_code="2")  # the list says female, the chip male
+
+    def check(screen: CardCheckScreen, app: Host) -> None:
+        compare = _text(screen, "#compare")
+        assert f"在留カード等番号: {person.number} ｜ {person.number} ｜ 一致" in compare
+        assert "生年月日: 1992-07-30 ｜ 1992-07-30 ｜ 一致" in compare
+        assert "性別: 2 ｜ 1 男 ｜ 相違" in compare
+        assert "国籍・地域: ベトナム ｜ VNM ベトナム ｜ 一致" in compare
+        assert "真正" in _text(screen, "#genuineness")
+        assert "住居地の画像は署名されていません" in _text(screen, "#genuineness")
+        assert "住所は画像として記録されています — カード表面と照合してください" in _text(
+            screen, "#chip"
+        )
+        bar = str(screen.query_one(ModalKeys).render())
+        assert bar == "Enter確定 / confirm Esc取消 / cancel", bar  # the modal's own keys
+
+    app = _run_check(place_card, chip, _install(tmp_path / "d"), entry, ["enter"], check)
+    assert app.result == TODAY and app.audited == []
+
+
+def test_unverifiable_needs_c_then_enter_and_is_audited(
+    pcsc: Any, place_card: Callable[[Chip], Chip], tmp_path: Path
+) -> None:
+    person, chip = issue.card("gen1_spr")
+
+    def check(screen: CardCheckScreen, app: Host) -> None:
+        assert "検証不能" in _text(screen, "#genuineness")
+        assert "C を押して" in _text(screen, "#proposal")
+
+    # Enter alone does nothing; C accepts, then Enter confirms
+    app = _run_check(place_card, chip, tmp_path / "none", _entry(person), ["enter"], check)
+    assert app.result is UNSET and app.audited == []
+    person, chip = issue.card("gen1_spr")
+    app = _run_check(place_card, chip, tmp_path / "none", _entry(person), ["c", "enter"], check)
+    assert app.result == TODAY
+    assert [h.chip.genuineness.status for h in app.audited] == ["unverifiable"]
+
+
+def test_signature_mismatch_gets_no_date_and_c_does_nothing(
+    pcsc: Any, place_card: Callable[[Chip], Chip], tmp_path: Path
+) -> None:
+    person, chip = issue.card("gen2_spr", issue.Options(tamper=True))
+
+    def check(screen: CardCheckScreen, app: Host) -> None:
+        assert "署名不一致" in _text(screen, "#genuineness")
+        assert "交付年月日は提案しません" in _text(screen, "#proposal")
+
+    app = _run_check(
+        place_card, chip, _install(tmp_path / "d"), _entry(person), ["c", "enter"], check
+    )
+    assert app.result is UNSET and app.audited == []
+
+
+def test_an_entered_row_shows_its_date_and_asks_before_replacing(
+    pcsc: Any, place_card: Callable[[Chip], Chip], tmp_path: Path
+) -> None:
+    person, chip = issue.card("gen2_spr")
+    before = date(2026, 11, 2)
+    data = _install(tmp_path / "d")
+
+    def check(screen: CardCheckScreen, app: Host) -> None:
+        assert "交付年月日 2026-11-02 で入力済み" in _text(screen, "#proposal")
+
+    # one Enter only asks; Esc keeps the stored date
+    app = _run_check(place_card, chip, data, _entry(person, before), ["enter", "escape"], check)
+    assert app.result is None
+    person, chip = issue.card("gen2_spr")
+    app = _run_check(place_card, chip, data, _entry(person, before), ["enter", "enter"], check)
+    assert app.result == TODAY
+
+
+def test_r_reads_only_with_the_number_typed_again(
+    pcsc: Any, place_card: Callable[[Chip], Chip], tmp_path: Path
+) -> None:
+    """The row's number is refused; R asks for the number; the number typed from the
+    card reads the chip, which is then not this row's certificate: no date."""
+    person, chip = issue.card("gen2_residence")
+    row = _entry(person, card_number="XY98765432ZZ")
+
+    async def go() -> Host:
+        place_card(chip)
+        app = Host(row.card_number, _install(tmp_path / "d"), row)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, CardCheckScreen)
+            await _settled(pilot, screen)
+            assert screen.error is not None and chip.auth_attempts == 1
+            await pilot.press("r")
+            await pilot.pause(0.3)
+            assert chip.auth_attempts == 1
+            for key in person.number.lower():
+                await pilot.press(key)
+            await pilot.press("enter")
+            await _settled(pilot, screen, read=False)
+            assert chip.auth_attempts == 2
+            assert screen.handover is not None and screen.handover.proposed is None
+            assert screen.handover.reason == "card.mismatch"
+            assert "在留カード等番号: XY98765432ZZ ｜ XY98765432ZW ｜ 相違" in _text(
+                screen, "#compare"
+            )
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+        return app
+
+    assert asyncio.run(go()).result is UNSET
+
+
+def test_f8_in_the_real_app_audits_an_accepted_unverifiable_card(
+    make_app: Any, pcsc: Any, place_card: Callable[[Chip], Chip]
+) -> None:
+    """F8 on the 未入力 list's row: no MOJ CA installed in the app's data directory,
+    so the card is 検証不能; C then Enter enters the date, and the audit log holds
+    the acceptance (by reference, not by number)."""
+    from dataclasses import replace
+
+    from core.card.counter import AUDIT_UNVERIFIED
+    from tests.tui.conftest import settle, unlock_and_fetch
+
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await unlock_and_fetch(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            entry = app.screen.table.current
+            person = replace(
+                issue.PEOPLE["gen1_spr"],
+                number=entry.card_number,
+                birth=entry.birth_date.strftime("%Y%m%d"),
+            )
+            chip = await asyncio.to_thread(place_card, issue.first_generation(person, "spr"))
+            await pilot.press("f8")
+            screen = app.screen
+            assert isinstance(screen, CardCheckScreen)
+            await _settled(pilot, screen)
+            assert "検証不能" in _text(screen, "#genuineness")
+            # the modal's own keys, only those that act now: no Enter before C
+            bar = str(screen.query_one(ModalKeys).render())
+            assert bar == "Esc取消 / cancel C検証不能を承認 / accept unverifiable", bar
+            await pilot.press("c", "enter")
+            await settle(pilot)
+            assert chip.auth_attempts == 1
+            after = app.waiting_index.get(entry.card_number)
+            assert after is not None and after.entered_date == app.clock().date()
+            logged = [e for e in app.terminal.vault.audit.entries() if e.action == AUDIT_UNVERIFIED]
+            assert len(logged) == 1 and logged[0].result == "confirmed"
+            assert entry.card_number not in logged[0].record
 
     asyncio.run(go())
