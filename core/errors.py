@@ -41,4 +41,5 @@ EXIT_USAGE = 2  # wrong arguments (argparse's own code)
 EXIT_LOCKED = 3  # not initialised, wrong passphrase, permissions refused
 EXIT_EXCHANGE = 4  # the linkage server could not be reached or answered an error
 EXIT_CARD = 5  # card reader, card service or card error
+EXIT_FORBIDDEN = 6  # the operator's role may not do this (nothing was changed)
 EXIT_INTERNAL = 70  # a bug: an unexpected exception (EX_SOFTWARE)

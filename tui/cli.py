@@ -18,7 +18,10 @@ from collections.abc import Sequence
 import core
 from core import errors, i18n
 
-HELP_EPILOG = "終了コード / exit codes: 0 ok, 1 problems, 2 usage, 3 locked, 4 exchange, 5 card"
+HELP_EPILOG = (
+    "終了コード / exit codes: 0 ok, 1 problems, 2 usage, 3 locked, 4 exchange, 5 card,"
+    " 6 role refused"
+)
 
 
 def common_parser() -> argparse.ArgumentParser:
@@ -39,7 +42,25 @@ def common_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="read the passphrase from FILE (else $RENKEI_PASSPHRASE, systemd credential)",
     )
+    common.add_argument(
+        "--user",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="operator name (default: $RENKEI_USER, else the login name)",
+    )
     return common
+
+
+def action_path(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """The command's words ("user add", "card ca list"): its key in roles.toml."""
+    words: list[str] = []
+    while True:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        chosen = getattr(args, subs[0].dest, None) if subs else None
+        if not subs or chosen is None:
+            return " ".join(words)
+        words.append(chosen)
+        parser = subs[0].choices[chosen]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +94,7 @@ def _run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.action_path = action_path(parser, args)
     lang = getattr(args, "lang", None) or os.environ.get("RENKEI_LANG")
     if lang in i18n.LANGS:
         i18n.set_language(lang)

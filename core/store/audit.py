@@ -74,6 +74,8 @@ class Audit:
         # the audit sequence number the anchor recorded (set at unlock); a chain
         # shorter than it was cut, even with an earlier head put back
         self.anchored_seq = 0
+        # the unlocked operator: the actor of every entry that names none
+        self.actor = ""
 
     def append(
         self,
@@ -120,7 +122,7 @@ class Audit:
     ) -> tuple[int, bytes]:
         key = self.store._keys().current
         at = datetime.now(UTC).isoformat(timespec="microseconds")
-        fields = (at, actor or default_actor(), action, record, result, detail)
+        fields = (at, actor or self.actor or default_actor(), action, record, result, detail)
         seq += 1
         mac = _mac(key, prev, seq, fields)
         conn.execute(

@@ -104,3 +104,32 @@ class ForeignOwner(LockedError):
 class InUse(LockedError):
     def __init__(self, path: str) -> None:
         super().__init__("vault.in_use", path=path)
+
+
+# -- operators (issue #17) ---------------------------------------------------------
+
+
+class UnknownOperator(WrongPassphrase):
+    """No operator of that name (counted like a wrong passphrase)."""
+
+    def __init__(self, operator: str, failures: int, delay: float) -> None:
+        LockedError.__init__(
+            self, "operator.unknown", operator=operator, failures=failures, delay=f"{delay:.1f}"
+        )
+
+
+class OperatorDisabled(LockedError):
+    def __init__(self, operator: str) -> None:
+        super().__init__("operator.disabled", operator=operator)
+
+
+class OperatorTableAltered(LockedError):
+    """keys.toml's operator table does not carry the MAC the KWK gives."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("operator.table_altered", path=path)
+
+
+class MustChangePassphrase(LockedError):
+    def __init__(self, operator: str) -> None:
+        super().__init__("operator.must_change", operator=operator)

@@ -68,13 +68,41 @@ def with_passphrase(args: argparse.Namespace, attempt: Callable[[str], T]) -> T:
     raise NoPassphrase()  # pragma: no cover
 
 
+def operator(args: argparse.Namespace) -> str | None:
+    """``--user``, else None (then ``$RENKEI_USER`` or the login name)."""
+    return getattr(args, "user", None)
+
+
+def action(args: argparse.Namespace) -> str | None:
+    """The command's key in roles.toml (set by ``tui.cli.main``)."""
+    return getattr(args, "action_path", None) or None
+
+
 def open_from_args(args: argparse.Namespace, exclusive: bool = False) -> Vault:
-    """Unlock the data directory the command names."""
+    """Unlock the data directory the command names, as the command's operator,
+    refusing (exit 6) what their role may not do."""
     vault = with_passphrase(
-        args, lambda phrase: open_vault(data_dir(args), phrase, exclusive=exclusive)
+        args,
+        lambda phrase: open_vault(
+            data_dir(args),
+            phrase,
+            exclusive=exclusive,
+            operator=operator(args),
+            action=action(args),
+        ),
     )
     warn_weak(vault)
     return vault
+
+
+def authorize(args: argparse.Namespace) -> None:
+    """For a command that changes the data directory without unlocking it (trust
+    anchors, character tables): unlock once to check the operator's role. A
+    directory not yet initialised has no operators and nothing to protect."""
+    from core.vault.unlock import is_initialised
+
+    if is_initialised(data_dir(args)):
+        open_from_args(args).close()
 
 
 def warn_weak(vault: Vault) -> None:
