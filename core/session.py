@@ -94,8 +94,12 @@ class Session:
     def check_entry(self, card_number: str, delivered: date) -> list[Problem]:
         return entry.check(self.vault.store, card_number, delivered, date.today())
 
-    def enter(self, card_number: str, delivered: date, operator: str = "") -> EntryResult:
-        return entry.enter(self.vault, card_number, delivered, operator)
+    def enter(
+        self, card_number: str, delivered: date, operator: str = "", replace_other: bool = False
+    ) -> EntryResult:
+        return entry.enter(
+            self.vault, card_number, delivered, operator, replace_other=replace_other
+        )
 
     # ⑥ send
     def outbox(self) -> Sequence[OutboxItem]:

@@ -18,14 +18,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     parser.add_argument("card_number", metavar="CERT_NUMBER")
     parser.add_argument("date", metavar="DATE")
-    parser.add_argument("--operator", default="", help="who entered it (for the audit log)")
+    parser.add_argument(
+        "--operator",
+        default="",
+        help="ignored where operators exist (the unlocked operator is recorded)",
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a date another operator entered (without it, their entry is shown "
+        "and nothing changes)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     delivered = wareki.parse(args.date)
     with open_session(args) as session:
-        result = session.enter(args.card_number, delivered, args.operator)
+        result = session.enter(
+            args.card_number, delivered, args.operator, replace_other=args.replace
+        )
     key = (
         "exchange.cli.entered_correction"
         if result.correction
