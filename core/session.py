@@ -199,6 +199,9 @@ def _iso_or_none(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def unlock(data_dir: Path | str, passphrase: str, **client_options: Any) -> Session:
-    """Open the data directory with the passphrase: the one way to a ``Terminal``."""
-    return Session(open_vault(data_dir, passphrase), client_options)
+def unlock(
+    data_dir: Path | str, passphrase: str, operator: str | None = None, **client_options: Any
+) -> Session:
+    """Open the data directory as ``operator`` (default ``$RENKEI_USER``, else the
+    login name) with their passphrase: the one way to a ``Terminal``."""
+    return Session(open_vault(data_dir, passphrase, operator=operator), client_options)

@@ -9,6 +9,7 @@ fetch or a send talks to the server.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,11 +40,26 @@ DATA_MODES = ("inbox", "waiting", "entry", "outbox", "settings")
 BOUNDARY_EVERY = 30.0  # seconds between two line-connection syncs while open
 
 
-def default_unlock(data_dir: Path, passphrase: str) -> Terminal:
-    """Open the data directory with the passphrase (the vault/exchange code)."""
+def default_unlock(data_dir: Path, passphrase: str, operator: str | None = None) -> Terminal:
+    """Open the data directory as ``operator`` with their passphrase (the
+    vault/exchange code). An initial passphrase is refused here: it is changed
+    first with ``renkei passwd``."""
     from core.session import unlock
+    from core.vault.errors import MustChangePassphrase
 
-    return unlock(data_dir, passphrase)
+    session = unlock(data_dir, passphrase, operator=operator)
+    if session.vault.must_change:
+        name = session.vault.operator
+        session.close()
+        raise MustChangePassphrase(name)
+    return session
+
+
+def _takes_operator(fn: Callable[..., Any]) -> bool:
+    try:
+        return "operator" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class RenkeiApp(App[int]):
@@ -111,6 +127,7 @@ class RenkeiApp(App[int]):
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
+        self.last_operator = ""  # who unlocked last: the unlock screen offers them again
 
     # -- start and stop ------------------------------------------------------
 
@@ -169,18 +186,72 @@ class RenkeiApp(App[int]):
 
     # -- unlock and lock -------------------------------------------------------
 
-    def try_unlock(self, passphrase: str, done: Callable[[str | None], None]) -> None:
-        """Open the terminal; ``done(None)`` on success, ``done(message)`` on failure."""
+    def try_unlock(
+        self, passphrase: str, done: Callable[[str | None], None], operator: str | None = None
+    ) -> None:
+        """Open the terminal as ``operator``; ``done(None)`` on success,
+        ``done(message)`` on failure. The unlock screen then offers the same
+        operator again after an idle lock (``last_operator``)."""
 
         def opened(terminal: Terminal) -> None:
             self.terminal = terminal
+            vault = getattr(terminal, "vault", None)
+            self.last_operator = getattr(vault, "operator", None) or operator or ""
             self._after_unlock()
             done(None)
 
         def failed(exc: BaseException) -> None:
             done(exc.message() if hasattr(exc, "message") else str(exc))
 
-        self.run_core(self._unlock_fn, self.data_dir, passphrase, done=opened, error=failed)
+        args: tuple[Any, ...] = (self.data_dir, passphrase)
+        if operator and _takes_operator(self._unlock_fn):
+            args += (operator,)
+        self.run_core(self._unlock_fn, *args, done=opened, error=failed)
+
+    # -- operators: roles and conflicts -----------------------------------------
+
+    @property
+    def role(self) -> str:
+        """The unlocked operator's role (a terminal without operators: admin)."""
+        return str(getattr(getattr(self.terminal, "vault", None), "role", "admin"))
+
+    def permitted(self, binding_id: str) -> bool:
+        """Whether the operator's role allows a TUI action (roles.toml [tui]); a
+        refusal is audited and shown, naming the role it needs."""
+        from core.vault import roles
+
+        if roles.allows(self.role, binding_id, "tui"):
+            return True
+        vault = getattr(self.terminal, "vault", None)
+        if vault is not None:
+            self.run_core(roles.require, vault, binding_id, "tui", name="role")
+        else:
+            need = roles.needs(binding_id, "tui")
+            self.show_error(roles.Forbidden(binding_id, need, "", self.role))
+        return False
+
+    def ask_conflict(
+        self,
+        exc: BaseException,
+        card_number: str,
+        delivered: Any,
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Another operator entered this certificate: show who, what, when; enter
+        over theirs only if this operator chooses to."""
+        from tui.screens.conflict import ConflictScreen
+
+        terminal = self.terminal
+
+        def chosen(replace: bool | None) -> None:
+            if replace and terminal is not None and terminal is self.terminal:
+                self.run_core(
+                    terminal.enter, card_number, delivered, "", True,
+                    done=done, error=failed, name="enter",
+                )  # fmt: skip
+
+        self.push_screen(ConflictScreen(self.error_text(exc)), chosen)
 
     def _after_unlock(self) -> None:
         self._last_input = time.monotonic()
@@ -206,7 +277,7 @@ class RenkeiApp(App[int]):
     # -- navigation and global actions ----------------------------------------
 
     async def action_go(self, mode: str) -> None:
-        if self.terminal is None:
+        if self.terminal is None or not self.permitted(f"go.{mode}"):
             return
         await self.switch_mode(mode)
 
@@ -482,7 +553,12 @@ class RenkeiApp(App[int]):
             )
             self.entered(result)
 
-        self.run_core(terminal.enter, card_number, delivered, done=done, name="enter")
+        def failed(exc: BaseException) -> None:
+            self.show_error(exc)
+            if getattr(exc, "key", "") == "operator.conflict":
+                self.ask_conflict(exc, card_number, delivered, done, self.show_error)
+
+        self.run_core(terminal.enter, card_number, delivered, done=done, error=failed, name="enter")
 
     def time_text(self, moment: datetime | None) -> str:
         """How a time is shown (one place, so a test can fix it)."""

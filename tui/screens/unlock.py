@@ -1,4 +1,6 @@
-"""Unlock: the passphrase at start and after an idle lock. Shows no data."""
+"""Unlock: the operator and their passphrase, at start and after an idle lock.
+Shows no data. The operator field holds the last operator (after an idle lock)
+or ``$RENKEI_USER`` / the login name; the passphrase field has the focus."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from core.i18n import t
 from tui.screens.base import TitleBar
 from tui.text import tr
 from tui.widgets.keybar import KeyBar
@@ -17,6 +20,7 @@ class UnlockScreen(Screen[None]):
         yield TitleBar(tr("unlock.title"))
         with Center(), Vertical(id="unlock-box", classes="bordered"):
             yield Static(tr("unlock.prompt"), markup=False)
+            yield Input(id="operator", placeholder=t("operator.placeholder"))
             yield Input(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
             yield Static("", id="unlock-message", classes="message", markup=False)
             hint = getattr(self.app, "passphrase_hint", "")
@@ -24,19 +28,32 @@ class UnlockScreen(Screen[None]):
                 yield Static(tr("unlock.demo_hint", passphrase=hint), classes="hint", markup=False)
         yield KeyBar()
 
+    def _offer_operator(self) -> None:
+        from core.vault.unlock import default_operator
+
+        who = self.query_one("#operator", Input)
+        who.value = getattr(self.app, "last_operator", "") or default_operator()
+        who.cursor_blink = False
+
     def on_mount(self) -> None:
+        self._offer_operator()
         field = self.query_one("#passphrase", Input)
         field.cursor_blink = False
         field.focus()
 
     def on_screen_resume(self) -> None:
+        self._offer_operator()
         field = self.query_one("#passphrase", Input)
         field.value = ""
         field.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "operator":
+            self.query_one("#passphrase", Input).focus()
+            return
         if not event.value:
             return
+        operator = self.query_one("#operator", Input).value.strip() or None
         message = self.query_one("#unlock-message", Static)
         message.set_classes("message")
         message.update(tr("unlock.opening"))
@@ -52,4 +69,4 @@ class UnlockScreen(Screen[None]):
             else:
                 message.update("")
 
-        self.app.try_unlock(event.value, done)  # type: ignore[attr-defined]
+        self.app.try_unlock(event.value, done, operator)  # type: ignore[attr-defined]

@@ -1,0 +1,99 @@
+"""Two TUI sessions by two operators on one data directory (as over two SSH
+logins): both enter a date for the same certificate; the second is shown who
+entered what and when, and chooses. The idle lock offers the same operator
+again; a clerk is refused the settings (admin) with the role named.
+
+The real App on the demo terminal (real vault, real SQLite, real HTTPS server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input, Static
+
+from core.vault import operators
+from core.vault.unlock import change_passphrase, default_operator, open_vault
+from tests.tui.conftest import settle
+from tui.commands.demo import PASSPHRASE
+from tui.widgets.vtable import VirtualTable
+
+CLERK, CLERK_PW = "hanako", "clerk passphrase 1"
+SIZE = (120, 40)
+
+
+def _add_clerk(data: Path) -> None:
+    with open_vault(data, PASSPHRASE, delay_base=0.0) as vault:
+        operators.add(vault, CLERK, "clerk", "clerk initial 1")
+    change_passphrase(data, "clerk initial 1", CLERK_PW, operator=CLERK)
+
+
+async def _unlock(pilot: Any, who: str | None, phrase: str) -> None:
+    if who is not None:
+        pilot.app.screen.query_one("#operator", Input).value = who
+    await pilot.press(*phrase, "enter")
+    await settle(pilot)
+
+
+def _queued(data: Path) -> list[tuple[str, str]]:
+    with open_vault(data, PASSPHRASE, delay_base=0.0) as vault:
+        rows = vault.store.query(
+            "SELECT operator, state FROM exchange_outbox WHERE state = 'queued' ORDER BY rowid"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+
+def test_two_operators_same_certificate(make_app, demo) -> None:  # type: ignore[no-untyped-def]
+    _add_clerk(demo.data_dir)
+    admin_app, clerk_app = make_app(), make_app()
+    admin = default_operator()
+
+    async def go() -> None:
+        async with admin_app.run_test(size=SIZE) as a, clerk_app.run_test(size=SIZE) as b:
+            await _unlock(a, None, PASSPHRASE)  # the offered name: $RENKEI_USER / login
+            assert admin_app.terminal.vault.operator == admin
+            await a.press("f9")  # fetch the day's notices
+            await settle(a)
+            await _unlock(b, CLERK, CLERK_PW)
+            assert clerk_app.terminal.vault.role == "clerk"
+            listed = admin_app.screen.query_one(VirtualTable).source
+            card = next(iter(listed)).card_number
+
+            admin_app.enter_date(card, date(2024, 3, 1))
+            await settle(a)
+            clerk_app.enter_date(card, date(2024, 3, 2))
+            await settle(b)
+            # the clerk is told who entered what, and when
+            shown = str(clerk_app.screen.query_one("#conflict-message", Static).render())
+            assert admin in shown and "2024-03-01" in shown
+            await b.press("n")  # keep theirs: nothing changed
+            await settle(b)
+            assert _queued(demo.data_dir) == [(admin, "queued")]
+
+            clerk_app.enter_date(card, date(2024, 3, 2))
+            await settle(b)
+            await b.press("y")  # replace, knowingly
+            await settle(b)
+            assert _queued(demo.data_dir) == [(CLERK, "queued")]
+            with open_vault(demo.data_dir, PASSPHRASE, delay_base=0.0) as vault:
+                conflicts = [e for e in vault.audit.entries() if e.action == "exchange.conflict"]
+                assert [(e.actor, e.detail) for e in conflicts] == [
+                    (CLERK, f"replaced entry of {admin}")
+                ]
+
+            # a clerk may not open the settings: refused, the role named
+            await b.press("f5")
+            await settle(b)
+            assert clerk_app.current_mode != "settings"
+            assert "admin" in clerk_app.last_error
+
+            # the idle lock offers the same operator again
+            await b.press("f12")
+            await settle(b)
+            assert clerk_app.current_mode == "locked"
+            assert clerk_app.screen.query_one("#operator", Input).value == CLERK
+
+    asyncio.run(go())
