@@ -24,9 +24,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "init",
         parents=[common],
-        help="create the data directory and set the passphrase",
-        description="Create the data directory (0700), a new data key wrapped by the "
-        "passphrase, and the settings. The passphrase comes from --passphrase-file, "
+        help="create the data directory, its first admin and the passphrase",
+        description="Create the data directory (0700), a new data key, the first admin "
+        "operator (--user, else $RENKEI_USER, else the login name) with the passphrase, "
+        "and the settings. The passphrase comes from --passphrase-file, "
         "$RENKEI_PASSPHRASE, the systemd credential renkei-passphrase, or a prompt.",
     )
     p.add_argument("--lasdec", metavar="CODE", help="LASDEC code of the municipality (6 digits)")
@@ -69,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
     phrase = scripted_passphrase(args)
     if phrase is None:
         phrase = ask_new()
-    vault = init_vault(target, phrase, cost=args.kdf_cost, config=settings)
+    # the first admin: --user, else $RENKEI_USER, else the login name
+    vault = init_vault(
+        target, phrase, cost=args.kdf_cost, config=settings, operator=getattr(args, "user", None)
+    )
     try:
         tls = make_private_dir(target / TLS_DIR)
         copies = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
