@@ -55,6 +55,14 @@ def default_unlock(data_dir: Path, passphrase: str, operator: str | None = None)
     return session
 
 
+def _audit_lock(terminal: Any) -> None:
+    """The lock is a ログイン event of the audit trail (best effort: a read-only,
+    rolled-back database records nothing)."""
+    vault = getattr(terminal, "vault", None)
+    if vault is not None and vault.rolled_back is None:
+        vault.audit.append("vault.lock")
+
+
 def _takes_operator(fn: Callable[..., Any]) -> bool:
     try:
         return "operator" in inspect.signature(fn).parameters
@@ -128,6 +136,7 @@ class RenkeiApp(App[int]):
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
         self.last_operator = ""  # who unlocked last: the unlock screen offers them again
+        self._outbox_mark: tuple[int, int] | None = None  # see watch_others
 
     # -- start and stop ------------------------------------------------------
 
@@ -266,8 +275,10 @@ class RenkeiApp(App[int]):
         """Close the terminal and drop every screen that showed personal data."""
         terminal, self.terminal = self.terminal, None
         self.waiting_index = None
+        self._outbox_mark = None
         self.boundary_held, self._boundary_at, self._boundary_error = (), None, ""
         if terminal is not None:
+            self._core.submit(_audit_lock, terminal)
             self._core.submit(terminal.close)
         await self.switch_mode("locked")
         for mode in DATA_MODES:
@@ -423,9 +434,29 @@ class RenkeiApp(App[int]):
             return
         self.run_schedule(datetime.now())
         self.sync_boundary()
+        self.watch_others()
         self._ticks += 1
         if self._ticks % 12 == 0:  # every minute
             self.sweep_pdfs("due")
+
+    def watch_others(self) -> None:
+        """Another session (another operator, over another SSH login) entered or
+        sent something: reload the list within a tick (5 s)."""
+        terminal = self.terminal
+        store = getattr(getattr(terminal, "vault", None), "store", None)
+        if store is None:
+            return
+
+        def mark() -> tuple[int, int]:
+            row = store.query("SELECT count(*), coalesce(max(rowid), 0) FROM exchange_outbox")
+            return int(row[0][0]), int(row[0][1])
+
+        def seen(now: tuple[int, int]) -> None:
+            before, self._outbox_mark = self._outbox_mark, now
+            if before is not None and before != now and self.terminal is terminal:
+                self.refresh_waiting()
+
+        self.run_core(mark, done=seen, error=lambda _exc: None, name="watch")
 
     def sweep_pdfs(self, when: str) -> None:
         """Delete the list PDFs whose time has come (and at start, crash leftovers)."""

@@ -62,8 +62,15 @@ def test_two_operators_same_certificate(make_app, demo) -> None:  # type: ignore
             listed = admin_app.screen.query_one(VirtualTable).source
             card = next(iter(listed)).card_number
 
+            clerk_app.watch_others()  # what the 5-second tick does
+            await settle(b)
             admin_app.enter_date(card, date(2024, 3, 1))
             await settle(a)
+            # the clerk's session sees the admin's entry at its next tick
+            assert clerk_app.waiting_index.get(card).entered_date is None
+            clerk_app.watch_others()
+            await settle(b)
+            assert clerk_app.waiting_index.get(card).entered_date == date(2024, 3, 1)
             clerk_app.enter_date(card, date(2024, 3, 2))
             await settle(b)
             # the clerk is told who entered what, and when
@@ -95,5 +102,9 @@ def test_two_operators_same_certificate(make_app, demo) -> None:  # type: ignore
             await settle(b)
             assert clerk_app.current_mode == "locked"
             assert clerk_app.screen.query_one("#operator", Input).value == CLERK
+        # (leaving the apps waits for their core threads: the lock's entry is written)
+        with open_vault(demo.data_dir, PASSPHRASE, delay_base=0.0) as vault:
+            locks = [e for e in vault.audit.entries() if e.action == "vault.lock"]
+            assert [(e.actor, e.kind) for e in locks] == [(CLERK, "ログイン")]
 
     asyncio.run(go())
