@@ -200,8 +200,13 @@ def _iso_or_none(text: str) -> date | None:
 
 
 def unlock(
-    data_dir: Path | str, passphrase: str, operator: str | None = None, **client_options: Any
+    data_dir: Path | str,
+    passphrase: str,
+    operator: str | None = None,
+    code: str | None = None,
+    **client_options: Any,
 ) -> Session:
     """Open the data directory as ``operator`` (default ``$RENKEI_USER``, else the
     login name) with their passphrase: the one way to a ``Terminal``."""
-    return Session(open_vault(data_dir, passphrase, operator=operator), client_options)
+    vault = open_vault(data_dir, passphrase, operator=operator, code=code)
+    return Session(vault, client_options)

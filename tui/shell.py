@@ -40,18 +40,22 @@ DATA_MODES = ("inbox", "waiting", "entry", "outbox", "settings")
 BOUNDARY_EVERY = 30.0  # seconds between two line-connection syncs while open
 
 
-def default_unlock(data_dir: Path, passphrase: str, operator: str | None = None) -> Terminal:
+def default_unlock(
+    data_dir: Path, passphrase: str, operator: str | None = None, code: str | None = None
+) -> Terminal:
     """Open the data directory as ``operator`` with their passphrase (the
     vault/exchange code). An initial passphrase is refused here: it is changed
     first with ``renkei passwd``."""
     from core.session import unlock
-    from core.vault.errors import MustChangePassphrase
+    from core.vault.errors import MustChangePassphrase, MustEnrol
 
-    session = unlock(data_dir, passphrase, operator=operator)
-    if session.vault.must_change:
-        name = session.vault.operator
+    session = unlock(data_dir, passphrase, operator=operator, code=code)
+    vault = session.vault
+    if vault.must_change or vault.must_enrol:
         session.close()
-        raise MustChangePassphrase(name)
+        if vault.must_change:
+            raise MustChangePassphrase(vault.operator)
+        raise MustEnrol(vault.operator, vault.role)
     return session
 
 
@@ -196,7 +200,11 @@ class RenkeiApp(App[int]):
     # -- unlock and lock -------------------------------------------------------
 
     def try_unlock(
-        self, passphrase: str, done: Callable[[str | None], None], operator: str | None = None
+        self,
+        passphrase: str,
+        done: Callable[[str | None], None],
+        operator: str | None = None,
+        code: str | None = None,
     ) -> None:
         """Open the terminal as ``operator``; ``done(None)`` on success,
         ``done(message)`` on failure. The unlock screen then offers the same
@@ -213,8 +221,8 @@ class RenkeiApp(App[int]):
             done(exc.message() if hasattr(exc, "message") else str(exc))
 
         args: tuple[Any, ...] = (self.data_dir, passphrase)
-        if operator and _takes_operator(self._unlock_fn):
-            args += (operator,)
+        if (operator or code) and _takes_operator(self._unlock_fn):
+            args += (operator, code)
         self.run_core(self._unlock_fn, *args, done=opened, error=failed)
 
     # -- operators: roles and conflicts -----------------------------------------

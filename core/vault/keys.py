@@ -54,6 +54,7 @@ COSTS: dict[str, dict[str, int]] = {
 }
 _WRAP_AAD = b"renkei dek v1|"
 _SLOT_AAD = b"renkei slot v2|"
+_TOTP_AAD = b"renkei totp v1|"
 ACTIVE, DISABLED = "active", "disabled"
 
 
@@ -157,8 +158,11 @@ class KdfParams:
         return cls(salt=os.urandom(16), cost=cost, **COSTS[cost])
 
     def derive(self, passphrase: str) -> AESGCM:
+        return AESGCM(self.derive_raw(passphrase))
+
+    def derive_raw(self, passphrase: str) -> bytes:
         kdf = Scrypt(salt=self.salt, length=32, n=self.n, r=self.r, p=self.p)
-        return AESGCM(kdf.derive(passphrase.encode("utf-8")))
+        return kdf.derive(passphrase.encode("utf-8"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -205,6 +209,9 @@ class Slot:
     wrapped: str = ""
     created: str = ""
     changed: str = ""
+    # the second factor: {"nonce", "sealed"} (the TOTP secret under this slot's own
+    # passphrase key) and "recovery" (HMACs of the unused recovery codes)
+    totp: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -217,6 +224,8 @@ class Slot:
         }
         if self.kdf is not None:
             doc.update(kdf=self.kdf.to_dict(), nonce=self.nonce, wrapped=self.wrapped)
+        if self.totp is not None:
+            doc["totp"] = self.totp
         return doc
 
     @classmethod
@@ -231,32 +240,59 @@ class Slot:
             wrapped=str(raw.get("wrapped", "")),
             created=str(raw.get("created", "")),
             changed=str(raw.get("changed", "")),
+            totp=dict(raw["totp"]) if isinstance(raw.get("totp"), dict) else None,
         )
 
-    def seal(self, passphrase: str, kwk: bytes, cost: str) -> None:
-        """Wrap ``kwk`` under ``passphrase`` (a new salt every time)."""
+    def seal(self, passphrase: str, kwk: bytes, cost: str) -> bytes:
+        """Wrap ``kwk`` under ``passphrase`` (a new salt every time); returns the
+        passphrase key (to re-seal the second factor under it)."""
         self.kdf = KdfParams.new(cost)
+        kek = self.kdf.derive_raw(passphrase)
         nonce = os.urandom(12)
         self.nonce = _b64(nonce)
-        self.wrapped = _b64(
-            self.kdf.derive(passphrase).encrypt(nonce, kwk, _SLOT_AAD + self.name.encode())
-        )
+        self.wrapped = _b64(AESGCM(kek).encrypt(nonce, kwk, _SLOT_AAD + self.name.encode()))
         self.state = ACTIVE
         self.changed = _now()
+        return kek
 
     def clear(self) -> None:
         self.kdf, self.nonce, self.wrapped, self.state = None, "", "", DISABLED
+        self.totp = None
         self.changed = _now()
 
     def open(self, passphrase: str) -> bytes:
+        return self.unlock(passphrase)[0]
+
+    def unlock(self, passphrase: str) -> tuple[bytes, bytes]:
+        """(the KWK, this slot's passphrase key), or ``SlotDisabled`` / ``BadPassphrase``."""
         if self.state != ACTIVE or self.kdf is None:
             raise SlotDisabled()
+        kek = self.kdf.derive_raw(passphrase)
         try:
-            return self.kdf.derive(passphrase).decrypt(
+            kwk = AESGCM(kek).decrypt(
                 _unb64(self.nonce), _unb64(self.wrapped), _SLOT_AAD + self.name.encode()
             )
         except InvalidTag:
             raise BadPassphrase() from None
+        return kwk, kek
+
+    def unlock_kwk(self, kek: bytes) -> bytes:
+        """The KWK from an already derived passphrase key."""
+        return AESGCM(kek).decrypt(
+            _unb64(self.nonce), _unb64(self.wrapped), _SLOT_AAD + self.name.encode()
+        )
+
+    def seal_totp(self, kek: bytes, secret: bytes, recovery: list[str]) -> None:
+        nonce = os.urandom(12)
+        sealed = AESGCM(kek).encrypt(nonce, secret, _TOTP_AAD + self.name.encode())
+        self.totp = {"nonce": _b64(nonce), "sealed": _b64(sealed), "recovery": recovery}
+
+    def open_totp(self, kek: bytes) -> bytes | None:
+        if self.totp is None:
+            return None
+        return AESGCM(kek).decrypt(
+            _unb64(self.totp["nonce"]), _unb64(self.totp["sealed"]), _TOTP_AAD + self.name.encode()
+        )
 
 
 def _table_mac(kwk: bytes, slots: dict[str, Slot]) -> str:

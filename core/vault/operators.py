@@ -44,12 +44,13 @@ class Operator:
     state: str
     must_change: bool
     changed: str
+    totp: bool = False
 
 
 def list_operators(vault: Vault) -> list[Operator]:
     keyfile = KeyFile.load(vault.data_dir)
     return [
-        Operator(s.name, s.role, s.state, s.must_change, s.changed)
+        Operator(s.name, s.role, s.state, s.must_change, s.changed, s.totp is not None)
         for s in sorted(keyfile.slots.values(), key=lambda s: s.name)
     ]
 
@@ -121,6 +122,42 @@ def disable(vault: Vault, name: str) -> None:
         slot.clear()
 
 
+def totp_reset(vault: Vault, name: str) -> None:
+    """Drop ``name``'s second factor (a lost phone and no recovery code left):
+    they enrol again at their next login if their role requires one."""
+    with _changing(vault, "operator.totp_reset", name) as keyfile:
+        _slot(keyfile, name).totp = None
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A second factor being set up: shown once, saved by ``finish_enrol``."""
+
+    secret: bytes
+    recovery: list[str]
+
+
+def begin_enrol() -> Enrolment:
+    from core.vault import totp
+
+    return Enrolment(totp.new_secret(), totp.recovery_codes())
+
+
+def finish_enrol(vault: Vault, passphrase: str, enrolment: Enrolment, code: str) -> None:
+    """Save the second factor once ``code`` (from the operator's app) proves the
+    secret arrived; sealed under the operator's own passphrase key."""
+    from core.vault import totp
+
+    if not totp.verify(enrolment.secret, code):
+        raise RenkeiError("operator.totp_enrol_wrong")
+    with _changing(vault, "operator.totp_enrol", vault.operator) as keyfile:
+        slot = _slot(keyfile, vault.operator)
+        _kwk, kek = slot.unlock(passphrase)
+        macs = [totp.recovery_mac(enrolment.secret, c) for c in enrolment.recovery]
+        slot.seal_totp(kek, enrolment.secret, macs)
+    vault.must_enrol = False
+
+
 def enable(vault: Vault, name: str, initial: str) -> None:
     """A disabled operator back, with a new initial passphrase."""
     check_new(initial)
@@ -130,15 +167,18 @@ def enable(vault: Vault, name: str, initial: str) -> None:
             return
         slot.seal(initial, vault.kwk, keyfile.cost_of(vault.operator))
         slot.must_change = True
+        slot.totp = None
 
 
 def reset(vault: Vault, name: str, initial: str) -> None:
-    """An admin sets ``name``'s passphrase anew (to be changed at first login)."""
+    """An admin sets ``name``'s passphrase anew (to be changed at first login);
+    their second factor, sealed under the old passphrase, is dropped with it."""
     check_new(initial)
     with _changing(vault, "operator.reset", name) as keyfile:
         slot = _slot(keyfile, name)
         slot.seal(initial, vault.kwk, keyfile.cost_of(vault.operator))
         slot.must_change = True
+        slot.totp = None
 
 
 def remove(vault: Vault, name: str) -> None:

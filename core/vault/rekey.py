@@ -143,12 +143,15 @@ def rekey(
     passphrase: str,
     progress: Callable[[str, int, int], None] | None = None,
     operator: str | None = None,
+    code: str | None = None,
 ) -> RekeyResult:
     """Move ``data_dir`` to a new data key (or finish an interrupted move);
     ``operator`` must be an admin. The new key is wrapped by the key-wrapping
     key every operator's slot opens, so no slot changes."""
     data_dir = Path(data_dir)
-    vault = open_vault(data_dir, passphrase, exclusive=True, operator=operator, action="rekey")
+    vault = open_vault(
+        data_dir, passphrase, exclusive=True, operator=operator, action="rekey", code=code
+    )
     try:
         keyfile = KeyFile.load(data_dir)
         resumed = len(keyfile.wrapped) > 1

@@ -14,13 +14,14 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from core.errors import EXIT_FORBIDDEN, RenkeiError
-from core.vault.errors import MustChangePassphrase
+from core.vault.errors import MustChangePassphrase, MustEnrol
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault
 
 NONE = "none"  # the action opens no data directory
 OWN_PASSPHRASE = "passwd"  # the one action open to an operator who must change theirs
+ENROL = "totp enrol"  # the one action open to an operator who must enrol a second factor
 
 
 class Forbidden(RenkeiError):
@@ -79,6 +80,8 @@ def require(vault: Vault, action: str, kind: str = "cli") -> None:
     """Refuse (audited, nothing else changed) unless ``vault``'s operator may do ``action``."""
     if vault.must_change and action != OWN_PASSPHRASE:
         raise MustChangePassphrase(vault.operator)
+    if getattr(vault, "must_enrol", False) and action not in (ENROL, OWN_PASSPHRASE):
+        raise MustEnrol(vault.operator, vault.role)
     if allows(vault.role, action, kind):
         return
     need = needs(action, kind)

@@ -48,7 +48,9 @@ from core.vault.errors import (
     NotInitialised,
     OperatorDisabled,
     OperatorTableAltered,
+    SecondFactorNeeded,
     UnknownOperator,
+    WrongCode,
     WrongPassphrase,
 )
 from core.vault.keys import (
@@ -117,6 +119,8 @@ class Vault:
     operator: str = ""
     role: str = "admin"
     must_change: bool = False  # an initial passphrase: only passwd until changed
+    must_enrol: bool = False  # config requires a second factor the operator lacks
+    recovery_used: bool = False  # this unlock spent a recovery code
     kwk: bytes = field(default=b"", repr=False)  # unwraps the data keys; adds slots
 
     @property
@@ -284,6 +288,7 @@ def open_vault(
     recovering: bool = False,
     operator: str | None = None,
     action: str | None = None,
+    code: str | None = None,
 ) -> Vault:
     """Unlock ``data_dir`` as ``operator`` (default ``default_operator()``) with
     their ``passphrase`` or raise a ``LockedError``; with ``action`` (a key of
@@ -306,10 +311,10 @@ def open_vault(
         try:
             if keyfile.legacy:
                 keyring, failures = _unwrap(data_dir, store, keyfile, passphrase, sleep, delay_base)
-                kwk = b""
+                kwk, recovery_used = b"", False
             else:
-                keyring, failures, kwk = _unwrap_slot(
-                    data_dir, keyfile, operator, passphrase, sleep, delay_base
+                keyring, failures, kwk, recovery_used = _unwrap_slot(
+                    data_dir, keyfile, operator, passphrase, sleep, delay_base, code
                 )
             store.keyring = keyring
             rolled_back = anchor.check(
@@ -354,12 +359,20 @@ def open_vault(
         must_change=slot.must_change if slot is not None else False,
         kwk=kwk,
     )
+    if slot is not None:
+        from core.vault import totp
+
+        config = vault.config
+        vault.must_enrol = slot.totp is None and totp.required_for(slot.role, config)
+        vault.recovery_used = recovery_used
     vault.rolled_back = rolled_back
     vault.audit.actor = operator
     vault.audit.anchored_seq = anchor.read(data_dir).audit_seq
     try:
         if rolled_back is None:
             vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
+            if vault.recovery_used:
+                vault.audit.append("operator.recovery_code", record=operator)
         if action is not None:
             from core.vault import roles
 
@@ -377,11 +390,17 @@ def _unwrap_slot(
     passphrase: str,
     sleep: Callable[[float], None],
     delay_base: float | None,
-) -> tuple[Keyring, int, bytes]:
-    """The keyring, the wrong attempts before this one, and the KWK, from
-    ``operator``'s slot. Each operator has their own counter (a name that is
-    no operator counts on the shared one), held under its lock as in ``_unwrap``."""
+    code: str | None = None,
+) -> tuple[Keyring, int, bytes, bool]:
+    """The keyring, the wrong attempts before this one, the KWK, and whether a
+    recovery code was spent, from ``operator``'s slot (and second factor). Each
+    operator has their own counter (a name that is no operator counts on the
+    shared one), held under its lock as in ``_unwrap``."""
     known = operator in keyfile.slots
+    slot = keyfile.slots.get(operator)
+    if slot is not None and slot.totp is not None and not code:
+        raise SecondFactorNeeded(operator)  # asked before any guess is counted
+    recovery_used = False
     with anchor.failures_locked(data_dir, operator if known else "") as state:
         failures = state.failures
         required = unlock_delay(failures, delay_base)
@@ -389,7 +408,11 @@ def _unwrap_slot(
         if wait > 0:
             sleep(wait)
         try:
-            kwk = keyfile.open_slot(operator, passphrase)
+            if slot is None:
+                raise UnknownSlot()
+            kwk, kek = slot.unlock(passphrase)
+            if slot.totp is not None:
+                recovery_used = _second_factor(data_dir, operator, kek, code or "")
         except SlotDisabled:
             raise OperatorDisabled(operator) from None
         except (BadPassphrase, UnknownSlot):
@@ -397,12 +420,38 @@ def _unwrap_slot(
             delay = unlock_delay(state.failures, delay_base)
             if not known:
                 raise UnknownOperator(operator, state.failures, delay) from None
+            if slot is not None and slot.totp is not None:
+                raise WrongCode(state.failures, delay) from None
             raise WrongPassphrase(state.failures, delay) from None
         if not keyfile.signed_by(kwk):
             raise OperatorTableAltered(str(KeyFile.path(data_dir)))
         keyring = keyfile.unwrap(AESGCM(kwk))
         anchor.clear_failures(data_dir, state)
-    return keyring, failures, kwk
+    return keyring, failures, kwk, recovery_used
+
+
+def _second_factor(data_dir: Path, operator: str, kek: bytes, code: str) -> bool:
+    """Check ``code`` (TOTP, else a recovery code, spent here under the keys lock);
+    ``BadPassphrase`` if neither. True when a recovery code was used."""
+    from core.vault import totp
+
+    with locks.step(data_dir, KEYS_LOCK):
+        keyfile = KeyFile.load(data_dir)  # fresh: a recovery code is spent once
+        slot = keyfile.slots[operator]
+        secret = slot.open_totp(kek)
+        if secret is None:
+            return False
+        if totp.verify(secret, code):
+            return False
+        assert slot.totp is not None
+        left = totp.use_recovery(secret, code, list(slot.totp.get("recovery", [])))
+        if left is None:
+            raise BadPassphrase()
+        slot.totp["recovery"] = left
+        kwk = slot.unlock_kwk(kek)
+        keyfile.sign(kwk)
+        keyfile.save(data_dir)
+        return True
 
 
 def _migrate(
@@ -487,20 +536,23 @@ def opened(data_dir: Path | str, passphrase: str) -> Iterator[Vault]:
 
 
 def change_passphrase(
-    data_dir: Path | str, old: str, new: str, operator: str | None = None
+    data_dir: Path | str, old: str, new: str, operator: str | None = None, code: str | None = None
 ) -> None:
     """Re-wrap ``operator``'s slot under a new passphrase: no other slot, data
     key or data is rewritten (an initial passphrase then no longer must change)."""
     check_new(new)
     if new == old:
         raise RenkeiError("operator.same_passphrase")
-    vault = open_vault(data_dir, old, operator=operator, action="passwd")
+    vault = open_vault(data_dir, old, operator=operator, action="passwd", code=code)
     with vault:
         vault.store.check_writable()
         with locks.step(vault.data_dir, KEYS_LOCK):
             keyfile = KeyFile.load(vault.data_dir)
             slot = keyfile.slots[vault.operator]
-            slot.seal(new, vault.kwk, keyfile.cost_of(vault.operator))
+            secret = slot.open_totp(slot.unlock(old)[1]) if slot.totp is not None else None
+            new_kek = slot.seal(new, vault.kwk, keyfile.cost_of(vault.operator))
+            if secret is not None and slot.totp is not None:  # the second factor follows
+                slot.seal_totp(new_kek, secret, list(slot.totp.get("recovery", [])))
             slot.must_change = False
             keyfile.sign(vault.kwk)
             vault.audit.append("vault.passwd", record=vault.operator)

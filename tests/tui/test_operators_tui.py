@@ -108,3 +108,29 @@ def test_two_operators_same_certificate(make_app, demo) -> None:  # type: ignore
             assert [(e.actor, e.kind) for e in locks] == [(CLERK, "ログイン")]
 
     asyncio.run(go())
+
+
+def test_unlock_with_a_second_factor(make_app, demo) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from core.vault import totp
+
+    enrolment = operators.begin_enrol()
+    with open_vault(demo.data_dir, PASSPHRASE, delay_base=0.0) as vault:
+        operators.finish_enrol(
+            vault, PASSPHRASE, enrolment, totp.code_at(enrolment.secret, time.time())
+        )
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await _unlock(pilot, None, PASSPHRASE)  # no code: refused, the reason shown
+            assert app.current_mode == "locked"
+            assert "second factor" in str(
+                app.screen.query_one("#unlock-message", Static).render()
+            ) or ("二要素" in str(app.screen.query_one("#unlock-message", Static).render()))
+            app.screen.query_one("#code", Input).value = totp.code_at(enrolment.secret, time.time())
+            await _unlock(pilot, None, PASSPHRASE)
+            assert app.current_mode == "waiting" and app.terminal is not None
+
+    asyncio.run(go())

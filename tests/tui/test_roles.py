@@ -42,6 +42,7 @@ ARGS = {
     "user remove": [ADMIN],
     "user passwd": [ADMIN],
     "user role": [ADMIN, "clerk"],
+    "user totp-reset": [ADMIN],
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,19 +79,44 @@ def action(args: argparse.Namespace) -> str | None:
     return getattr(args, "action_path", None) or None
 
 
-def open_from_args(args: argparse.Namespace, exclusive: bool = False) -> Vault:
-    """Unlock the data directory the command names, as the command's operator,
-    refusing (exit 6) what their role may not do."""
-    vault = with_passphrase(
-        args,
-        lambda phrase: open_vault(
-            data_dir(args),
-            phrase,
-            exclusive=exclusive,
-            operator=operator(args),
-            action=action(args),
-        ),
-    )
+CODE_ENV = "RENKEI_TOTP_CODE"  # the second-factor code for scripts
+
+
+def with_code(attempt: Callable[[str | None], T]) -> T:
+    """Run ``attempt(code)``: the code from ``$RENKEI_TOTP_CODE``, else none; if
+    the operator has a second factor and this is a terminal, ask for it."""
+    from core.vault.errors import SecondFactorNeeded
+
+    code = os.environ.get(CODE_ENV) or None
+    try:
+        return attempt(code)
+    except SecondFactorNeeded:
+        if code is not None or not _interactive():
+            raise
+    return attempt(getpass.getpass(t("operator.totp_prompt")))
+
+
+def open_from_args(
+    args: argparse.Namespace, exclusive: bool = False, passphrase_out: list[str] | None = None
+) -> Vault:
+    """Unlock the data directory the command names, as the command's operator
+    (with their second-factor code), refusing (exit 6) what their role may not do."""
+
+    def attempt(phrase: str) -> Vault:
+        if passphrase_out is not None:
+            passphrase_out[:] = [phrase]
+        return with_code(
+            lambda code: open_vault(
+                data_dir(args),
+                phrase,
+                exclusive=exclusive,
+                operator=operator(args),
+                action=action(args),
+                code=code,
+            )
+        )
+
+    vault = with_passphrase(args, attempt)
     warn_weak(vault)
     return vault
 

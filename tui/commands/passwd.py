@@ -7,7 +7,7 @@ import argparse
 from core.i18n import t
 from core.vault import passphrase as sources
 from core.vault.unlock import change_passphrase
-from tui.commands._vault import ask_new, data_dir, operator, with_passphrase
+from tui.commands._vault import ask_new, data_dir, operator, with_code, with_passphrase
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -28,6 +28,11 @@ def run(args: argparse.Namespace) -> int:
     new = sources.from_sources(args.new_passphrase_file, env_var=sources.NEW_ENV_VAR)
     if new is None:
         new = ask_new()
-    with_passphrase(args, lambda old: change_passphrase(data_dir(args), old, new, operator(args)))
+    with_passphrase(
+        args,
+        lambda old: with_code(
+            lambda code: change_passphrase(data_dir(args), old, new, operator(args), code)
+        ),
+    )
     print(t("vault.passwd.done"))
     return 0

@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     named("passwd", "set a new initial passphrase for an operator", True).set_defaults(
         func=run_reset
     )
+    named("totp-reset", "remove an operator's second factor (lost phone)").set_defaults(
+        func=run_totp_reset
+    )
     role = named("role", "change an operator's role")
     role.add_argument("role", choices=roles.roles(), help="the new role")
     role.set_defaults(func=run_role)
@@ -104,6 +107,7 @@ def run_list(args: argparse.Namespace) -> int:
                         "role": op.role,
                         "state": op.state,
                         "must_change": op.must_change,
+                        "totp": op.totp,
                         "changed": op.changed,
                     },
                     ensure_ascii=False,
@@ -149,4 +153,11 @@ def run_role(args: argparse.Namespace) -> int:
     with open_from_args(args) as vault:
         operators.set_role(vault, args.name, args.role)
     print(t("operator.role_set", operator=args.name, role=args.role))
+    return 0
+
+
+def run_totp_reset(args: argparse.Namespace) -> int:
+    with open_from_args(args) as vault:
+        operators.totp_reset(vault, args.name)
+    print(t("operator.totp_reset_done", operator=args.name))
     return 0

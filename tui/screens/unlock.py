@@ -22,6 +22,7 @@ class UnlockScreen(Screen[None]):
             yield Static(tr("unlock.prompt"), markup=False)
             yield Input(id="operator", placeholder=t("operator.placeholder"))
             yield Input(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
+            yield Input(id="code", placeholder=t("operator.code_placeholder"))
             yield Static("", id="unlock-message", classes="message", markup=False)
             hint = getattr(self.app, "passphrase_hint", "")
             if hint:
@@ -51,22 +52,27 @@ class UnlockScreen(Screen[None]):
         if event.input.id == "operator":
             self.query_one("#passphrase", Input).focus()
             return
-        if not event.value:
+        passphrase_field = self.query_one("#passphrase", Input)
+        code_field = self.query_one("#code", Input)
+        if not passphrase_field.value:
             return
         operator = self.query_one("#operator", Input).value.strip() or None
+        code = code_field.value.strip() or None
+        code_field.value = ""
         message = self.query_one("#unlock-message", Static)
         message.set_classes("message")
         message.update(tr("unlock.opening"))
-        event.input.disabled = True
+        passphrase = passphrase_field.value
+        passphrase_field.disabled = True
 
         def done(error: str | None) -> None:
-            event.input.disabled = False
-            event.input.value = ""
+            passphrase_field.disabled = False
+            passphrase_field.value = ""
             if error:
                 message.set_classes("message -error")
                 message.update(error)
-                event.input.focus()
+                passphrase_field.focus()
             else:
                 message.update("")
 
-        self.app.try_unlock(event.value, done, operator)  # type: ignore[attr-defined]
+        self.app.try_unlock(passphrase, done, operator, code)  # type: ignore[attr-defined]
