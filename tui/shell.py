@@ -25,6 +25,7 @@ from textual.screen import Screen
 import themes
 from core import config as core_config
 from core.config import Config
+from core.i18n import t
 from core.terminal import Progress, Terminal
 from tui import dates
 from tui.screens.entry import EntryScreen
@@ -246,6 +247,20 @@ class RenkeiApp(App[int]):
             need = roles.needs(binding_id, "tui")
             self.show_error(roles.Forbidden(binding_id, need, "", self.role))
         return False
+
+    def show_own_history(self) -> None:
+        """操作履歴: this operator's own audit entries."""
+        from tui.screens.own_history import OwnHistoryScreen, own_entries
+
+        vault = getattr(self.terminal, "vault", None)
+        if vault is None:
+            return
+        self.run_core(
+            own_entries,
+            vault,
+            done=lambda entries: self.push_screen(OwnHistoryScreen(entries, vault.operator)),
+            name="history",
+        )
 
     def ask_conflict(
         self,
@@ -648,6 +663,9 @@ class RenkeiApp(App[int]):
             yield SystemCommand(tr("action.fetch"), tr("actionhelp.fetch"), self.action_fetch)
             yield SystemCommand(tr("action.send"), tr("actionhelp.send"), self.action_send)
             yield SystemCommand(tr("action.lock"), tr("actionhelp.lock"), self.action_lock)
+            yield SystemCommand(
+                t("operator.history_title"), t("operator.history_help"), self.show_own_history
+            )
         yield SystemCommand(tr("action.quit"), tr("actionhelp.quit"), self.action_quit)
 
     def compose(self) -> ComposeResult:

@@ -134,3 +134,22 @@ def test_unlock_with_a_second_factor(make_app, demo) -> None:  # type: ignore[no
             assert app.current_mode == "waiting" and app.terminal is not None
 
     asyncio.run(go())
+
+
+def test_own_history_from_the_palette(make_app, demo) -> None:  # type: ignore[no-untyped-def]
+    _add_clerk(demo.data_dir)
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await _unlock(pilot, CLERK, CLERK_PW)
+            app.show_own_history()  # what the palette's 操作履歴 runs
+            await settle(pilot)
+            shown = str(app.screen.query_one("#own-history", Static).render())
+            assert "vault.unlock" in shown and "vault.passwd" in shown  # the clerk's own
+            assert "operator.add" not in shown  # the admin's, not theirs
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.current_mode == "waiting"
+
+    asyncio.run(go())
