@@ -153,3 +153,34 @@ def test_own_history_from_the_palette(make_app, demo) -> None:  # type: ignore[n
             assert app.current_mode == "waiting"
 
     asyncio.run(go())
+
+
+def test_clerk_refused_each_tui_action_above_clerk(make_app, demo) -> None:  # type: ignore[no-untyped-def]
+    """Table-driven: every TUI action roles.toml gives to a supervisor or admin is
+    refused to a clerk (where it is reached: F5, V in the inbox; the settings and
+    review screens' own keys are only reachable through those), the role named."""
+    from core.vault import roles
+
+    above = {a for a, need in roles.table("tui").items() if need in ("supervisor", "admin")}
+    gates = {"go.settings": ("f5",), "inbox.review": ("f1", "v")}
+    behind = {"settings.save": "go.settings", "settings.revert": "go.settings",
+              "review.use": "inbox.review"}  # fmt: skip
+    assert above == set(gates) | set(behind)
+    _add_clerk(demo.data_dir)
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await _unlock(pilot, CLERK, CLERK_PW)
+            for action, keys in gates.items():
+                app.last_error = ""
+                await pilot.press(*keys)
+                await settle(pilot)
+                assert roles.needs(action, "tui") in app.last_error, action
+                assert app.current_mode != "settings"
+                assert type(app.screen).__name__ != "ReviewScreen"
+
+    asyncio.run(go())
+    with open_vault(demo.data_dir, PASSPHRASE, delay_base=0.0) as vault:
+        refused = [(e.actor, e.record) for e in vault.audit.entries() if e.result == "refused"]
+    assert refused == [(CLERK, "go.settings"), (CLERK, "inbox.review")]
