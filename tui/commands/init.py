@@ -89,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         vault.close()
     print(t("vault.init.done", path=str(target)), file=sys.stdout)
+    print(t("operator.first_admin", operator=vault.operator), file=sys.stdout)
     return 0
 
 
