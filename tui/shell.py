@@ -141,6 +141,7 @@ class RenkeiApp(App[int]):
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
         self.last_operator = ""  # who unlocked last: the unlock screen offers them again
+        self.unlock_error_key = ""  # the catalogue key of the last unlock refusal
         self._outbox_mark: tuple[int, int] | None = None  # see watch_others
 
     # -- start and stop ------------------------------------------------------
@@ -219,12 +220,37 @@ class RenkeiApp(App[int]):
             done(None)
 
         def failed(exc: BaseException) -> None:
+            self.unlock_error_key = getattr(exc, "key", "")
             done(exc.message() if hasattr(exc, "message") else str(exc))
 
+        self.unlock_error_key = ""
         args: tuple[Any, ...] = (self.data_dir, passphrase)
         if (operator or code) and _takes_operator(self._unlock_fn):
             args += (operator, code)
         self.run_core(self._unlock_fn, *args, done=opened, error=failed)
+
+    def first_login(
+        self,
+        operator: str | None,
+        initial: str,
+        chosen: str,
+        code: str | None,
+        done: Callable[[str | None], None],
+    ) -> None:
+        """An initial passphrase replaced by the operator's own (their slot only),
+        then the terminal unlocked with it."""
+        from core.vault.unlock import change_passphrase
+
+        def changed(_result: object) -> None:
+            self.try_unlock(chosen, done, operator, code)
+
+        def failed(exc: BaseException) -> None:
+            done(self.error_text(exc))
+
+        self.run_core(
+            change_passphrase, self.data_dir, initial, chosen, operator, code,
+            done=changed, error=failed, name="passwd",
+        )  # fmt: skip
 
     # -- operators: roles and conflicts -----------------------------------------
 

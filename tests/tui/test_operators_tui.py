@@ -184,3 +184,24 @@ def test_clerk_refused_each_tui_action_above_clerk(make_app, demo) -> None:  # t
     with open_vault(demo.data_dir, PASSPHRASE, delay_base=0.0) as vault:
         refused = [(e.actor, e.record) for e in vault.audit.entries() if e.result == "refused"]
     assert refused == [(CLERK, "go.settings"), (CLERK, "inbox.review")]
+
+
+def test_first_login_changes_the_initial_passphrase(make_app, demo) -> None:  # type: ignore[no-untyped-def]
+    with open_vault(demo.data_dir, PASSPHRASE, delay_base=0.0) as vault:
+        operators.add(vault, CLERK, "clerk", "clerk initial 1")
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await _unlock(pilot, CLERK, "clerk initial 1")
+            assert app.current_mode == "locked"  # not opened with an initial passphrase
+            screen = app.screen
+            assert screen.has_class("-first-login")
+            assert screen.query_one("#new-passphrase", Input).has_focus
+            await pilot.press(*"my own passphrase", "enter", *"my own passphrase", "enter")
+            await settle(pilot)
+            assert app.current_mode == "waiting"
+            assert app.terminal.vault.operator == CLERK and not app.terminal.vault.must_change
+
+    asyncio.run(go())
+    open_vault(demo.data_dir, "my own passphrase", operator=CLERK, delay_base=0.0).close()

@@ -16,6 +16,18 @@ from tui.widgets.keybar import KeyBar
 
 
 class UnlockScreen(Screen[None]):
+    """At first login with an initial passphrase, two more fields ask for the
+    operator's own (typed twice); the change touches only their key slot."""
+
+    DEFAULT_CSS = """
+    UnlockScreen .first-login { display: none; }
+    UnlockScreen.-first-login .first-login { display: block; }
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._initial: str | None = None  # the initial passphrase, during a first login
+
     def compose(self) -> ComposeResult:
         yield TitleBar(tr("unlock.title"))
         with Center(), Vertical(id="unlock-box", classes="bordered"):
@@ -23,6 +35,18 @@ class UnlockScreen(Screen[None]):
             yield Input(id="operator", placeholder=t("operator.placeholder"))
             yield Input(password=True, id="passphrase", placeholder=tr("unlock.placeholder"))
             yield Input(id="code", placeholder=t("operator.code_placeholder"))
+            yield Input(
+                password=True,
+                id="new-passphrase",
+                classes="first-login",
+                placeholder=t("operator.new_placeholder"),
+            )
+            yield Input(
+                password=True,
+                id="new-confirm",
+                classes="first-login",
+                placeholder=t("operator.confirm_placeholder"),
+            )
             yield Static("", id="unlock-message", classes="message", markup=False)
             hint = getattr(self.app, "passphrase_hint", "")
             if hint:
@@ -52,6 +76,9 @@ class UnlockScreen(Screen[None]):
         if event.input.id == "operator":
             self.query_one("#passphrase", Input).focus()
             return
+        if event.input.id in ("new-passphrase", "new-confirm"):
+            self._first_login()
+            return
         passphrase_field = self.query_one("#passphrase", Input)
         code_field = self.query_one("#code", Input)
         if not passphrase_field.value:
@@ -72,7 +99,46 @@ class UnlockScreen(Screen[None]):
                 message.set_classes("message -error")
                 message.update(error)
                 passphrase_field.focus()
+                if getattr(self.app, "unlock_error_key", "") == "operator.must_change":
+                    self._initial = passphrase  # first login: ask for their own now
+                    self.add_class("-first-login")
+                    self.query_one("#new-passphrase", Input).focus()
             else:
                 message.update("")
 
         self.app.try_unlock(passphrase, done, operator, code)  # type: ignore[attr-defined]
+
+    def _first_login(self) -> None:
+        """Change the initial passphrase to the operator's own, then unlock with it."""
+        new = self.query_one("#new-passphrase", Input)
+        confirm = self.query_one("#new-confirm", Input)
+        message = self.query_one("#unlock-message", Static)
+        if not new.value:
+            new.focus()
+            return
+        if not confirm.value:
+            confirm.focus()
+            return
+        if new.value != confirm.value or self._initial is None:
+            message.set_classes("message -error")
+            message.update(t("vault.passphrase.mismatch"))
+            new.value = confirm.value = ""
+            new.focus()
+            return
+        operator = self.query_one("#operator", Input).value.strip() or None
+        code = self.query_one("#code", Input).value.strip() or None
+        initial, chosen = self._initial, new.value
+        new.value = confirm.value = ""
+
+        def done(error: str | None) -> None:
+            if error:
+                message.set_classes("message -error")
+                message.update(error)
+                new.focus()
+                return
+            self._initial = None
+            self.remove_class("-first-login")
+            message.set_classes("message")
+            message.update("")
+
+        self.app.first_login(operator, initial, chosen, code, done)  # type: ignore[attr-defined]
