@@ -43,6 +43,7 @@ EXIT_USAGE = 2  # argparse's own code
 EXIT_LOCKED = 3
 EXIT_EXCHANGE = 4
 EXIT_CARD = 5
+EXIT_FORBIDDEN = 6  # the operator's role may not do this (core/vault/roles.toml)
 EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a command killed by it
@@ -68,6 +69,11 @@ EXIT_CODES: dict[int, tuple[str, str]] = {
         "from the server's beyond `skew_warn_seconds`)",
     ),
     EXIT_CARD: ("card", "card reader, card service or card error"),
+    EXIT_FORBIDDEN: (
+        "forbidden",
+        "the operator's role may not do this; the message names the role it needs; nothing "
+        "was changed (the refusal is in the audit log)",
+    ),
     EXIT_INTERNAL: (
         "internal",
         "an unexpected internal error (a bug; `RENKEI_DEBUG=1` shows the traceback)",

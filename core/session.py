@@ -127,8 +127,12 @@ class Session:
     def check_entry(self, card_number: str, delivered: date) -> list[Problem]:
         return entry.check(self.vault.store, card_number, delivered, date.today())
 
-    def enter(self, card_number: str, delivered: date, operator: str = "") -> EntryResult:
-        return entry.enter(self.vault, card_number, delivered, operator)
+    def enter(
+        self, card_number: str, delivered: date, operator: str = "", replace_other: bool = False
+    ) -> EntryResult:
+        return entry.enter(
+            self.vault, card_number, delivered, operator, replace_other=replace_other
+        )
 
     # ⑥ send
     def outbox(self) -> Sequence[OutboxItem]:
@@ -289,6 +293,14 @@ def _iso_or_none(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def unlock(data_dir: Path | str, passphrase: str, **client_options: Any) -> Session:
-    """Open the data directory with the passphrase: the one way to a ``Terminal``."""
-    return Session(open_vault(data_dir, passphrase), client_options)
+def unlock(
+    data_dir: Path | str,
+    passphrase: str,
+    operator: str | None = None,
+    code: str | None = None,
+    **client_options: Any,
+) -> Session:
+    """Open the data directory as ``operator`` (default ``$RENKEI_USER``, else the
+    login name) with their passphrase: the one way to a ``Terminal``."""
+    vault = open_vault(data_dir, passphrase, operator=operator, code=code)
+    return Session(vault, client_options)

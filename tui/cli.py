@@ -43,7 +43,25 @@ def common_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=_t("passphrase_file"),
     )
+    common.add_argument(
+        "--user",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="operator name (default: $RENKEI_USER, else the login name)",
+    )
     return common
+
+
+def action_path(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """The command's words ("user add", "card ca list"): its key in roles.toml."""
+    words: list[str] = []
+    while True:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        chosen = getattr(args, subs[0].dest, None) if subs else None
+        if not subs or chosen is None:
+            return " ".join(words)
+        words.append(chosen)
+        parser = subs[0].choices[chosen]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         i18n.set_language(early)
     parser = build_parser()
     args = parser.parse_args(given)
+    args.action_path = action_path(parser, args)
     lang = getattr(args, "lang", None) or os.environ.get("RENKEI_LANG")
     if lang in i18n.LANGS:
         i18n.set_language(lang)

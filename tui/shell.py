@@ -9,6 +9,7 @@ fetch or a send talks to the server.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 import themes
 from core import config as core_config
 from core.config import Config
+from core.i18n import t
 from core.terminal import Progress, Terminal
 from tui import dates
 from tui.screens.entry import EntryScreen
@@ -39,11 +41,38 @@ DATA_MODES = ("inbox", "waiting", "entry", "outbox", "settings")
 BOUNDARY_EVERY = 30.0  # seconds between two line-connection syncs while open
 
 
-def default_unlock(data_dir: Path, passphrase: str) -> Terminal:
-    """Open the data directory with the passphrase (the vault/exchange code)."""
+def default_unlock(
+    data_dir: Path, passphrase: str, operator: str | None = None, code: str | None = None
+) -> Terminal:
+    """Open the data directory as ``operator`` with their passphrase (the
+    vault/exchange code). An initial passphrase is refused here: it is changed
+    first with ``renkei passwd``."""
     from core.session import unlock
+    from core.vault.errors import MustChangePassphrase, MustEnrol
 
-    return unlock(data_dir, passphrase)
+    session = unlock(data_dir, passphrase, operator=operator, code=code)
+    vault = session.vault
+    if vault.must_change or vault.must_enrol:
+        session.close()
+        if vault.must_change:
+            raise MustChangePassphrase(vault.operator)
+        raise MustEnrol(vault.operator, vault.role)
+    return session
+
+
+def _audit_lock(terminal: Any) -> None:
+    """The lock is a ログイン event of the audit trail (best effort: a read-only,
+    rolled-back database records nothing)."""
+    vault = getattr(terminal, "vault", None)
+    if vault is not None and vault.rolled_back is None:
+        vault.audit.append("vault.lock")
+
+
+def _takes_operator(fn: Callable[..., Any]) -> bool:
+    try:
+        return "operator" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 class RenkeiApp(App[int]):
@@ -119,6 +148,9 @@ class RenkeiApp(App[int]):
         self.boundary_held: tuple[Any, ...] = ()  # export files held back (ExportRefusal)
         self._boundary_at: float | None = None  # when the last line sync started (monotonic)
         self._boundary_error = ""  # the sync error shown last: not shown again until it changes
+        self.last_operator = ""  # who unlocked last: the unlock screen offers them again
+        self.unlock_error_key = ""  # the catalogue key of the last unlock refusal
+        self._outbox_mark: tuple[int, int] | None = None  # see watch_others
 
     @property
     def config(self) -> Config:
@@ -184,18 +216,115 @@ class RenkeiApp(App[int]):
 
     # -- unlock and lock -------------------------------------------------------
 
-    def try_unlock(self, passphrase: str, done: Callable[[str | None], None]) -> None:
-        """Open the terminal; ``done(None)`` on success, ``done(message)`` on failure."""
+    def try_unlock(
+        self,
+        passphrase: str,
+        done: Callable[[str | None], None],
+        operator: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        """Open the terminal as ``operator``; ``done(None)`` on success,
+        ``done(message)`` on failure. The unlock screen then offers the same
+        operator again after an idle lock (``last_operator``)."""
 
         def opened(terminal: Terminal) -> None:
             self.terminal = terminal
+            vault = getattr(terminal, "vault", None)
+            self.last_operator = getattr(vault, "operator", None) or operator or ""
             self._after_unlock()
             done(None)
 
         def failed(exc: BaseException) -> None:
+            self.unlock_error_key = getattr(exc, "key", "")
             done(exc.message() if hasattr(exc, "message") else str(exc))
 
-        self.run_core(self._unlock_fn, self.data_dir, passphrase, done=opened, error=failed)
+        self.unlock_error_key = ""
+        args: tuple[Any, ...] = (self.data_dir, passphrase)
+        if (operator or code) and _takes_operator(self._unlock_fn):
+            args += (operator, code)
+        self.run_core(self._unlock_fn, *args, done=opened, error=failed)
+
+    def first_login(
+        self,
+        operator: str | None,
+        initial: str,
+        chosen: str,
+        code: str | None,
+        done: Callable[[str | None], None],
+    ) -> None:
+        """An initial passphrase replaced by the operator's own (their slot only),
+        then the terminal unlocked with it."""
+        from core.vault.unlock import change_passphrase
+
+        def changed(_result: object) -> None:
+            self.try_unlock(chosen, done, operator, code)
+
+        def failed(exc: BaseException) -> None:
+            done(self.error_text(exc))
+
+        self.run_core(
+            change_passphrase, self.data_dir, initial, chosen, operator, code,
+            done=changed, error=failed, name="passwd",
+        )  # fmt: skip
+
+    # -- operators: roles and conflicts -----------------------------------------
+
+    @property
+    def role(self) -> str:
+        """The unlocked operator's role (a terminal without operators: admin)."""
+        return str(getattr(getattr(self.terminal, "vault", None), "role", "admin"))
+
+    def permitted(self, binding_id: str) -> bool:
+        """Whether the operator's role allows a TUI action (roles.toml [tui]); a
+        refusal is audited and shown, naming the role it needs."""
+        from core.vault import roles
+
+        if roles.allows(self.role, binding_id, "tui"):
+            return True
+        vault = getattr(self.terminal, "vault", None)
+        if vault is not None:
+            self.run_core(roles.require, vault, binding_id, "tui", name="role")
+        else:
+            need = roles.needs(binding_id, "tui")
+            self.show_error(roles.Forbidden(binding_id, need, "", self.role))
+        return False
+
+    def show_own_history(self) -> None:
+        """操作履歴: this operator's own audit entries."""
+        from tui.screens.own_history import OwnHistoryScreen, own_entries
+
+        vault = getattr(self.terminal, "vault", None)
+        if vault is None:
+            return
+        self.run_core(
+            own_entries,
+            vault,
+            done=lambda entries: self.push_screen(OwnHistoryScreen(entries, vault.operator)),
+            name="history",
+        )
+
+    def ask_conflict(
+        self,
+        exc: BaseException,
+        card_number: str,
+        delivered: Any,
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Another operator entered this certificate: show who, what, when; enter
+        over theirs only if this operator chooses to."""
+        from tui.screens.conflict import ConflictScreen
+
+        terminal = self.terminal
+
+        def chosen(replace: bool | None) -> None:
+            if replace and terminal is not None and terminal is self.terminal:
+                self.run_core(
+                    terminal.enter, card_number, delivered, "", True,
+                    done=done, error=failed, name="enter",
+                )  # fmt: skip
+
+        self.push_screen(ConflictScreen(self.error_text(exc)), chosen)
 
     def _after_unlock(self) -> None:
         self._last_input = time.monotonic()
@@ -209,8 +338,10 @@ class RenkeiApp(App[int]):
         """Close the terminal and drop every screen that showed personal data."""
         terminal, self.terminal = self.terminal, None
         self.waiting_index, self.outbox_latest = None, {}
+        self._outbox_mark = None
         self.boundary_held, self._boundary_at, self._boundary_error = (), None, ""
         if terminal is not None:
+            self._core.submit(_audit_lock, terminal)
             self._core.submit(terminal.close)
         await self.switch_mode("locked")
         for mode in DATA_MODES:
@@ -220,7 +351,7 @@ class RenkeiApp(App[int]):
     # -- navigation and global actions ----------------------------------------
 
     async def action_go(self, mode: str) -> None:
-        if self.terminal is None:
+        if self.terminal is None or not self.permitted(f"go.{mode}"):
             return
         if mode == "entry":
             self.entry_request = ("", None)  # opened directly: the number field first
@@ -418,9 +549,29 @@ class RenkeiApp(App[int]):
             return
         self.run_schedule(datetime.now())
         self.sync_boundary()
+        self.watch_others()
         self._ticks += 1
         if self._ticks % 12 == 0:  # every minute
             self.sweep_pdfs("due")
+
+    def watch_others(self) -> None:
+        """Another session (another operator, over another SSH login) entered or
+        sent something: reload the list within a tick (5 s)."""
+        terminal = self.terminal
+        store = getattr(getattr(terminal, "vault", None), "store", None)
+        if store is None:
+            return
+
+        def mark() -> tuple[int, int]:
+            row = store.query("SELECT count(*), coalesce(max(rowid), 0) FROM exchange_outbox")
+            return int(row[0][0]), int(row[0][1])
+
+        def seen(now: tuple[int, int]) -> None:
+            before, self._outbox_mark = self._outbox_mark, now
+            if before is not None and before != now and self.terminal is terminal:
+                self.refresh_waiting()
+
+        self.run_core(mark, done=seen, error=lambda _exc: None, name="watch")
 
     def sweep_pdfs(self, when: str) -> None:
         """Delete the list PDFs whose time has come (and at start, crash leftovers)."""
@@ -538,7 +689,12 @@ class RenkeiApp(App[int]):
             )
             self.entered(result)
 
-        self.run_core(terminal.enter, card_number, delivered, done=done, name="enter")
+        def failed(exc: BaseException) -> None:
+            self.show_error(exc)
+            if getattr(exc, "key", "") == "operator.conflict":
+                self.ask_conflict(exc, card_number, delivered, done, self.show_error)
+
+        self.run_core(terminal.enter, card_number, delivered, done=done, error=failed, name="enter")
 
     def time_text(self, moment: datetime | None) -> str:
         """How a time is shown (one place, so a test can fix it)."""
@@ -605,6 +761,10 @@ class RenkeiApp(App[int]):
         from tui import asks
 
         yield from asks.commands(self, screen)
+        if self.terminal is not None:  # 操作履歴: this operator's own actions
+            yield SystemCommand(
+                t("operator.history_title"), t("operator.history_help"), self.show_own_history
+            )
 
     def compose(self) -> ComposeResult:
         yield from ()

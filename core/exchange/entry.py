@@ -113,18 +113,73 @@ def check(store: Store, card_number: str, delivered: date, today: date) -> list[
     return problems
 
 
+class EntryConflict(RenkeiError):
+    """Another operator already entered a date for this certificate: the caller
+    shows who, what and when, and enters again with ``replace_other=True`` only
+    if the operator chooses to. Nothing was changed."""
+
+    exit_code = EXIT_PROBLEMS
+
+    def __init__(self, card: str, other: str, delivered: str, at: str, state: str) -> None:
+        super().__init__(
+            "operator.conflict",
+            card=card,
+            other=other,
+            delivered=delivered,
+            at=at,
+            state=state,
+        )
+        self.other, self.delivered, self.at, self.state = other, delivered, at, state
+
+
+def other_entry(
+    vault: Vault, conn: sqlite3.Connection, blind: bytes, me: str
+) -> tuple[str, str, str, str] | None:
+    """The latest entry for the certificate by another operator, still queued or
+    already sent: (operator, delivered ISO date, when, state)."""
+    row = conn.execute(
+        "SELECT notice_id, delivered_sealed, operator, created_at, state FROM exchange_outbox"
+        " WHERE card_blind = ? AND state IN ('queued', 'sending', 'sent')"
+        " AND operator != '' AND operator != ? ORDER BY created_at DESC LIMIT 1",
+        (blind, me),
+    ).fetchone()
+    if row is None:
+        return None
+    delivered = vault.store.unseal_text(row[1], outbox_aad(row[0], "delivered_sealed"))
+    return row[2], delivered, row[3], row[4]
+
+
 def enter(
-    vault: Vault, card_number: str, delivered: date, operator: str = "", today: date | None = None
+    vault: Vault,
+    card_number: str,
+    delivered: date,
+    operator: str = "",
+    today: date | None = None,
+    replace_other: bool = False,
 ) -> EntryResult:
+    """Enter ``delivered`` for the certificate as the unlocked operator (``operator``
+    names them only where the vault has none). A date another operator entered
+    is never replaced silently: ``EntryConflict`` unless ``replace_other``."""
     store = vault.store
     store.check_writable()
+    operator = getattr(vault, "operator", "") or operator
     today = today or date.today()
     problems = check(store, card_number, delivered, today)
     if problems:
         raise EntryRefused(problems)
     card = normalise_card(card_number)
     blind = store.blind(card, "card")
+    if store.query(
+        "SELECT 1 FROM exchange_outbox WHERE card_blind = ? AND state IN ('sent', 'sending')",
+        (blind,),
+    ) and hasattr(vault, "role"):  # a correction after send: roles.toml [core]
+        from core.vault import roles
+
+        roles.require(vault, "exchange.correction", "core")
     with store.transaction() as conn:
+        other = other_entry(vault, conn, blind, operator)
+        if other is not None and not replace_other:
+            raise EntryConflict(card, *other)
         found = certificate(store, card)
         assert found is not None
         _, notice, _ = found
@@ -157,6 +212,11 @@ def enter(
             raise EntryRefused(bad)
         _queue(conn, store, record, card, delivered.isoformat(), correction, operator)
         what = "correction" if correction else ("replaced" if replaced else "new")
+        if other is not None:
+            what += f" over={other[0]}"
+            vault.audit.append(
+                "exchange.conflict", record=store.ref(card), detail=f"replaced entry of {other[0]}"
+            )
         vault.audit.append("exchange.entry", actor=operator, record=store.ref(card), detail=what)
         ledger.history(store, "exchange.history.entry", f"{store.ref(card)[:12]} {what}")
     checkpoint("entry.recorded")

@@ -144,6 +144,8 @@ def _run(vault: Vault, client: Client, progress: ProgressFn | None) -> FetchResu
     except p.ExchangeError as exc:
         ledger.record_error(store, exc.message("en"))
         ledger.history(store, "exchange.history.fetch", exc.message("en"), "failed")
+        if store.refusal is None:  # the audit trail's 通信 kind: every exchange, with its result
+            vault.audit.append("exchange.fetch", result="failed", detail=exc.key)
         raise
     ledger.set_state(store, "last_fetch", ledger.stamp())
     if tally.errors:
@@ -153,6 +155,11 @@ def _run(vault: Vault, client: Client, progress: ProgressFn | None) -> FetchResu
         "exchange.history.fetch",
         f"files={tally.files} records={tally.records}",
         "ok" if not tally.errors else "problems",
+    )
+    vault.audit.append(
+        "exchange.fetch",
+        result="ok" if not tally.errors else "problems",
+        detail=f"files={tally.files} records={tally.records}",
     )
     return FetchResult(
         files=tally.files,

@@ -7,6 +7,11 @@ previous entry's MAC, and a MAC'd head (last sequence number and MAC) sits in
 entries cut off the end — is found by ``verify``, and nobody without the
 passphrase can forge a consistent chain. Records are named by references
 (``Store.ref``), never by personal data.
+
+Each entry also carries its kind (the seven log kinds of 住民記録システム標準仕様書
+10.2, from ``audit_kinds.toml``) and the terminal it was made from (the SSH client
+address and/or the tty). The MAC covers those two whenever they are set, so
+entries written before they existed still verify.
 """
 
 from __future__ import annotations
@@ -15,9 +20,15 @@ import getpass
 import hashlib
 import hmac
 import json
+import os
 import sqlite3
+import sys
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
 
 from core.errors import RenkeiError
 from core.store.db import Store
@@ -38,6 +49,63 @@ class AuditEntry:
     detail: str
     key_id: str
     mac: bytes
+    kind: str = ""
+    terminal: str = ""
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return _fields(
+            self.at,
+            self.actor,
+            self.action,
+            self.record,
+            self.result,
+            self.detail,
+            self.kind,
+            self.terminal,
+        )
+
+
+def _fields(*values: str) -> tuple[str, ...]:
+    """The MACed fields: kind and terminal only when set (older entries had none)."""
+    return values if values[6] or values[7] else values[:6]
+
+
+@cache
+def _kinds() -> dict[str, Any]:
+    text = (resources.files(__package__) / "audit_kinds.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def kinds() -> list[str]:
+    return list(_kinds()["kinds"])
+
+
+def kind_of(action: str, result: str = "ok") -> str:
+    """The log kind of ``action`` (longest prefix in audit_kinds.toml)."""
+    table = _kinds()
+    matches = [p for p in table["prefix"] if action.startswith(p)]
+    kind = table["prefix"][max(matches, key=len)] if matches else table["default"]
+    if result in table["error_results"] and kind not in table["keep_on_error"]:
+        return "エラー"
+    return str(kind)
+
+
+def default_terminal() -> str:
+    """Where this process is operated from: the SSH client address (``SSH_CLIENT``)
+    and/or the tty; ``batch`` for a run with neither (cron, systemd)."""
+    parts = []
+    ssh = os.environ.get("SSH_CLIENT", "").split()
+    if ssh:
+        parts.append(f"ssh:{ssh[0]}")
+    for stream in (sys.stdin, sys.stderr):
+        try:
+            if stream is not None and stream.isatty():
+                parts.append(os.ttyname(stream.fileno()).removeprefix("/dev/"))
+                break
+        except (OSError, ValueError):
+            continue
+    return " ".join(parts) or "batch"
 
 
 class AuditBroken(RenkeiError):
@@ -74,6 +142,9 @@ class Audit:
         # the audit sequence number the anchor recorded (set at unlock); a chain
         # shorter than it was cut, even with an earlier head put back
         self.anchored_seq = 0
+        # the unlocked operator: the actor of every entry that names none
+        self.actor = ""
+        self.terminal = default_terminal()
 
     def append(
         self,
@@ -83,8 +154,10 @@ class Audit:
         record: str = "",
         result: str = "ok",
         detail: str = "",
+        kind: str = "",
     ) -> int:
-        """Add one entry (inside the caller's transaction if there is one)."""
+        """Add one entry (inside the caller's transaction if there is one); its
+        kind is ``kind_of(action, result)`` unless given."""
         with self.store.transaction() as conn:
             row = conn.execute(
                 "SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1"
@@ -103,7 +176,7 @@ class Audit:
                     "failed",
                     f"head did not match entry {seq}",
                 )
-            seq, _ = self._insert(conn, seq, prev, action, actor, record, result, detail)
+            seq, _ = self._insert(conn, seq, prev, action, actor, record, result, detail, kind)
             self.store.bump_generation(durable=False)  # the anchor then records this head
         return seq
 
@@ -117,15 +190,19 @@ class Audit:
         record: str,
         result: str,
         detail: str,
+        kind: str = "",
     ) -> tuple[int, bytes]:
         key = self.store._keys().current
         at = datetime.now(UTC).isoformat(timespec="microseconds")
-        fields = (at, actor or default_actor(), action, record, result, detail)
+        actor = actor or self.actor or default_actor()
+        kind = kind or kind_of(action, result)
+        fields = _fields(at, actor, action, record, result, detail, kind, self.terminal)
         seq += 1
         mac = _mac(key, prev, seq, fields)
         conn.execute(
-            "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, *fields, key.hex_id, mac),
+            "INSERT INTO audit_log (seq, at, actor, action, record, result, detail, kind,"
+            " terminal, key_id, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, at, actor, action, record, result, detail, kind, self.terminal, key.hex_id, mac),
         )
         self._set_head(key, seq, mac)
         return seq, mac
@@ -160,6 +237,8 @@ class Audit:
                 r["detail"],
                 r["key_id"],
                 bytes(r["mac"]),
+                r["kind"],
+                r["terminal"],
             )
             for r in self.store.query(sql)
         ]
@@ -176,9 +255,8 @@ class Audit:
         for entry in self.entries():
             if entry.seq != expected:
                 raise AuditBroken(expected, "missing")
-            fields = (entry.at, entry.actor, entry.action, entry.record, entry.result, entry.detail)
             key = self._key(entry.key_id, entry.seq)
-            if not hmac.compare_digest(_mac(key, prev, entry.seq, fields), entry.mac):
+            if not hmac.compare_digest(_mac(key, prev, entry.seq, entry.fields), entry.mac):
                 raise AuditBroken(entry.seq, "altered")
             if entry.action == BREAK_ACTION:
                 raise AuditBroken(entry.seq, "truncated")
@@ -204,15 +282,7 @@ class Audit:
         prev = _ZERO
         with self.store.transaction() as conn:
             for entry in self.entries():
-                fields = (
-                    entry.at,
-                    entry.actor,
-                    entry.action,
-                    entry.record,
-                    entry.result,
-                    entry.detail,
-                )
-                mac = _mac(key, prev, entry.seq, fields)
+                mac = _mac(key, prev, entry.seq, entry.fields)
                 conn.execute(
                     "UPDATE audit_log SET key_id = ?, mac = ? WHERE seq = ?",
                     (key.hex_id, mac, entry.seq),

@@ -63,6 +63,7 @@ class Anchor:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     sealed: dict[str, Any] | None = None
     slot: int = -1  # which slot of anchor.json holds ``sealed``
+    file: str = FAILURES_NAME  # which counter file (one per operator)
 
     @property
     def generation(self) -> int:
@@ -94,7 +95,7 @@ def read(data_dir: Path, name: str = ANCHOR_NAME) -> Anchor:
     try:
         raw = path(data_dir, name).read_bytes()
     except FileNotFoundError:
-        return Anchor()
+        return Anchor(file=name)
     if name == ANCHOR_NAME:
         slots = [_parse(raw[i * SLOT : (i + 1) * SLOT]) for i in range(2)]
         whole = [s for s in slots if s and isinstance(s.get("sealed"), dict)]
@@ -107,7 +108,16 @@ def read(data_dir: Path, name: str = ANCHOR_NAME) -> Anchor:
         failures=int(data.get("failures", 0)),
         last_at=float(data.get("last_at", 0.0)),
         attempts=list(data.get("attempts", [])),
+        file=name,
     )
+
+
+def failures_names(operator: str = "") -> tuple[str, str]:
+    """The counter file and lock of ``operator`` (empty: the shared counter, for a
+    version 1 key file and for names that are no operator)."""
+    if not operator:
+        return FAILURES_NAME, FAILURES_LOCK
+    return f"unlock-{operator}.json", f"unlock-{operator}"
 
 
 def write_failures(data_dir: Path, anchor: Anchor) -> None:
@@ -116,7 +126,7 @@ def write_failures(data_dir: Path, anchor: Anchor) -> None:
         "last_at": anchor.last_at,
         "attempts": anchor.attempts[-KEEP_ATTEMPTS:],
     }
-    write_atomic(path(data_dir, FAILURES_NAME), json.dumps(data, indent=1).encode("utf-8"))
+    write_atomic(path(data_dir, anchor.file), json.dumps(data, indent=1).encode("utf-8"))
 
 
 def write_sealed(data_dir: Path, anchor: Anchor, sync: bool = True) -> None:
@@ -154,11 +164,13 @@ def locked(data_dir: Path) -> Iterator[Anchor]:
 
 
 @contextlib.contextmanager
-def failures_locked(data_dir: Path) -> Iterator[Anchor]:
-    """The failure counter, read under its exclusive lock, held for the block
-    (a wrong guess holds it through its delay, so guesses queue)."""
-    with locks.step(Path(data_dir), FAILURES_LOCK, wait=locks.wait_bound() + 2 * MAX_WAIT):
-        yield read(data_dir, FAILURES_NAME)
+def failures_locked(data_dir: Path, operator: str = "") -> Iterator[Anchor]:
+    """The failure counter (``operator``'s own, or the shared one), read under its
+    exclusive lock, held for the block (a wrong guess holds it through its delay,
+    so guesses queue; one operator's guesses do not delay another's unlock)."""
+    name, lock = failures_names(operator)
+    with locks.step(Path(data_dir), lock, wait=locks.wait_bound() + 2 * MAX_WAIT):
+        yield read(data_dir, name)
 
 
 # -- the failure counter ----------------------------------------------------------

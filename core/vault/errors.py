@@ -107,3 +107,51 @@ class InUse(LockedError):
             super().__init__("vault.in_use_by", path=path, holder=holder)
         else:
             super().__init__("vault.in_use", path=path)
+
+
+# -- operators (issue #17) ---------------------------------------------------------
+
+
+class UnknownOperator(WrongPassphrase):
+    """No operator of that name (counted like a wrong passphrase)."""
+
+    def __init__(self, operator: str, failures: int, delay: float) -> None:
+        LockedError.__init__(
+            self, "operator.unknown", operator=operator, failures=failures, delay=f"{delay:.1f}"
+        )
+
+
+class OperatorDisabled(LockedError):
+    def __init__(self, operator: str) -> None:
+        super().__init__("operator.disabled", operator=operator)
+
+
+class OperatorTableAltered(LockedError):
+    """keys.toml's operator table does not carry the MAC the KWK gives."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("operator.table_altered", path=path)
+
+
+class SecondFactorNeeded(LockedError):
+    """The operator has a second factor: a code must come with the passphrase."""
+
+    def __init__(self, operator: str) -> None:
+        super().__init__("operator.totp_needed", operator=operator)
+
+
+class WrongCode(WrongPassphrase):
+    """Wrong passphrase or wrong code (which of the two is not said)."""
+
+    def __init__(self, failures: int, delay: float) -> None:
+        LockedError.__init__(self, "operator.totp_wrong", failures=failures, delay=f"{delay:.1f}")
+
+
+class MustEnrol(LockedError):
+    def __init__(self, operator: str, role: str) -> None:
+        super().__init__("operator.totp_must_enrol", operator=operator, role=role)
+
+
+class MustChangePassphrase(LockedError):
+    def __init__(self, operator: str) -> None:
+        super().__init__("operator.must_change", operator=operator)

@@ -7,6 +7,14 @@ passphrase with scrypt, whose parameters are stored beside it. Changing the
 passphrase re-wraps (``rewrap``); moving to a new DEK (rekey) keeps the old
 and the new one in the file until every file and field is re-encrypted.
 
+Since version 2 the file has one *slot* per operator, as LUKS does: each slot
+wraps a random key-wrapping key (KWK) under that operator's scrypt-derived key,
+and the KWK wraps the data keys. Adding, disabling or removing an operator, or
+changing one's passphrase, rewrites one slot and never a data key or any data.
+The operator table (names, roles, states) is MACed under a subkey of the KWK,
+so an edit by someone who holds no passphrase is found at unlock. A version 1
+file (one passphrase) is migrated in place at its first unlock (``migrate``).
+
 The scrypt cost is ``standard`` (n=2**17, r=8: about 0.5 s and 128 MiB here)
 unless ``low`` is asked for explicitly (tests, demos); the choice is written
 in the key file and reported on unlock, never taken silently.
@@ -17,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -36,13 +45,25 @@ from core.vault.atomic import write_atomic
 
 KEYS_NAME = "keys.toml"
 FORMAT = "renkei-keys"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+LEGACY_VERSION = 1  # one shared passphrase, no operators (migrated at unlock)
 KEY_ID_SIZE = 8
 COSTS: dict[str, dict[str, int]] = {
     "standard": {"n": 2**17, "r": 8, "p": 1},
     "low": {"n": 2**10, "r": 8, "p": 1},  # tests and demos only, recorded as such
 }
 _WRAP_AAD = b"renkei dek v1|"
+_SLOT_AAD = b"renkei slot v2|"
+_TOTP_AAD = b"renkei totp v1|"
+ACTIVE, DISABLED = "active", "disabled"
+
+
+class UnknownSlot(Exception):
+    """No operator of that name (internal; see unlock)."""
+
+
+class SlotDisabled(Exception):
+    """The operator is disabled: the slot holds no key material (internal)."""
 
 
 class BadPassphrase(Exception):
@@ -137,8 +158,11 @@ class KdfParams:
         return cls(salt=os.urandom(16), cost=cost, **COSTS[cost])
 
     def derive(self, passphrase: str) -> AESGCM:
+        return AESGCM(self.derive_raw(passphrase))
+
+    def derive_raw(self, passphrase: str) -> bytes:
         kdf = Scrypt(salt=self.salt, length=32, n=self.n, r=self.r, p=self.p)
-        return AESGCM(kdf.derive(passphrase.encode("utf-8")))
+        return kdf.derive(passphrase.encode("utf-8"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,13 +187,135 @@ class KdfParams:
         )
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Slot:
+    """One operator: name, role, state, and the KWK wrapped by their passphrase.
+
+    A disabled slot keeps the account (name, role, history) but no key
+    material, so the old passphrase opens nothing; enabling it sets a new
+    initial passphrase that must be changed at first login.
+    """
+
+    name: str
+    role: str
+    state: str = ACTIVE
+    must_change: bool = False
+    kdf: KdfParams | None = None
+    nonce: str = ""
+    wrapped: str = ""
+    created: str = ""
+    changed: str = ""
+    # the second factor: {"nonce", "sealed"} (the TOTP secret under this slot's own
+    # passphrase key) and "recovery" (HMACs of the unused recovery codes)
+    totp: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "name": self.name,
+            "role": self.role,
+            "state": self.state,
+            "must_change": self.must_change,
+            "created": self.created,
+            "changed": self.changed,
+        }
+        if self.kdf is not None:
+            doc.update(kdf=self.kdf.to_dict(), nonce=self.nonce, wrapped=self.wrapped)
+        if self.totp is not None:
+            doc["totp"] = self.totp
+        return doc
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Slot:
+        return cls(
+            name=str(raw["name"]),
+            role=str(raw["role"]),
+            state=str(raw.get("state", ACTIVE)),
+            must_change=bool(raw.get("must_change", False)),
+            kdf=KdfParams.from_dict(raw["kdf"]) if "kdf" in raw else None,
+            nonce=str(raw.get("nonce", "")),
+            wrapped=str(raw.get("wrapped", "")),
+            created=str(raw.get("created", "")),
+            changed=str(raw.get("changed", "")),
+            totp=dict(raw["totp"]) if isinstance(raw.get("totp"), dict) else None,
+        )
+
+    def seal(self, passphrase: str, kwk: bytes, cost: str) -> bytes:
+        """Wrap ``kwk`` under ``passphrase`` (a new salt every time); returns the
+        passphrase key (to re-seal the second factor under it)."""
+        self.kdf = KdfParams.new(cost)
+        kek = self.kdf.derive_raw(passphrase)
+        nonce = os.urandom(12)
+        self.nonce = _b64(nonce)
+        self.wrapped = _b64(AESGCM(kek).encrypt(nonce, kwk, _SLOT_AAD + self.name.encode()))
+        self.state = ACTIVE
+        self.changed = _now()
+        return kek
+
+    def clear(self) -> None:
+        self.kdf, self.nonce, self.wrapped, self.state = None, "", "", DISABLED
+        self.totp = None
+        self.changed = _now()
+
+    def open(self, passphrase: str) -> bytes:
+        return self.unlock(passphrase)[0]
+
+    def unlock(self, passphrase: str) -> tuple[bytes, bytes]:
+        """(the KWK, this slot's passphrase key), or ``SlotDisabled`` / ``BadPassphrase``."""
+        if self.state != ACTIVE or self.kdf is None:
+            raise SlotDisabled()
+        kek = self.kdf.derive_raw(passphrase)
+        try:
+            kwk = AESGCM(kek).decrypt(
+                _unb64(self.nonce), _unb64(self.wrapped), _SLOT_AAD + self.name.encode()
+            )
+        except InvalidTag:
+            raise BadPassphrase() from None
+        return kwk, kek
+
+    def unlock_kwk(self, kek: bytes) -> bytes:
+        """The KWK from an already derived passphrase key."""
+        return AESGCM(kek).decrypt(
+            _unb64(self.nonce), _unb64(self.wrapped), _SLOT_AAD + self.name.encode()
+        )
+
+    def seal_totp(self, kek: bytes, secret: bytes, recovery: list[str]) -> None:
+        nonce = os.urandom(12)
+        sealed = AESGCM(kek).encrypt(nonce, secret, _TOTP_AAD + self.name.encode())
+        self.totp = {"nonce": _b64(nonce), "sealed": _b64(sealed), "recovery": recovery}
+
+    def open_totp(self, kek: bytes) -> bytes | None:
+        if self.totp is None:
+            return None
+        return AESGCM(kek).decrypt(
+            _unb64(self.totp["nonce"]), _unb64(self.totp["sealed"]), _TOTP_AAD + self.name.encode()
+        )
+
+
+def _table_mac(kwk: bytes, slots: dict[str, Slot]) -> str:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"renkei operators v2")
+    body = _canonical([slots[name].to_dict() for name in sorted(slots)])
+    return hmac.new(hkdf.derive(kwk), body, hashlib.sha256).hexdigest()
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
 @dataclass
 class KeyFile:
-    """The contents of ``keys.toml``: KDF parameters and the wrapped data keys."""
+    """The contents of ``keys.toml``: the operator slots and the wrapped data keys
+    (version 1: one KDF and the data keys wrapped by the one passphrase)."""
 
-    kdf: KdfParams
+    kdf: KdfParams | None
     wrapped: dict[bytes, dict[str, str]]  # key id -> {nonce, wrapped, created}
     current: bytes
+    version: int = FORMAT_VERSION
+    slots: dict[str, Slot] = field(default_factory=dict)
+    operators_mac: str = ""
 
     @staticmethod
     def path(data_dir: Path) -> Path:
@@ -182,7 +328,8 @@ class KeyFile:
     @classmethod
     def load(cls, data_dir: Path) -> KeyFile:
         raw = tomllib.loads(cls.path(data_dir).read_text(encoding="utf-8"))
-        if raw.get("format") != FORMAT or raw.get("version") != FORMAT_VERSION:
+        version = raw.get("version")
+        if raw.get("format") != FORMAT or version not in (LEGACY_VERSION, FORMAT_VERSION):
             raise ValueError("not a renkei key file of a known version")
         wrapped = {
             bytes.fromhex(k["id"]): {
@@ -192,35 +339,91 @@ class KeyFile:
             }
             for k in raw["keys"]
         }
-        return cls(KdfParams.from_dict(raw["kdf"]), wrapped, bytes.fromhex(raw["current"]))
+        current = bytes.fromhex(raw["current"])
+        if version == LEGACY_VERSION:
+            return cls(KdfParams.from_dict(raw["kdf"]), wrapped, current, LEGACY_VERSION)
+        slots = {s["name"]: Slot.from_dict(s) for s in raw.get("slots", [])}
+        return cls(None, wrapped, current, version, slots, str(raw.get("operators_mac", "")))
 
     def save(self, data_dir: Path) -> None:
-        doc = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "current": self.current.hex(),
-            "kdf": self.kdf.to_dict(),
-            "keys": [{"id": kid.hex(), **entry} for kid, entry in self.wrapped.items()],
-        }
+        doc: dict[str, Any] = {"format": FORMAT, "version": self.version}
+        doc["current"] = self.current.hex()
+        if self.version == LEGACY_VERSION:
+            assert self.kdf is not None
+            doc["kdf"] = self.kdf.to_dict()
+        else:
+            doc["operators_mac"] = self.operators_mac
+            doc["slots"] = [self.slots[name].to_dict() for name in sorted(self.slots)]
+        doc["keys"] = [{"id": kid.hex(), **entry} for kid, entry in self.wrapped.items()]
         write_atomic(self.path(data_dir), tomli_w.dumps(doc).encode("utf-8"))
 
+    @property
+    def legacy(self) -> bool:
+        return self.version == LEGACY_VERSION
+
     @classmethod
-    def create(cls, passphrase: str, cost: str = "standard") -> tuple[KeyFile, Keyring]:
-        kdf = KdfParams.new(cost)
+    def create(
+        cls, passphrase: str, cost: str = "standard", operator: str = "", role: str = "admin"
+    ) -> tuple[KeyFile, Keyring, bytes]:
+        """A new key file with one data key and the first operator's slot;
+        returns the KWK too (the caller keeps it to manage operators)."""
         key = DataKey.generate()
-        keyfile = cls(kdf, {}, key.key_id)
-        keyfile.add(kdf.derive(passphrase), key)
-        return keyfile, Keyring([key], key.key_id)
+        kwk = AESGCM.generate_key(bit_length=256)
+        keyfile = cls(None, {}, key.key_id)
+        keyfile.add(AESGCM(kwk), key)
+        slot = Slot(operator, role, created=_now())
+        slot.seal(passphrase, kwk, cost)
+        keyfile.slots[operator] = slot
+        keyfile.sign(kwk)
+        return keyfile, Keyring([key], key.key_id), kwk
+
+    def migrate(self, keyring: Keyring, operator: str, passphrase: str) -> bytes:
+        """Turn a version 1 file (already unlocked into ``keyring``) into version 2
+        in memory: a new KWK wraps the same data keys, the one passphrase becomes
+        ``operator``'s, an admin. Returns the KWK; the caller saves atomically."""
+        assert self.kdf is not None
+        cost = self.kdf.cost
+        kwk = AESGCM.generate_key(bit_length=256)
+        self.wrapped = {}
+        for key in keyring.keys:
+            self.add(AESGCM(kwk), key)
+        slot = Slot(operator, "admin", created=_now())
+        slot.seal(passphrase, kwk, cost)
+        self.version, self.kdf, self.slots = FORMAT_VERSION, None, {operator: slot}
+        self.sign(kwk)
+        return kwk
+
+    def open_slot(self, operator: str, passphrase: str) -> bytes:
+        """The KWK from ``operator``'s slot: ``UnknownSlot``, ``SlotDisabled`` or
+        ``BadPassphrase`` if not."""
+        slot = self.slots.get(operator)
+        if slot is None:
+            raise UnknownSlot()
+        return slot.open(passphrase)
+
+    def sign(self, kwk: bytes) -> None:
+        self.operators_mac = _table_mac(kwk, self.slots)
+
+    def signed_by(self, kwk: bytes) -> bool:
+        return hmac.compare_digest(_table_mac(kwk, self.slots), self.operators_mac)
+
+    def cost_of(self, operator: str) -> str:
+        if self.kdf is not None:
+            return self.kdf.cost
+        slot = self.slots.get(operator)
+        return slot.kdf.cost if slot is not None and slot.kdf is not None else "standard"
 
     def add(self, kek: AESGCM, key: DataKey) -> None:
         nonce = os.urandom(12)
         self.wrapped[key.key_id] = {
             "nonce": _b64(nonce),
             "wrapped": _b64(kek.encrypt(nonce, key.secret, _WRAP_AAD + key.key_id)),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created": _now(),
         }
 
     def kek(self, passphrase: str) -> AESGCM:
+        """The key that wraps the data keys, from a version 1 passphrase."""
+        assert self.kdf is not None, "version 2: open a slot (open_slot) instead"
         return self.kdf.derive(passphrase)
 
     def unwrap(self, kek: AESGCM) -> Keyring:
@@ -237,7 +440,8 @@ class KeyFile:
         return Keyring(keys, self.current)
 
     def rewrap(self, keyring: Keyring, new_passphrase: str) -> None:
-        """A new salt and passphrase for the same data keys (no data rewritten)."""
+        """A new salt and passphrase for the same data keys (version 1 only)."""
+        assert self.kdf is not None
         self.kdf = KdfParams.new(self.kdf.cost)
         kek = self.kdf.derive(new_passphrase)
         self.wrapped = {}

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from core.store.db import DB_NAME, SEAL_MAGIC, Store
 from core.vault import envelope
 from core.vault.keys import DataKey, KeyFile, Keyring
@@ -140,10 +142,16 @@ def rekey(
     data_dir: Path | str,
     passphrase: str,
     progress: Callable[[str, int, int], None] | None = None,
+    operator: str | None = None,
+    code: str | None = None,
 ) -> RekeyResult:
-    """Move ``data_dir`` to a new data key (or finish an interrupted move)."""
+    """Move ``data_dir`` to a new data key (or finish an interrupted move);
+    ``operator`` must be an admin. The new key is wrapped by the key-wrapping
+    key every operator's slot opens, so no slot changes."""
     data_dir = Path(data_dir)
-    vault = open_vault(data_dir, passphrase, exclusive=True)
+    vault = open_vault(
+        data_dir, passphrase, exclusive=True, operator=operator, action="rekey", code=code
+    )
     try:
         keyfile = KeyFile.load(data_dir)
         resumed = len(keyfile.wrapped) > 1
@@ -151,7 +159,7 @@ def rekey(
             new = vault.keyring.current
         else:
             new = DataKey.generate()
-            keyfile.add(keyfile.kek(passphrase), new)
+            keyfile.add(AESGCM(vault.kwk), new)
             keyfile.current = new.key_id
             keyfile.save(data_dir)  # from here both keys are on disk
             vault.keyring = Keyring([*vault.keyring.keys, new], new.key_id)

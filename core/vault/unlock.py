@@ -5,6 +5,13 @@ permissions, unwraps the data keys with the passphrase (a wrong one is counted
 on disk and answered with a growing delay), opens the store and the audit
 log, and returns a ``Vault``. ``core.session`` builds the ``Terminal`` on it.
 
+Each operator unlocks with their own name and passphrase (their key slot,
+``core.vault.keys.Slot``); the name defaults to ``$RENKEI_USER``, else the
+login name. Wrong attempts are counted per operator. A version 1 key file
+(one shared passphrase) is migrated at its first unlock: the passphrase becomes
+the unlocking operator's, an admin (``_migrate``; crash-safe: the key file is
+replaced atomically, after the audit entry that records it is committed).
+
 A ``Vault`` holds a shared lock on ``<data>/.lock`` while open; ``renkei
 rekey`` takes it exclusively, so no process writes under a key being retired.
 """
@@ -13,7 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import getpass
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -21,8 +30,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from core import config as config_mod
 from core.config import Config
+from core.errors import RenkeiError
 from core.store import locks
 from core.store.audit import Audit
 from core.store.db import DB_NAME, Store
@@ -37,9 +49,20 @@ from core.vault.errors import (
     InUse,
     LockedError,
     NotInitialised,
+    OperatorDisabled,
+    OperatorTableAltered,
+    SecondFactorNeeded,
+    UnknownOperator,
+    WrongCode,
     WrongPassphrase,
 )
-from core.vault.keys import BadPassphrase, KeyFile, Keyring
+from core.vault.keys import (
+    BadPassphrase,
+    KeyFile,
+    Keyring,
+    SlotDisabled,
+    UnknownSlot,
+)
 from core.vault.passphrase import check_new
 
 LOCK_NAME = ".lock"
@@ -47,6 +70,31 @@ FILES_DIR = "files"
 DELAY_ENV = "RENKEI_UNLOCK_DELAY"  # base delay in seconds (tests set it low)
 DEFAULT_DELAY = 1.0
 MAX_DELAY = 60.0
+USER_ENV = "RENKEI_USER"  # the operator name, else the login name
+KEYS_LOCK = "keys"  # held while keys.toml is read, changed and replaced
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
+
+
+def default_operator() -> str:
+    """``$RENKEI_USER``, else the login name."""
+    name = os.environ.get(USER_ENV, "")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def check_name(name: str) -> str:
+    """Operator names are login-like (they also name the per-operator counter file)."""
+    if not _NAME.fullmatch(name):
+        raise RenkeiError("operator.bad_name", operator=name)
+    return name
+
+
+def _step(name: str) -> None:
+    """A named point inside a multi-step change (tests kill the process here)."""
 
 
 def unlock_delay(failures: int, base: float | None = None) -> float:
@@ -71,6 +119,12 @@ class Vault:
     _lock_fd: int | None = field(default=None, repr=False)
     # set when the database is older than the anchor: it is then read-only
     rolled_back: RolledBack | None = None
+    operator: str = ""
+    role: str = "admin"
+    must_change: bool = False  # an initial passphrase: only passwd until changed
+    must_enrol: bool = False  # config requires a second factor the operator lacks
+    recovery_used: bool = False  # this unlock spent a recovery code
+    kwk: bytes = field(default=b"", repr=False)  # unwraps the data keys; adds slots
 
     @property
     def files_dir(self) -> Path:
@@ -194,17 +248,20 @@ def init_vault(
     *,
     cost: str = "standard",
     config: Config | None = None,
+    operator: str | None = None,
 ) -> Vault:
-    """Create a data directory with a new data key under ``passphrase``."""
+    """Create a data directory with a new data key; ``operator`` (default
+    ``default_operator()``) is its first admin, with ``passphrase``."""
     os.umask(0o077)
     data_dir = Path(data_dir)
     if is_initialised(data_dir):
         raise AlreadyInitialised(str(data_dir))
     check_new(passphrase)
+    operator = check_name(operator or default_operator())
     make_private_dir(data_dir)
     check_permissions(data_dir)
     make_private_dir(data_dir / FILES_DIR)
-    keyfile, keyring = KeyFile.create(passphrase, cost)
+    keyfile, keyring, kwk = KeyFile.create(passphrase, cost, operator)
     config_mod.save(data_dir, config or Config())
     store = Store.open(data_dir, keyring)
     store.on_generation = _anchoring(data_dir, store)
@@ -216,10 +273,14 @@ def init_vault(
         keyring,
         store,
         Audit(store),
-        keyfile.kdf.cost,
+        cost,
         _lock(data_dir, exclusive=False),
+        operator=operator,
+        role="admin",
+        kwk=kwk,
     )
-    vault.audit.append("vault.init", actor="", detail=f"kdf={cost}")
+    vault.audit.actor = operator
+    vault.audit.append("vault.init", detail=f"kdf={cost} admin={operator}")
     return vault
 
 
@@ -232,8 +293,13 @@ def open_vault(
     delay_base: float | None = None,
     read_only: bool = False,
     recovering: bool = False,
+    operator: str | None = None,
+    action: str | None = None,
+    code: str | None = None,
 ) -> Vault:
-    """Unlock ``data_dir`` with ``passphrase`` or raise a ``LockedError``.
+    """Unlock ``data_dir`` as ``operator`` (default ``default_operator()``) with
+    their ``passphrase`` or raise a ``LockedError``; with ``action`` (a key of
+    ``roles.toml``), also refuse (``Forbidden``) unless their role allows it.
 
     ``read_only``: the caller only reads; when the database cannot be opened
     for writing (a full disk), it is opened read-only instead (and the unlock
@@ -248,6 +314,7 @@ def open_vault(
     if not is_initialised(data_dir):
         raise NotInitialised(str(data_dir))
     check_permissions(data_dir)
+    operator = operator or default_operator()
     lock_fd = _lock(data_dir, exclusive)
     try:
         keyfile = KeyFile.load(data_dir)
@@ -258,7 +325,13 @@ def open_vault(
                 raise
             store = Store(data_dir / DB_NAME, read_only=True)  # a full disk: still readable
         try:
-            keyring, failures = _unwrap(data_dir, store, keyfile, passphrase, sleep, delay_base)
+            if keyfile.legacy:
+                keyring, failures = _unwrap(data_dir, store, keyfile, passphrase, sleep, delay_base)
+                kwk, recovery_used = b"", False
+            else:
+                keyring, failures, kwk, recovery_used = _unwrap_slot(
+                    data_dir, keyfile, operator, passphrase, sleep, delay_base, code
+                )
             store.keyring = keyring
             rolled_back = anchor.check(
                 data_dir, keyring, store.generation, lambda: store.meta("audit_head") or ""
@@ -269,9 +342,14 @@ def open_vault(
             if rolled_back is None and not store.read_only:
                 if store.meta("blind_key_id") is None:
                     store.set_meta("blind_key_id", keyring.current.hex_id)
+                if keyfile.legacy:
+                    check_name(operator)
+                    keyfile, kwk = _migrate(data_dir, store, keyring, operator, passphrase)
                 if failures:
                     with store.transaction():
-                        Audit(store).append(
+                        audit = Audit(store)
+                        audit.actor = operator
+                        audit.append(
                             "vault.unlock_failures",
                             result="failed",
                             detail=f"{failures} wrong passphrase attempt(s) before this unlock",
@@ -283,20 +361,141 @@ def open_vault(
     except BaseException:
         os.close(lock_fd)
         raise
+    slot = keyfile.slots.get(operator)
     vault = Vault(
-        data_dir, config_mod.load(data_dir), keyring, store, Audit(store), keyfile.kdf.cost, lock_fd
+        data_dir,
+        config_mod.load(data_dir),
+        keyring,
+        store,
+        Audit(store),
+        keyfile.cost_of(operator),
+        lock_fd,
+        operator=operator,
+        role=slot.role if slot is not None else "admin",
+        must_change=slot.must_change if slot is not None else False,
+        kwk=kwk,
     )
+    if slot is not None:
+        from core.vault import totp
+
+        config = vault.config
+        vault.must_enrol = slot.totp is None and totp.required_for(slot.role, config)
+        vault.recovery_used = recovery_used
     vault.rolled_back = rolled_back
+    vault.audit.actor = operator
     vault.audit.anchored_seq = anchor.read(data_dir).audit_seq
-    if rolled_back is not None:
-        return vault
     try:
-        if not store.read_only:
+        if rolled_back is None and not store.read_only:
             vault.audit.append("vault.unlock", detail="exclusive" if exclusive else "")
+            if vault.recovery_used:
+                vault.audit.append("operator.recovery_code", record=operator)
+        if action is not None:
+            from core.vault import roles
+
+            roles.require(vault, action)
     except BaseException:
         vault.close()
         raise
     return vault
+
+
+def _unwrap_slot(
+    data_dir: Path,
+    keyfile: KeyFile,
+    operator: str,
+    passphrase: str,
+    sleep: Callable[[float], None],
+    delay_base: float | None,
+    code: str | None = None,
+) -> tuple[Keyring, int, bytes, bool]:
+    """The keyring, the wrong attempts before this one, the KWK, and whether a
+    recovery code was spent, from ``operator``'s slot (and second factor). Each
+    operator has their own counter (a name that is no operator counts on the
+    shared one), held under its lock as in ``_unwrap``."""
+    known = operator in keyfile.slots
+    slot = keyfile.slots.get(operator)
+    if slot is not None and slot.totp is not None and not code:
+        raise SecondFactorNeeded(operator)  # asked before any guess is counted
+    recovery_used = False
+    with anchor.failures_locked(data_dir, operator if known else "") as state:
+        failures = state.failures
+        required = unlock_delay(failures, delay_base)
+        wait = state.last_at + required - time.time()
+        if wait > 0:
+            sleep(wait)
+        try:
+            if slot is None:
+                raise UnknownSlot()
+            kwk, kek = slot.unlock(passphrase)
+            if slot.totp is not None:
+                recovery_used = _second_factor(data_dir, operator, kek, code or "")
+        except SlotDisabled:
+            raise OperatorDisabled(operator) from None
+        except (BadPassphrase, UnknownSlot):
+            anchor.record_failure(data_dir, state, max(wait, 0.0), required)
+            delay = unlock_delay(state.failures, delay_base)
+            if not known:
+                raise UnknownOperator(operator, state.failures, delay) from None
+            if slot is not None and slot.totp is not None:
+                raise WrongCode(state.failures, delay) from None
+            raise WrongPassphrase(state.failures, delay) from None
+        if not keyfile.signed_by(kwk):
+            raise OperatorTableAltered(str(KeyFile.path(data_dir)))
+        keyring = keyfile.unwrap(AESGCM(kwk))
+        anchor.clear_failures(data_dir, state)
+    return keyring, failures, kwk, recovery_used
+
+
+def _second_factor(data_dir: Path, operator: str, kek: bytes, code: str) -> bool:
+    """Check ``code`` (TOTP, else a recovery code, spent here under the keys lock);
+    ``BadPassphrase`` if neither. True when a recovery code was used."""
+    from core.vault import totp
+
+    with locks.step(data_dir, KEYS_LOCK):
+        keyfile = KeyFile.load(data_dir)  # fresh: a recovery code is spent once
+        slot = keyfile.slots[operator]
+        secret = slot.open_totp(kek)
+        if secret is None:
+            return False
+        if totp.verify(secret, code):
+            return False
+        assert slot.totp is not None
+        left = totp.use_recovery(secret, code, list(slot.totp.get("recovery", [])))
+        if left is None:
+            raise BadPassphrase()
+        slot.totp["recovery"] = left
+        kwk = slot.unlock_kwk(kek)
+        keyfile.sign(kwk)
+        keyfile.save(data_dir)
+        return True
+
+
+def _migrate(
+    data_dir: Path, store: Store, keyring: Keyring, operator: str, passphrase: str
+) -> tuple[KeyFile, bytes]:
+    """Version 1 -> 2 in place: the one passphrase becomes ``operator``'s, an admin.
+
+    Steps: (1) commit an audit entry saying so; (2) replace keys.toml atomically.
+    A kill before (2) leaves version 1 (the next unlock migrates again; the log
+    then has the entry twice); after it, version 2 with its entry. Another
+    process that migrated first is found under the keys lock and not redone.
+    """
+    with locks.step(data_dir, KEYS_LOCK):
+        keyfile = KeyFile.load(data_dir)
+        if not keyfile.legacy:  # another process was first
+            return keyfile, keyfile.open_slot(operator, passphrase)
+        audit = Audit(store)
+        audit.actor = operator
+        audit.append(
+            "operator.migrate",
+            record=operator,
+            detail="keys.toml version 1 -> 2: the passphrase is now this admin's slot",
+        )
+        _step("migrate.logged")
+        kwk = keyfile.migrate(keyring, operator, passphrase)
+        keyfile.save(data_dir)
+        _step("migrate.saved")
+    return keyfile, kwk
 
 
 def _anchoring(data_dir: Path, store: Store) -> Callable[[int, bool], None]:
@@ -353,12 +552,25 @@ def opened(data_dir: Path | str, passphrase: str) -> Iterator[Vault]:
         vault.close()
 
 
-def change_passphrase(data_dir: Path | str, old: str, new: str) -> None:
-    """Re-wrap the data keys under a new passphrase; no data is rewritten."""
+def change_passphrase(
+    data_dir: Path | str, old: str, new: str, operator: str | None = None, code: str | None = None
+) -> None:
+    """Re-wrap ``operator``'s slot under a new passphrase: no other slot, data
+    key or data is rewritten (an initial passphrase then no longer must change)."""
     check_new(new)
-    with opened(data_dir, old) as vault:
+    if new == old:
+        raise RenkeiError("operator.same_passphrase")
+    vault = open_vault(data_dir, old, operator=operator, action="passwd", code=code)
+    with vault:
         vault.store.check_writable()
-        keyfile = KeyFile.load(vault.data_dir)
-        keyfile.rewrap(vault.keyring, new)
-        keyfile.save(vault.data_dir)
-        vault.audit.append("vault.passwd")
+        with locks.step(vault.data_dir, KEYS_LOCK):
+            keyfile = KeyFile.load(vault.data_dir)
+            slot = keyfile.slots[vault.operator]
+            secret = slot.open_totp(slot.unlock(old)[1]) if slot.totp is not None else None
+            new_kek = slot.seal(new, vault.kwk, keyfile.cost_of(vault.operator))
+            if secret is not None and slot.totp is not None:  # the second factor follows
+                slot.seal_totp(new_kek, secret, list(slot.totp.get("recovery", [])))
+            slot.must_change = False
+            keyfile.sign(vault.kwk)
+            vault.audit.append("vault.passwd", record=vault.operator)
+            keyfile.save(vault.data_dir)

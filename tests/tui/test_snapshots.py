@@ -89,7 +89,8 @@ def test_outbox_queued(snap_compare, make_app, theme: str) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
 
 
-def test_unlock_screen(snap_compare, make_app) -> None:
+def test_unlock_screen(snap_compare, make_app, monkeypatch) -> None:
+    monkeypatch.setenv("RENKEI_USER", "madoguchi1")  # the operator offered (not the login name)
     app = make_app(theme="default", passphrase_hint="demo-passphrase")
     assert snap_compare(app, terminal_size=(80, 24))
 

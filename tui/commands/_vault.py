@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -68,22 +69,76 @@ def with_passphrase(args: argparse.Namespace, attempt: Callable[[str], T]) -> T:
     raise NoPassphrase()  # pragma: no cover
 
 
+def operator(args: argparse.Namespace) -> str | None:
+    """``--user``, else None (then ``$RENKEI_USER`` or the login name)."""
+    return getattr(args, "user", None)
+
+
+def action(args: argparse.Namespace) -> str | None:
+    """The command's key in roles.toml (set by ``tui.cli.main``)."""
+    return getattr(args, "action_path", None) or None
+
+
+CODE_ENV = "RENKEI_TOTP_CODE"  # the second-factor code for scripts
+
+
+def with_code(attempt: Callable[[str | None], T]) -> T:
+    """Run ``attempt(code)``: the code from ``$RENKEI_TOTP_CODE``, else none; if
+    the operator has a second factor and this is a terminal, ask for it."""
+    from core.vault.errors import SecondFactorNeeded
+
+    code = os.environ.get(CODE_ENV) or None
+    try:
+        return attempt(code)
+    except SecondFactorNeeded:
+        if code is not None or not _interactive():
+            raise
+    return attempt(getpass.getpass(t("operator.totp_prompt")))
+
+
 def open_from_args(
-    args: argparse.Namespace, exclusive: bool = False, read_only: bool = False
+    args: argparse.Namespace,
+    exclusive: bool = False,
+    passphrase_out: list[str] | None = None,
+    read_only: bool = False,
 ) -> Vault:
-    """Unlock the data directory the command names (an uninitialised one says so
-    before any passphrase is asked for)."""
+    """Unlock the data directory the command names, as the command's operator
+    (with their second-factor code), refusing (exit 6) what their role may not do.
+    An uninitialised one says so before any passphrase is asked for."""
     from core.vault.errors import NotInitialised
     from core.vault.unlock import is_initialised
 
     if not is_initialised(data_dir(args)):
         raise NotInitialised(str(data_dir(args)))
-    vault = with_passphrase(
-        args,
-        lambda phrase: open_vault(data_dir(args), phrase, exclusive=exclusive, read_only=read_only),
-    )
+
+    def attempt(phrase: str) -> Vault:
+        if passphrase_out is not None:
+            passphrase_out[:] = [phrase]
+        return with_code(
+            lambda code: open_vault(
+                data_dir(args),
+                phrase,
+                exclusive=exclusive,
+                read_only=read_only,
+                operator=operator(args),
+                action=action(args),
+                code=code,
+            )
+        )
+
+    vault = with_passphrase(args, attempt)
     warn_weak(vault)
     return vault
+
+
+def authorize(args: argparse.Namespace) -> None:
+    """For a command that changes the data directory without unlocking it (trust
+    anchors, character tables): unlock once to check the operator's role. A
+    directory not yet initialised has no operators and nothing to protect."""
+    from core.vault.unlock import is_initialised
+
+    if is_initialised(data_dir(args)):
+        open_from_args(args).close()
 
 
 def warn_weak(vault: Vault) -> None:

@@ -95,6 +95,9 @@ def _sources(args: argparse.Namespace) -> list[Path]:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from tui.commands._vault import authorize
+
+    authorize(args)  # bundles: supervisor (roles.toml), before anything is read
     data_dir = resolve_data_dir(getattr(args, "data", None))
     config = config_mod.load(data_dir)
     if args.files or args.source:
@@ -156,6 +159,9 @@ def _export_received(args: argparse.Namespace, data_dir: Path, config: config_mo
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from tui.commands._vault import authorize
+
+    authorize(args)  # bundles: supervisor (roles.toml); no-op where renkei is not set up
     data_dir = resolve_data_dir(getattr(args, "data", None))
     config = config_mod.load(data_dir)
     key = _key(args, config)

@@ -90,7 +90,9 @@ def _ca_add(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from core.card import genuine, trust
+    from tui.commands._vault import authorize
 
+    authorize(args)  # trust anchors: admin (roles.toml)
     directory = genuine.trust_dir(resolve_data_dir(getattr(args, "data", None)))
     cert, replaced = trust.add(directory, Path(args.file), unlisted=args.unlisted)
     entry = genuine.listed_for(cert)
@@ -107,7 +109,9 @@ def _ca_add(args: argparse.Namespace) -> int:
 
 def _ca_remove(args: argparse.Namespace) -> int:
     from core.card import genuine, trust
+    from tui.commands._vault import authorize
 
+    authorize(args)  # trust anchors: admin (roles.toml)
     directory = genuine.trust_dir(resolve_data_dir(getattr(args, "data", None)))
     for fp in trust.remove(directory, args.fingerprint):
         print(t("card.ca.removed", fingerprint=fp))

@@ -103,6 +103,9 @@ def _read(path: str) -> bytes:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from tui.commands._vault import authorize
+
+    authorize(args)  # the terminal's character tables: admin (roles.toml)
     data_dir = resolve_data_dir(getattr(args, "data", None))
     source = Path(args.file)
     data = _read(args.file)

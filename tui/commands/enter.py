@@ -24,6 +24,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument("date", metavar="DATE")
     parser.add_argument("--operator", default="", help=t("common.cli.help.operator"))
     add_show_values(parser)
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a date another operator entered (without it, their entry is shown "
+        "and nothing changes)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -35,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         found, _ = waiting.find(args.card_number) if hasattr(waiting, "find") else (None, 0)
         card = found.card_number if found is not None else args.card_number
         try:
-            result = session.enter(card, delivered, args.operator)
+            result = session.enter(card, delivered, args.operator, replace_other=args.replace)
         except RenkeiError as exc:  # the refusal's dates in the display setting too
             print(f"renkei: {dates.reason(exc)}", file=sys.stderr)
             return exc.exit_code

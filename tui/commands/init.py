@@ -21,9 +21,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "init",
         parents=[common],
-        help="create the data directory and set the passphrase",
-        description="Create the data directory (0700), a new data key wrapped by the "
-        "passphrase, and the settings. The passphrase comes from --passphrase-file, "
+        help="create the data directory, its first admin and the passphrase",
+        description="Create the data directory (0700), a new data key, the first admin "
+        "operator (--user, else $RENKEI_USER, else the login name) with the passphrase, "
+        "and the settings. The passphrase comes from --passphrase-file, "
         "$RENKEI_PASSPHRASE, the systemd credential renkei-passphrase, or a prompt.",
     )
     p.add_argument("--lasdec", metavar="CODE", help="LASDEC code of the municipality (6 digits)")
@@ -56,7 +57,10 @@ def run(args: argparse.Namespace) -> int:
     phrase = scripted_passphrase(args)
     if phrase is None:
         phrase = ask_new()
-    vault = init_vault(target, phrase, cost=args.kdf_cost, config=settings)
+    # the first admin: --user, else $RENKEI_USER, else the login name
+    vault = init_vault(
+        target, phrase, cost=args.kdf_cost, config=settings, operator=getattr(args, "user", None)
+    )
     with Session(vault) as terminal:
         terminal.provision_tls(args.ca or "", args.client_cert or "", args.client_key or "")
         vault.audit.append(
@@ -65,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         )
         warn_weak(vault)
     print(t("vault.init.done", path=str(target)), file=sys.stdout)
+    print(t("operator.first_admin", operator=vault.operator), file=sys.stdout)
     return 0
 
 

@@ -7,7 +7,7 @@ import sys
 
 from core.errors import EXIT_OK, EXIT_PROBLEMS
 from core.i18n import t
-from tui.commands._vault import data_dir, with_passphrase
+from tui.commands._vault import data_dir, operator, with_code, with_passphrase
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -26,7 +26,17 @@ def run(args: argparse.Namespace) -> int:
 
     vault = with_passphrase(
         args,
-        lambda phrase: open_vault(data_dir(args), phrase, exclusive=True, recovering=True),
+        lambda phrase: with_code(
+            lambda code: open_vault(
+                data_dir(args),
+                phrase,
+                exclusive=True,
+                recovering=True,
+                operator=operator(args),
+                action="recover",
+                code=code,
+            )
+        ),
     )
     with vault:
         if vault.rolled_back is not None:

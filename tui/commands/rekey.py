@@ -7,7 +7,7 @@ import sys
 
 from core.i18n import t
 from core.vault.rekey import rekey
-from tui.commands._vault import data_dir, with_passphrase
+from tui.commands._vault import data_dir, operator, with_code, with_passphrase
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,7 +27,12 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"{t(step)}: {done}/{total}", file=sys.stderr)
 
-    result = with_passphrase(args, lambda phrase: rekey(data_dir(args), phrase, progress))
+    result = with_passphrase(
+        args,
+        lambda phrase: with_code(
+            lambda code: rekey(data_dir(args), phrase, progress, operator(args), code)
+        ),
+    )
     if result.resumed:
         print(t("vault.rekey.resumed"))
     print(t("vault.rekey.done", files=result.files, fields=result.fields, key_id=result.new_key))

@@ -293,6 +293,8 @@ class EntryScreen(BaseScreen):
         def failed(exc: BaseException) -> None:
             self._set_check(dates.reason(exc))
             self.query_one("#date", Input).focus()
+            if getattr(exc, "key", "") == "operator.conflict":  # another operator's date
+                self.renkei.ask_conflict(exc, card, day, entered, failed)
 
         self.renkei.run_core(
             terminal.check_entry, card, day, done=checked, error=failed, name="check"

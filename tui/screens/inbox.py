@@ -93,6 +93,8 @@ class InboxScreen(BaseScreen):
         """The name review (確認待ちの文字) of the held-back files."""
         from tui.screens.review import ReviewScreen
 
+        if not self.renkei.permitted("inbox.review"):  # roles.toml: supervisor
+            return
         self.app.push_screen(ReviewScreen())
 
     def compose_body(self) -> ComposeResult:

@@ -86,6 +86,8 @@ class ReviewScreen(Screen[None]):
         self.action_use()
 
     def action_use(self) -> None:
+        if not getattr(self.app, "permitted", lambda _id: True)("review.use"):
+            return  # roles.toml: supervisor
         item = self.query_one("#review-table", VirtualTable).current
         if item is None or not item.suggestions:
             return

@@ -18,7 +18,7 @@ from core.vault.errors import (
     WrongPassphrase,
 )
 from core.vault.keys import KeyFile
-from core.vault.unlock import change_passphrase, open_vault, unlock_delay
+from core.vault.unlock import change_passphrase, default_operator, open_vault, unlock_delay
 from tests.support.vault import PASSPHRASE, new_vault, reopen
 
 
@@ -34,7 +34,9 @@ def test_init_layout_and_modes(tmp_path: Path) -> None:
         expected = "0o700" if path.is_dir() else "0o600"
         assert oct(path.stat().st_mode & 0o777) == expected, path
     keyfile = KeyFile.load(data)
-    assert keyfile.kdf.cost == "low" and keyfile.kdf.n == 2**10
+    slot = keyfile.slots[default_operator()]
+    assert slot.kdf is not None and slot.kdf.cost == "low" and slot.kdf.n == 2**10
+    assert slot.role == "admin" and not slot.must_change
     with pytest.raises(AlreadyInitialised):
         new_vault(data)
 
@@ -108,7 +110,7 @@ def test_passwd_rewraps_without_rewriting_data(tmp_path: Path) -> None:
         assert vault.keyring.current.hex_id == key_id
         assert vault.read_bytes("files/a.enc") == b"payload"
     assert (data / "files" / "a.enc").read_bytes() == before
-    assert KeyFile.load(data).kdf.cost == "low"
+    assert KeyFile.load(data).cost_of(default_operator()) == "low"
 
 
 def test_rekey_needs_the_directory_to_itself(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """Wrong passphrases guessed in parallel: none is lost from the failure count,
 each waits the delay the ones before it earned, and editing the database does
-not reset the count (it lives in ``unlock.json`` under its own lock).
+not reset the count (it lives in the operator's ``unlock-<name>.json`` under its
+own lock).
 
 Expected delays are the documented schedule (README: each failure doubles the
 wait), computed here from the base, not taken from the code's output.
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from core.vault.anchor import failures_names
 from core.vault.errors import WrongPassphrase
-from core.vault.unlock import open_vault
+from core.vault.unlock import default_operator, open_vault
 from tests.support.linkage import PASSPHRASE, LinkageServer, make_terminal
 
 BASE = 0.05
@@ -53,7 +55,7 @@ def test_eight_parallel_wrong_guesses(
         seen.append(int(re.search(r"\(failure (\d+) in a row\)", err)[1]))  # catalogue (en)
     assert sorted(seen) == list(range(1, GUESSES + 1))  # no update lost
 
-    state = json.loads((data / "unlock.json").read_text())
+    state = json.loads((data / failures_names(default_operator())[0]).read_text())
     assert state["failures"] == GUESSES
     attempts = state["attempts"]
     assert [a["failure"] for a in attempts] == list(range(1, GUESSES + 1))
@@ -73,7 +75,7 @@ def test_eight_parallel_wrong_guesses(
     with pytest.raises(WrongPassphrase) as caught:
         open_vault(data, "still not it", sleep=slept.append, delay_base=BASE)
     assert caught.value.params["failures"] == GUESSES + 1
-    state = json.loads((data / "unlock.json").read_text())
+    state = json.loads((data / failures_names(default_operator())[0]).read_text())
     assert state["attempts"][-1]["required"] == pytest.approx(_expected(GUESSES))
 
     # the right passphrase still waits its turn, then clears the count and audits it
@@ -81,4 +83,4 @@ def test_eight_parallel_wrong_guesses(
         entries = vault.audit.entries()
         failed = [e for e in entries if e.action == "vault.unlock_failures"]
         assert failed and f"{GUESSES + 1} wrong" in failed[-1].detail
-    assert json.loads((data / "unlock.json").read_text())["failures"] == 0
+    assert json.loads((data / failures_names(default_operator())[0]).read_text())["failures"] == 0
