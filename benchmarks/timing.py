@@ -39,17 +39,31 @@ def paired(
 ) -> Paired:
     """Time ``baseline`` and ``measure`` in turns, once each to warm up, then
     ``repeat`` rounds."""
-    baseline()
-    measure()
+    return in_turns(baseline, [measure], repeat)[0]
+
+
+def in_turns(
+    baseline: Callable[[], object], measures: list[Callable[[], object]], repeat: int = REPEAT
+) -> list[Paired]:
+    """Each of ``measures`` next to ``baseline``: rounds of the baseline then every
+    measure, after one warm-up round."""
+    for fn in (baseline, *measures):
+        fn()
     base: list[float] = []
-    ours: list[float] = []
+    ours: list[list[float]] = [[] for _ in measures]
     for _ in range(repeat):
         base.append(seconds(baseline))
-        ours.append(seconds(measure))
-    ratios = [o / b for o, b in zip(ours, base, strict=True)]
-    return Paired(
-        statistics.median(base), statistics.median(ours), statistics.median(ratios), repeat
-    )
+        for times, fn in zip(ours, measures, strict=True):
+            times.append(seconds(fn))
+    return [
+        Paired(
+            statistics.median(base),
+            statistics.median(times),
+            statistics.median(o / b for o, b in zip(times, base, strict=True)),
+            repeat,
+        )
+        for times in ours
+    ]
 
 
 def verdict(met: bool) -> str:
