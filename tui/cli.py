@@ -58,6 +58,8 @@ def action_path(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
     while True:
         subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
         chosen = getattr(args, subs[0].dest, None) if subs else None
+        if subs and chosen is None and "list" in subs[0].choices:
+            chosen = "list"  # a bare group (``renkei inbox``) does what its ``list`` does
         if not subs or chosen is None:
             return " ".join(words)
         words.append(chosen)

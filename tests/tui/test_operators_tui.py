@@ -163,8 +163,11 @@ def test_clerk_refused_each_tui_action_above_clerk(make_app, demo) -> None:  # t
 
     above = {a for a, need in roles.table("tui").items() if need in ("supervisor", "admin")}
     gates = {"go.settings": ("f5",), "inbox.review": ("f1", "v")}
+    gates["inbox.recheck"] = ("f1", "c")
     behind = {"settings.save": "go.settings", "settings.revert": "go.settings",
-              "review.use": "inbox.review"}  # fmt: skip
+              "review.use": "inbox.review",
+              # inside the card dialog (needs a card): tests/tui/screens/test_card_screen.py
+              "card.accept_unverified": "waiting.card"}  # fmt: skip
     assert above == set(gates) | set(behind)
     _add_clerk(demo.data_dir)
     app = make_app()
@@ -183,7 +186,7 @@ def test_clerk_refused_each_tui_action_above_clerk(make_app, demo) -> None:  # t
     asyncio.run(go())
     with open_vault(demo.data_dir, PASSPHRASE, delay_base=0.0) as vault:
         refused = [(e.actor, e.record) for e in vault.audit.entries() if e.result == "refused"]
-    assert refused == [(CLERK, "go.settings"), (CLERK, "inbox.review")]
+    assert refused == [(CLERK, "go.settings"), (CLERK, "inbox.review"), (CLERK, "inbox.recheck")]
 
 
 def test_first_login_changes_the_initial_passphrase(make_app, demo) -> None:  # type: ignore[no-untyped-def]

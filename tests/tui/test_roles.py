@@ -36,6 +36,7 @@ ARGS = {
     "card ca add": ["/nonexistent.pem"],
     "card ca remove": ["00"],
     "charset import": ["/nonexistent.csv"],
+    "inbox recheck": ["no-such-file-id"],
     "user add": ["someone", "--role", "clerk"],
     "user disable": [ADMIN],
     "user enable": [ADMIN],

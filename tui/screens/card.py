@@ -90,7 +90,12 @@ class CardCheckScreen(ModalScreen[date | None]):
         Binding("enter", "confirm", "確定 / confirm"),
         Binding("escape", "cancel", "取消 / cancel"),
         Binding("r", "read_again", "番号を入力し直す / number again"),
-        Binding("c", "accept_unverified", "検証不能を承認 / accept unverifiable"),
+        Binding(
+            "c",
+            "accept_unverified",
+            "検証不能を承認 / accept unverifiable",
+            id="card.accept_unverified",
+        ),
     ]
 
     def __init__(
@@ -265,6 +270,9 @@ class CardCheckScreen(ModalScreen[date | None]):
         h = self.handover
         if h is None or not h.confirm or self.accepted:
             return
+        permitted = getattr(self.app, "permitted", None)  # roles.toml: supervisor
+        if permitted is not None and not permitted("card.accept_unverified"):
+            return  # refused, audited and shown by the app; the date stays unproposed
         self.accepted = True
         self._show_proposal()
         self.refresh_bindings()

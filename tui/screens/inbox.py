@@ -163,6 +163,8 @@ class InboxScreen(BaseScreen):
     def action_recheck(self) -> None:
         """C on a file marked 要確認: check it again (after the 外字 table or the
         rules were fixed) and take it in when it passes."""
+        if not self.renkei.permitted("inbox.recheck"):  # roles.toml: supervisor
+            return
         item = self.query_one("#inbox-table", VirtualTable).current
         recheck = getattr(self.terminal, "recheck", None)
         if item is not None and recheck is not None:

@@ -463,3 +463,48 @@ def test_f8_in_the_real_app_audits_an_accepted_unverifiable_card(
             assert entry.card_number not in logged[0].record
 
     asyncio.run(go())
+
+
+def test_a_clerk_cannot_accept_an_unverifiable_card(
+    make_app: Any, demo: Any, pcsc: Any, place_card: Callable[[Chip], Chip]
+) -> None:
+    """Issue 16: 検証不能 is accepted only by an operator with the right role
+    (roles.toml: supervisor). A clerk's C is refused, named and audited; no date
+    is proposed, so Enter enters nothing."""
+    from dataclasses import replace
+
+    from tests.tui.conftest import settle
+    from tests.tui.test_operators_tui import CLERK, CLERK_PW, _add_clerk, _unlock
+
+    _add_clerk(demo.data_dir)
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _unlock(pilot, CLERK, CLERK_PW)
+            await pilot.press("f9")
+            await settle(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            entry = app.screen.table.current
+            person = replace(
+                issue.PEOPLE["gen1_spr"],
+                number=entry.card_number,
+                birth=entry.birth_date.strftime("%Y%m%d"),
+            )
+            await asyncio.to_thread(place_card, issue.first_generation(person, "spr"))
+            await pilot.press("f8")
+            screen = app.screen
+            assert isinstance(screen, CardCheckScreen)
+            await _settled(pilot, screen)
+            assert "検証不能" in _text(screen, "#genuineness")
+            await pilot.press("c", "enter")
+            await settle(pilot)
+            assert not screen.accepted
+            assert "supervisor" in app.last_error
+            after = app.waiting_index.get(entry.card_number)
+            assert after is not None and after.entered_date is None
+            refused = [e for e in app.terminal.vault.audit.entries() if e.result == "refused"]
+            assert [(e.actor, e.record) for e in refused] == [(CLERK, "card.accept_unverified")]
+
+    asyncio.run(go())
