@@ -11,6 +11,7 @@ and no process ends with exit 70.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -18,8 +19,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -92,6 +95,27 @@ class Procs:
 
     def resume(self, step: str) -> None:
         (self.pauses / f"{step}.go").touch()
+
+    @contextlib.contextmanager
+    def released(self, step: str) -> Iterator[None]:
+        """While inside, every stop at ``step`` is let go at once (the pause hook
+        stays set in a long-lived process: a later pass must not wait for it)."""
+        stop = threading.Event()
+
+        def release() -> None:
+            while not stop.is_set():
+                go = self.pauses / f"{step}.go"
+                if (self.pauses / f"{step}.paused").exists() and not go.exists():
+                    go.touch()
+                time.sleep(0.01)
+
+        helper = threading.Thread(target=release, daemon=True)
+        helper.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            helper.join()
 
     def run_through(self, step: str, proc: subprocess.Popen[str]) -> None:
         """Let ``proc`` go on each time it stops at ``step``, until it ends."""
@@ -213,7 +237,8 @@ def test_session_send_paused_while_cron_sends(
         for proc in [*enters, cron]:
             _, err = proc.communicate(timeout=60)
             assert proc.returncode == 0, err
-        assert "ok" in session.run("send")  # whatever cron's send did not find yet
+        with procs.released(step):  # whatever cron's send did not find yet
+            assert "ok" in session.run("send")
     finally:
         session.close()
     _assert_settled(linkage_server, procs.data, [_card(n) for n in range(5)])
