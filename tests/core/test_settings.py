@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import subprocess
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from core.vault.errors import DiskFull
 from core.vault.unlock import Vault
 from tests.support.boundary import Line, drop, line, muni_text, session
 from tests.support.linkage import linkage_server
-from tests.support.mounts import read_only
+from tests.support.mounts import read_only, small_tmpfs
 from tests.support.vault import new_vault
 
 __all__ = ["line", "linkage_server"]  # fixtures
@@ -91,19 +90,8 @@ def test_rejected_settings_change_nothing(tmp_path: Path) -> None:
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"needs root to mount a small tmpfs: {done.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path / "mnt", "2m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def _fill(folder: Path) -> None:

@@ -21,6 +21,7 @@ from tests.support.linkage import (
     spr_file,
     spr_records,
 )
+from tests.support.mounts import small_tmpfs
 
 __all__ = ["linkage_server"]
 SIZE = "6m"
@@ -28,22 +29,8 @@ SIZE = "6m"
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={SIZE},mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.fail(
-            f"the full-disk test must mount a small tmpfs (needs root and CAP_SYS_ADMIN); "
-            f"mount failed: {done.stderr.strip() or done.returncode}"
-        )
-    try:
+    with small_tmpfs(tmp_path / "mnt", SIZE) as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def _fill(folder: Path) -> Path:

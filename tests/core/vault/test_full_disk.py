@@ -7,7 +7,6 @@ audit log are intact; no temp file is left taking space.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from core.vault.atomic import write_atomic
 from core.vault.errors import DiskFull
+from tests.support.mounts import small_tmpfs
 from tests.support.vault import new_vault, reopen
 
 SIZE = "768k"
@@ -22,22 +22,8 @@ SIZE = "768k"
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={SIZE},mode=0700", "tmpfs", str(mount)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.fail(
-            f"the full-disk test must mount a small tmpfs (needs root and CAP_SYS_ADMIN); "
-            f"mount failed: {done.stderr.strip() or done.returncode}"
-        )
-    try:
+    with small_tmpfs(tmp_path / "mnt", SIZE) as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_full_disk_refuses_clearly_and_keeps_the_earlier_state(small_fs: Path) -> None:
