@@ -10,6 +10,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,41 @@ def drop(folder: Path, name: str, data: bytes, checksum: bool = True) -> Path:
         old = time.time() - 60
         os.utime(path, (old, old))
     return path
+
+
+@dataclass
+class HeldNotice:
+    """A demo terminal on the line connection (juki-sjis) and, on its server, one
+    MOJ notice whose first kanji name begins with a character juki-sjis cannot
+    write: the sync holds that file back."""
+
+    config: config_mod.Config
+    export_dir: Path
+    import_dir: Path
+    records: list[dict[str, str]]
+    target: int  # index of the record with the character
+    name: str  # the notice file's name (FORMATS.md form)
+
+
+def demo_with_held_notice(
+    demo_root: Path, data: Path, folders: Path, char: str, day: Any
+) -> HeldNotice:
+    export_dir, import_dir = folders / "to-juki", folders / "from-juki"
+    export_dir.mkdir()
+    import_dir.mkdir()
+    config = config_mod.load(data)
+    config.boundary = dataclasses.replace(
+        config.boundary,
+        linkage="line",
+        encoding="juki-sjis",
+        export_dir=str(export_dir),
+        import_dir=str(import_dir),
+    )
+    config_mod.save(data, config)
+    lasdec = config.terminal.lasdec
+    records = cp932_only(synth.moj_records(lasdec, 5, 4, day=day))
+    target = next(i for i, r in enumerate(records) if r["name_kanji"])
+    records[target]["name_kanji"] = char + records[target]["name_kanji"]
+    name = f"moj-{lasdec}-{day:%Y%m%d}-0009.csv"  # FORMATS.md file name
+    (demo_root / "server" / lasdec / "moj" / name).write_bytes(formats.write("moj", records))
+    return HeldNotice(config, export_dir, import_dir, records, target, name)

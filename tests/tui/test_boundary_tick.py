@@ -5,13 +5,11 @@ juki-sjis folders of the test's own), and 受信 shows what is held back."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 from core import charset, formats, synth
-from core import config as core_config
-from tests.support.boundary import cp932_only, drop
+from tests.support.boundary import cp932_only, demo_with_held_notice, drop
 from tests.tui.conftest import DAY, settle, unlock_and_fetch
 from tests.tui.test_screens import SIZE, text_of
 
@@ -26,25 +24,10 @@ def test_tick_syncs_the_line_connection_and_inbox_shows_held_files(
     make_app, demo, tmp_path: Path
 ) -> None:
     data = demo.data_dir
-    export_dir, import_dir = tmp_path / "to-juki", tmp_path / "from-juki"
-    export_dir.mkdir()
-    import_dir.mkdir()
-    config = core_config.load(data)
-    config.boundary = dataclasses.replace(
-        config.boundary,
-        linkage="line",
-        encoding="juki-sjis",
-        export_dir=str(export_dir),
-        import_dir=str(import_dir),
-    )
-    core_config.save(data, config)
-    lasdec = config.terminal.lasdec
     # A MOJ notice with 𠮷 (U+20BB7): no code in juki-sjis, so it is held back.
-    recs = cp932_only(synth.moj_records(lasdec, 5, 4, day=DAY))
-    target = next(i for i, r in enumerate(recs) if r["name_kanji"])
-    recs[target]["name_kanji"] = "𠮷" + recs[target]["name_kanji"]
-    held_name = f"moj-{lasdec}-{DAY:%Y%m%d}-0009.csv"
-    (demo.root / "server" / lasdec / "moj" / held_name).write_bytes(formats.write("moj", recs))
+    held = demo_with_held_notice(demo.root, data, tmp_path, "𠮷", DAY)
+    config, export_dir, import_dir = held.config, held.export_dir, held.import_dir
+    lasdec, target, held_name = config.terminal.lasdec, held.target, held.name
     drop(import_dir, "juki-0001.csv", muni_bytes(data, lasdec, 4, 5, "juki-0001.csv"))
     app = make_app(config=config)
     errors: list[str] = []

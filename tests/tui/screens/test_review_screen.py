@@ -6,14 +6,11 @@ Enter decides it (audited) and the next sync exports the file with 辺."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from pathlib import Path
 from typing import Any
 
-from core import config as core_config
-from core import formats, synth
 from core.charset.review import load_decisions
-from tests.support.boundary import cp932_only
+from tests.support.boundary import demo_with_held_notice
 from tests.tui.conftest import DAY, settle, unlock_and_fetch
 from tests.tui.test_screens import SIZE, rows
 from tui.widgets.vtable import VirtualTable
@@ -21,24 +18,9 @@ from tui.widgets.vtable import VirtualTable
 
 def test_review_screen_decides_a_held_character(make_app, demo, tmp_path: Path) -> None:
     data = demo.data_dir
-    export_dir, import_dir = tmp_path / "to-juki", tmp_path / "from-juki"
-    export_dir.mkdir()
-    import_dir.mkdir()
-    config = core_config.load(data)
-    config.boundary = dataclasses.replace(
-        config.boundary,
-        linkage="line",
-        encoding="juki-sjis",
-        export_dir=str(export_dir),
-        import_dir=str(import_dir),
-    )
-    core_config.save(data, config)
-    lasdec = config.terminal.lasdec
-    recs = cp932_only(synth.moj_records(lasdec, 5, 4, day=DAY))
-    target = next(i for i, r in enumerate(recs) if r["name_kanji"])
-    recs[target]["name_kanji"] = "边" + recs[target]["name_kanji"]
-    held_name = f"moj-{lasdec}-{DAY:%Y%m%d}-0009.csv"  # FORMATS.md file name
-    (demo.root / "server" / lasdec / "moj" / held_name).write_bytes(formats.write("moj", recs))
+    held = demo_with_held_notice(demo.root, data, tmp_path, "边", DAY)
+    config, export_dir, recs, target = held.config, held.export_dir, held.records, held.target
+    held_name = held.name
     app = make_app(config=config)
 
     def core(fn: Any) -> Any:
