@@ -17,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import boundary, charset, formats, synth
+from core import boundary, charset, formats
 from core import config as config_mod
 from core.config import Config, TerminalSettings
+from core.reference import synth
 from core.session import unlock
 from core.vault.unlock import init_vault
 

@@ -1,6 +1,6 @@
 """The 未入力 list PDF for 10,000 rows: the product next to a bare fpdf2 loop.
 
-Rows: ``core.synth.waiting_entries`` (fixed seed). Product:
+Rows: ``core.reference.synth.waiting_entries`` (fixed seed). Product:
 ``core.pdf.document.render`` (coverage check of every character, fitting of
 long names, header and warning section, fallback font only where needed).
 Baseline, in the same run: a bare fpdf2 ``cell()`` loop over the same rows and
@@ -33,9 +33,9 @@ REPEAT = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 2
 
 
 def rows(n: int) -> list[WaitingEntry]:
-    """``n`` synthetic certificates (``core.synth``, fixed seed): Latin names up to
+    """``n`` synthetic certificates (``core.reference.synth``, fixed seed): Latin names up to
     70 letters, 𠮷 in about one name in twelve."""
-    from core.synth import waiting_entries
+    from core.reference.synth import waiting_entries
 
     return waiting_entries(count=n, seed=2026)
 

@@ -15,7 +15,7 @@ parent counts the bytes and the time of what the app writes.
   second.
 
 The renkei child opens the real ``RenkeiApp`` on an in-memory terminal
-holding ``core.synth.waiting_entries(100_000)`` (fetching 100,000 notices
+holding ``core.reference.synth.waiting_entries(100_000)`` (fetching 100,000 notices
 over HTTPS first would measure the exchange, not the screen). Both children
 hold the same entries. Run: ``python benchmarks/tui.py [count]``.
 """
@@ -66,7 +66,7 @@ class MemoryTerminal:
 
 
 def _entries(count: int) -> list[Any]:
-    from core import synth
+    from core.reference import synth
 
     entries = synth.waiting_entries(count=count, seed=1)
     # Latin names the query will meet (synth draws from its own name tables)

@@ -1,7 +1,7 @@
 """Records/s of the data check on a 100,000-record MOJ notice file, next to a
 bare ``csv.reader`` pass over the same bytes in the same run.
 
-The file comes from ``core.synth`` (every pattern A…BG, layout v2). Three figures:
+The file comes from ``core.reference.synth`` (every pattern A…BG, layout v2). Three figures:
 the baseline (decode + ``csv.reader`` to lists, nothing else),
 ``formats.read(check=False)`` (parse into records with line numbers and header
 rules) and ``formats.read`` (parse + the full data check), run in turns for
@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from timing import in_turns, verdict
 
-from core import formats, synth
+from core import formats
+from core.reference import synth
 
 RECORDS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 ROUNDS = 5  # the machine may be shared: medians of rounds in turns (timing.py)

@@ -3,9 +3,10 @@ old side by side for 修正, the data check attached."""
 
 from __future__ import annotations
 
-from core import notice_view, synth
+from core import notice_view
 from core.formats import tables
 from core.i18n import set_language
+from core.reference import synth
 
 LASDEC = "131041"
 

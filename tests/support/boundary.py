@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from core import charset, formats, synth
+from core import charset, formats
 from core import config as config_mod
+from core.reference import synth
 from core.session import Session, unlock
 from tests.support.linkage import PASSPHRASE, LinkageServer, Sleeps, make_terminal
 

@@ -82,7 +82,7 @@ def many(n: int, seed: int = 7) -> list[WaitingEntry]:
 
 def spr_csv(entries: list[WaitingEntry], lasdec: str) -> bytes:
     """``entries`` as a certificate notice file (``spr``) for the reference server:
-    fixed test data that does not move when ``core.synth`` changes."""
+    fixed test data that does not move when ``core.reference.synth`` changes."""
     from core import formats
 
     def ymd(day: date) -> str:

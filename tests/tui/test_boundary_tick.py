@@ -8,7 +8,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from core import charset, formats, synth
+from core import charset, formats
+from core.reference import synth
 from tests.support.boundary import cp932_only, demo_with_held_notice, drop
 from tests.tui.conftest import DAY, settle, unlock_and_fetch
 from tests.tui.test_screens import SIZE, text_of

@@ -17,7 +17,8 @@ import subprocess
 from pathlib import Path
 
 from core import config as config_mod
-from core import formats, synth
+from core import formats
+from core.reference import synth
 from tests.support.linkage import (
     PASSPHRASE,
     LinkageServer,

@@ -81,7 +81,8 @@ def test_a_running_renkei_has_core_dumps_off(
 def test_a_reader_going_away_ends_quietly(
     renkei_cmd: list[str], cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    from core import formats, synth
+    from core import formats
+    from core.reference import synth
 
     recs = synth.moj_records(count=3000)
     for rec in recs:

@@ -12,8 +12,9 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
-from core import synth, wareki
+from core import wareki
 from core.config import Config
+from core.reference import synth
 from core.waiting import normalise
 from tests.tui.conftest import DAY, WAITING, settle, unlock, unlock_and_fetch
 from tui.widgets.choice import Choice

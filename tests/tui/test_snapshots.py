@@ -2,7 +2,7 @@
 
 Real parts (the demo's server and terminal); deterministic: the server holds
 one certificate file made from this suite's own fixed people (not
-``core.synth``, whose output may change), fixed time text, no toasts.
+``core.reference.synth``, whose output may change), fixed time text, no toasts.
 Update after a deliberate change with ``pytest tests/tui/test_snapshots.py
 --snapshot-update`` and look at the SVGs before committing.
 """
@@ -29,7 +29,7 @@ def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def fixed_people(demo) -> None:
     """Replace the demo's synthetic files by one file of fixed people."""
-    from core import synth
+    from core.reference import synth
     from tests.support.waiting import many, spr_csv
 
     folder = demo.root / "server" / synth.DEFAULT_LASDEC / "moj"

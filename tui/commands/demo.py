@@ -2,7 +2,7 @@
 
 Starts the reference linkage server on loopback (real HTTPS, its own CA) with
 a synthetic day — a few hundred certificates waiting for their 交付年月日 and
-several MOJ notice files, all from ``core.synth`` (no real people) — makes a
+several MOJ notice files, all from ``core.reference.synth`` (no real people) — makes a
 throw-away terminal data directory (low-cost scrypt, the passphrase shown on
 the unlock screen) and opens the TUI on it. Everything is deleted on exit
 unless ``--keep`` — also with ``--dir``, and also when the terminal goes away
@@ -65,7 +65,7 @@ class Demo:
 
     root: Path
     data_dir: Path
-    server: Any  # core.exchange.server.Running
+    server: Any  # core.reference.server.Running
     passphrase: str = PASSPHRASE
 
     def stop(self) -> None:
@@ -74,9 +74,9 @@ class Demo:
 
 def prepare(root: Path, waiting: int = 300, day: date | None = None) -> Demo:
     """Server root with the day's notice files, the server started, the terminal made."""
-    from core import synth
     from core.config import Config, ScheduleSettings, ServerSettings, TerminalSettings
-    from core.exchange.server import Running
+    from core.reference import synth
+    from core.reference.server import Running
     from core.vault.unlock import init_vault
 
     day = day or date.today()

@@ -36,8 +36,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.exchange import server
-    from core.exchange.tls import CA_NAME
+    from core.reference import server
+    from core.reference.tls import CA_NAME
 
     root = Path(args.root)
     if bool(args.cert) != bool(args.key):

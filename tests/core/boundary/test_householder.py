@@ -10,7 +10,8 @@ import datetime
 import hashlib
 import io
 
-from core import boundary, bundle, charset, formats, synth
+from core import boundary, bundle, charset, formats
+from core.reference import synth
 from tests.support.boundary import LASDEC, Line, cp932_only, session
 
 

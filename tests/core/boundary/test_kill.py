@@ -60,7 +60,7 @@ def test_import_killed_mid_way_queues_each_record_once(
 def test_export_killed_mid_way_leaves_whole_files_only(
     line: Line, renkei_cmd: list[str], cli_env: dict[str, str], kill_at: str
 ) -> None:
-    from core import synth
+    from core.reference import synth
 
     body = formats.write("moj", cp932_only(synth.moj_records(LASDEC, 5, 9)))
     line.server.put_notice("moj-131041-20261121-0003.csv", body)

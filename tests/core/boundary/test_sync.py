@@ -8,8 +8,9 @@ import hashlib
 
 import pytest
 
-from core import boundary, charset, formats, synth
+from core import boundary, charset, formats
 from core import config as config_mod
+from core.reference import synth
 from tests.support.boundary import (
     GAIJI_CHARS,
     LASDEC,

@@ -4,9 +4,9 @@ J+908A, 邉 J+9089 from 法務省告示582号 別表第四 in the MJ縮退マッ
 
 from __future__ import annotations
 
-from core import synth
 from core.charset.repertoire import name_warnings, outside
 from core.formats.check import checker_for
+from core.reference import synth
 from core.report import WARNING
 
 

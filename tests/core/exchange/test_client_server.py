@@ -12,7 +12,7 @@ import pytest
 from core import formats
 from core.exchange import protocol as p
 from core.exchange.client import Client
-from core.exchange.tls import issue, make_ca
+from core.reference.tls import issue, make_ca
 from tests.support.linkage import LinkageServer, spr_records
 
 CSV = (

@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 
-from core import boundary, formats, synth
+from core import boundary, formats
 from core import config as config_mod
 from core.config import ServerSettings
 from core.exchange.listing import Refused
 from core.exchange.protocol import ExchangeError
+from core.reference import synth
 from core.session import Session
 from tests.support.hostile_server import HostileServer, Offer
 from tests.support.linkage import PASSPHRASE, Sleeps

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core import synth
 from core.exchange import protocol as p
 from core.exchange.entry import EntryRefused
+from core.reference import synth
 from core.session import Session, unlock
 from tests.support.linkage import PASSPHRASE, LinkageServer, Sleeps, spr_file, spr_records
 

@@ -7,7 +7,8 @@ import csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import formats, synth
+from core import formats
+from core.reference import synth
 from core.report import WARNING, Problem
 
 # Any text a field could hold on the wire: commas, quotes, CR/LF, non-BMP.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import formats, synth
+from core import formats
 from core.formats.fields import is_real_date, lasdec_check_digit
+from core.reference import synth
 from core.report import Problem
 
 LINE = 3

@@ -8,8 +8,9 @@ import io
 
 import pytest
 
-from core import formats, synth
+from core import formats
 from core.formats import tables
+from core.reference import synth
 
 # Table 4.1.1 / 4.2.1 of seed 001 (lines 219–259 of 001_4ac838900a702b35.txt),
 # written out here by hand: number -> item name.

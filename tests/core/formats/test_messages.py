@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 
-from core import formats, synth
+from core import formats
+from core.reference import synth
 from core.report import Problem
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import formats, synth
+from core import formats
 from core.formats import names
+from core.reference import synth
 
 REFUSED = [
     # (character, U+ code, Unicode name, reason)

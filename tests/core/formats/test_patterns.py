@@ -8,8 +8,8 @@ import pytest
 from core import formats
 from core.formats import tables
 from core.formats.check import column_label, item_label
+from core.reference.synth import Generator
 from core.report import WARNING, Problem
-from core.synth import Generator
 
 LINE = 7
 
@@ -63,7 +63,7 @@ def test_muni_pattern_valid_record_passes(code: str) -> None:
 
 
 def _spr_one() -> bytes:
-    from core import synth
+    from core.reference import synth
 
     return synth.spr_file(count=1, seed=3)
 

@@ -126,7 +126,7 @@ def test_holders_of_au_and_av_as_printed() -> None:
 
 def test_synth_categories_of_transitional_stay_follow_codes_csv() -> None:
     """経過滞在者 is 出生による… or 国籍喪失による… (codes.csv 5 and 6), never another code."""
-    from core import synth
+    from core.reference import synth
 
     seen = {
         r["category_code"]

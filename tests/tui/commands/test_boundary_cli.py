@@ -6,7 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from core import charset, formats, synth
+from core import charset, formats
+from core.reference import synth
 from tests.support import boundary as support
 from tests.support import linkage
 from tests.support.boundary import LASDEC, Line, cp932_only, drop, muni_text

@@ -109,7 +109,8 @@ def test_check_reads_a_juki_file(
 def test_validate_warns_about_names_outside_the_repertoire(
     tmp_path: Path, renkei_cmd: list[str], cli_env: dict[str, str]
 ) -> None:
-    from core import formats, synth
+    from core import formats
+    from core.reference import synth
 
     recs = [c.record() for c in synth.certificates(count=3, seed=2)]
     recs[1].update(name_kanji="边 小龙", name_class_code="2", name_alpha="BIAN XIAOLONG")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from core import formats, synth
+from core import formats
+from core.reference import synth
 from tests.support import boundary as support
 from tests.support import linkage
 from tests.support.boundary import LASDEC, Line, cp932_only

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from core import synth
+from core.reference import synth
 from tests.support.linkage import spr_file, spr_records
 from tests.tui.conftest import WAITING, settle, unlock
 from tui.widgets.vtable import VirtualTable

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from textual.app import App
 
-from core import synth
+from core.reference import synth
 from core.terminal import InboxFile
 from tui.screens.inbox import InboxFileScreen
 from tui.screens.notice import NoticeScreen

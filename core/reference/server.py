@@ -52,7 +52,7 @@ from urllib.parse import parse_qs
 
 from core import formats
 from core.exchange import protocol as p
-from core.exchange.tls import ensure_server_tls
+from core.reference.tls import ensure_server_tls
 from core.vault.atomic import write_atomic
 
 log = logging.getLogger("renkei.server")

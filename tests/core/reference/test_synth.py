@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from core import formats, synth
+from core import formats
 from core.formats import tables
+from core.reference import synth
 
 
 def test_deterministic_for_a_seed() -> None:

@@ -1,7 +1,7 @@
 """Synthetic people and notice files for the demo, the tests and the benchmarks.
 
 Deterministic for a seed (one ``random.Random``), no real person's data: names
-are assembled from syllable and character tables (``core/data/synth.toml``).
+are assembled from syllable and character tables (``core/reference/synth.toml``).
 The MOJ notice generator fills each record as its 別紙 pattern says (the same
 tables the data check reads), so its files pass ``renkei validate``; every
 pattern appears once a file has at least as many records as patterns.
@@ -50,7 +50,7 @@ _CATEGORY_AFTER["AH"] = "2"
 
 @cache
 def _tables() -> dict[str, Any]:
-    text = (resources.files("core") / "data" / "synth.toml").read_text(encoding="utf-8")
+    text = (resources.files("core.reference") / "synth.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
