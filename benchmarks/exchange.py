@@ -1,6 +1,6 @@
 """Records/s of fetch + store + list over loopback TLS, next to a bare httpx download.
 
-The reference server (``core.reference.server``, real HTTPS on 127.0.0.1) offers
+The reference server (``core.reference``, real HTTPS on 127.0.0.1) offers
 one synthetic certificate-notice file of 50,000 records. Measured in one run:
 
 - baseline: ``httpx`` streams the file and throws it away (TLS, same server);

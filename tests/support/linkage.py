@@ -1,6 +1,6 @@
 """The reference linkage server as a test peer: real HTTPS on loopback.
 
-``LinkageServer`` starts ``core.reference.server`` in a thread on a free port
+``LinkageServer`` runs ``core.reference`` (``runner.Running``) in a thread on a free port
 with its own root folder (TLS CA made at start), one terminal token, and
 helpers to place MOJ notice files, inject faults and read what was received.
 """
@@ -19,7 +19,7 @@ import pytest
 import tomli_w
 
 from core.config import ServerSettings
-from core.reference.server import Running
+from core.reference.runner import Running
 
 LASDEC = "131041"
 TOKEN = "test-token-131041"

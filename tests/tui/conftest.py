@@ -40,7 +40,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Demo]:
     """A fresh copy of the prepared demo with its own server on a new port."""
     from core import config as core_config
-    from core.reference.server import Running
+    from core.reference.runner import Running
 
     monkeypatch.setenv("RENKEI_UNLOCK_DELAY", "0.01")  # wrong passphrases wait briefly
     root = tmp_path / "demo"

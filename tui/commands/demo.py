@@ -65,7 +65,7 @@ class Demo:
 
     root: Path
     data_dir: Path
-    server: Any  # core.reference.server.Running
+    server: Any  # core.reference.runner.Running
     passphrase: str = PASSPHRASE
 
     def stop(self) -> None:
@@ -76,7 +76,7 @@ def prepare(root: Path, waiting: int = 300, day: date | None = None) -> Demo:
     """Server root with the day's notice files, the server started, the terminal made."""
     from core.config import Config, ScheduleSettings, ServerSettings, TerminalSettings
     from core.reference import synth
-    from core.reference.server import Running
+    from core.reference.runner import Running
     from core.vault.unlock import init_vault
 
     day = day or date.today()

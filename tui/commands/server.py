@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.reference import server
+    from core.reference import runner
     from core.reference.tls import CA_NAME
 
     root = Path(args.root)
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenkeiError("exchange.server.no_root", root=str(root), detail=str(exc)) from exc
-    srv = server.build(
+    srv = runner.build(
         root,
         args.host,
         args.port,
