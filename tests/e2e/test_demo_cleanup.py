@@ -48,6 +48,7 @@ def test_an_existing_dir_keeps_what_was_there(renkei_cmd, cli_env, tmp_path: Pat
         tmux.wait_for(rf"デモのパスフレーズ: {PASSPHRASE}")
         tmux.keys("C-q")
         _wait_gone(root / "terminal")
+        _wait_gone(root / "server")  # removed after the terminal: wait for both
     finally:
         tmux.close()
     assert sorted(p.name for p in root.iterdir()) == ["notes.txt"]

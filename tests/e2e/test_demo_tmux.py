@@ -35,19 +35,25 @@ class Tmux:
         env = dict(env, TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
         env.pop("NO_COLOR", None)
         env.pop("TMUX", None)
+        # Its own tmux server (-L): a session made on a server another test already
+        # runs would get that server's environment, not ``env`` (TMPDIR, RENKEI_*).
         subprocess.run(
-            ["tmux", "-f", "/dev/null", "new-session", "-d", "-s", self.name,
+            [*self.tmux, "-f", "/dev/null", "new-session", "-d", "-s", self.name,
              "-x", "80", "-y", "24", *argv],
             env=env, cwd=cwd, check=True,
         )  # fmt: skip
 
+    @property
+    def tmux(self) -> list[str]:
+        return ["tmux", "-L", self.name]
+
     def keys(self, *keys: str, literal: bool = False) -> None:
         flags = ["-l"] if literal else []
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *flags, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *flags, *keys], check=True)
 
     def screen(self) -> str:
         out = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
+            [*self.tmux, "capture-pane", "-p", "-t", self.name],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         return out.stdout
@@ -63,7 +69,7 @@ class Tmux:
             time.sleep(0.2)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 def date_columns(text: str, marker: str) -> set[int]:
@@ -219,7 +225,9 @@ def test_counter_day_issue_18_in_tmux(renkei_cmd, cli_env, tmp_path: Path) -> No
         tmux.keys("C-q")  # nothing unsent: quits at once
         deadline = time.monotonic() + 30
         while (
-            subprocess.run(["tmux", "has-session", "-t", tmux.name], capture_output=True).returncode
+            subprocess.run(
+                [*tmux.tmux, "has-session", "-t", tmux.name], capture_output=True
+            ).returncode
             == 0
         ):
             assert time.monotonic() < deadline, tmux.screen()

@@ -46,3 +46,21 @@ def test_unknown_subcommand_is_usage_error(renkei_cmd: list[str], cli_env: dict[
     )
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
+
+
+def test_scripted_commands_load_no_pdf_and_no_textual(cli_env: dict[str, str]) -> None:
+    """Every scripted command starts a new Python (cron, the tests, an admin's
+    loop): the parser with all its subcommands must not pull in fpdf2 and its
+    fonts, Textual or the QR encoder, which only the commands that use them load."""
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from tui.cli import build_parser\n"
+        "build_parser()\n"
+        "print(' '.join(m for m in ('fpdf', 'textual', 'qrcode', 'uvicorn') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == []
