@@ -107,33 +107,48 @@ class JukiCodec(Codec):
         if not pairs[0][1]:  # every character is written as itself
             return self.bom + text.encode(self.codec), []
         flat = list(chain.from_iterable(pairs))  # run, odd, run, odd, …, run, ""
-        units = list(map(self._units.get, flat[1::2]))
-        if None in units:  # a selector (pairs with the character before it), or bad
-            return self._encode_pieces(text, flat)
+        odd = flat[1::2]
+        units = list(map(self._units.get, odd))
+        if None in units:
+            runs = flat[0::2]
+            if not self._join_selectors(odd, runs, units):
+                return self._encode_slow(text)  # the report, character by character
+            flat[0::2] = runs
         flat[1::2] = units
         return self.bom + "".join(flat).encode(self.codec), []
 
-    def _encode_pieces(self, text: str, flat: list[str]) -> tuple[bytes, list[Bad]]:
-        """``flat`` (runs and odd characters) with each selector joined to the
-        character before it, as ``_token`` does; ``_encode_slow`` for the report
-        when any piece has no unit."""
-        units = self._units
-        last = len(flat) - 1
-        for i in range(1, last, 2):
-            piece = flat[i]
-            if piece in _SELECTOR_SET:
-                before = flat[i - 1]
-                if before:  # base written as itself, then the selector
-                    piece = before[-1] + piece
-                    flat[i - 1] = before[:-1]
-            elif i + 2 < last and not flat[i + 1] and flat[i + 2] in _SELECTOR_SET:
-                piece += flat[i + 2]  # an odd base and its selector: one unit
-                flat[i + 2] = ""
-            unit = units.get(piece)
-            if unit is None:
-                return self._encode_slow(text)
-            flat[i] = unit
-        return self.bom + "".join(flat).encode(self.codec), []
+    def _join_selectors(self, odd: list[str], runs: list[str], units: list[str | None]) -> bool:
+        """Fill the gaps of ``units`` left by selectors, as ``_token`` reads them: a
+        selector is one piece with the character before it, whether that one
+        stands at the end of ``runs[k]`` (written as itself) or is the odd
+        character before, right next to it. False when a piece has no unit."""
+        table = self._units
+        k = -1
+        while True:
+            try:
+                k = units.index(None, k + 1)
+            except ValueError:
+                return True
+            piece = odd[k]
+            if piece not in _SELECTOR_SET:
+                # An odd character with no unit alone: only with its selector.
+                if runs[k + 1] or odd[k + 1] not in _SELECTOR_SET:
+                    return False
+                continue
+            before = runs[k]
+            if before:  # base written as itself, then the selector
+                unit = table.get(before[-1] + piece)
+                if unit is None:
+                    return False
+                runs[k] = before[:-1]
+                units[k] = unit
+            elif k and odd[k - 1] not in _SELECTOR_SET:  # odd base, then the selector
+                unit = table.get(odd[k - 1] + piece)
+                if unit is None:
+                    return False
+                units[k - 1], units[k] = unit, ""
+            else:  # a selector after a selector, or at the start
+                return False
 
     def _encode_slow(self, text: str) -> tuple[bytes, list[Bad]]:
         pieces: list[str] = []
