@@ -151,6 +151,9 @@ class JukiCodec(Codec):
                 return False
 
     def _encode_slow(self, text: str) -> tuple[bytes, list[Bad]]:
+        """The reference, token by token (base + selector, else a character not
+        written as itself): every ``Bad`` comes from here, and ``encode`` must
+        give the same bytes."""
         pieces: list[str] = []
         bad: list[Bad] = []
         pos = 0
