@@ -35,18 +35,16 @@ _SUSPECTS = "\x80-\x9f\ue000-\uf8ff"
 _SUSPECT = re.compile(f"[{_SUSPECTS}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SELECTORS = "\U000e0100-\U000e01ef\ufe00-\ufe0f"
-_VS = re.compile(f"[{_SELECTORS}]")
 # Whole-text scans in re's tightest loop (a possessive repeat of one class, about
-# three times as fast a character as ``search``): the longest run with no
-# suspect; and the text as (run, the suspect or selector after it) pairs, the
-# last one ending with "" at the end of the text. Both are linear: every
-# position matches. The runs are written as the complement's ranges, not as a
-# negated class: re checks a negated class several times slower.
+# three times as fast a character as ``search``): the text as (run, the character
+# after it) pairs, the last one ending with "" at the end of the text; the runs
+# hold no suspect (decoding), or neither a suspect nor a selector (encoding).
+# Linear: every position matches. The runs are written as the complement's
+# ranges, not as a negated class: re checks a negated class several times slower.
 _NOT_SUSPECTS = "\x00-\x7f\xa0-\udfff\uf900-\U0010ffff"
-_NOT_SELECTORS = "\x00-\ufdff\ufe10-\U000e00ff\U000e01f0-\U0010ffff"
-_CLEAN = re.compile(f"[{_NOT_SUSPECTS}]*+")
+_NEITHER = "\x00-\x7f\xa0-\udfff\uf900-\ufdff\ufe10-\U000e00ff\U000e01f0-\U0010ffff"
 _SUSPECT_RUNS = re.compile(f"([{_NOT_SUSPECTS}]*+)([{_SUSPECTS}]|\\Z)")
-_VS_RUNS = re.compile(f"([{_NOT_SELECTORS}]*+)([{_SELECTORS}]|\\Z)")
+_ODD_RUNS = re.compile(f"([{_NEITHER}]*+)([{_SUSPECTS}{_SELECTORS}]|\\Z)")
 _HANDLERS = itertools.count()
 
 
@@ -63,10 +61,6 @@ class Bad:
 class _Unmapped(Exception):
     """Raised by the juki-sjis error handler to stop the C encoder at the first
     character it cannot place."""
-
-    def __init__(self, selector: bool) -> None:
-        super().__init__()
-        self.selector = selector
 
 
 class Codec:
@@ -121,22 +115,18 @@ class JukiSjisCodec(Codec):
         codecs.register_error(self._errors, self._on_error)
 
     def encode(self, text: str) -> tuple[bytes, list[Bad]]:
-        if _CLEAN.match(text).end() != len(text):  # type: ignore[union-attr]
-            return b"", self._find_bad(text)
-        try:
-            return text.encode("cp932"), []  # the fast path: no 外字 at all
-        except UnicodeEncodeError:
-            pass
-        try:
-            return text.encode("cp932", self._errors), []
-        except _Unmapped as exc:
-            if not exc.selector:
+        """One scan for suspects and selectors, then one call of the C encoder
+        (its error handler writes the 外字 cp932 lacks)."""
+        pairs = _ODD_RUNS.findall(text)
+        joined = text
+        if pairs[0][1]:  # a suspect or a selector somewhere
+            flat = list(chain.from_iterable(pairs))  # run, odd, …, run, ""
+            if _SUSPECT.search("".join(flat[1::2])):
                 return b"", self._find_bad(text)
-        # A base character cp932 has, followed by a selector: the base was
-        # already written when the selector failed. Join such pairs first.
+            joined = self._join_ivs(flat)
         try:
-            return self._join_ivs(text).encode("cp932", self._errors), []
-        except _Unmapped:
+            return joined.encode("cp932", self._errors), []
+        except (_Unmapped, UnicodeEncodeError):
             return b"", self._find_bad(text)
 
     def _on_error(self, exc: UnicodeError) -> tuple[bytes, int]:
@@ -152,14 +142,13 @@ class JukiSjisCodec(Codec):
             code = self._bytes.get(text[i])
             if code is not None:
                 return code, i + 1
-        # Stop here: the slow path reports every such character. A selector's
-        # base may have been written already: joining the pairs may help.
-        raise _Unmapped(is_variation_selector(text[i]))
+        raise _Unmapped  # stop here: the slow path reports every such character
 
-    def _join_ivs(self, text: str) -> str:
-        """Known base+selector 外字 → their private-use characters (cp932 writes
-        those as the 外字 code; the input was checked to hold none of its own)."""
-        flat = list(chain.from_iterable(_VS_RUNS.findall(text)))  # run, selector, …, ""
+    def _join_ivs(self, flat: list[str]) -> str:
+        """The text of ``flat`` (runs and the selectors after them) with each
+        known base+selector 外字 as its private-use character: cp932 writes that
+        as the 外字 code, where the base alone would already be written when
+        the selector failed (the input was checked to hold no private use)."""
         for i in range(1, len(flat) - 1, 2):
             before = flat[i - 1]
             pua = self._to_pua.get(before[-1] + flat[i]) if before else None
