@@ -4,10 +4,13 @@ never dropped (except the six JIS/Microsoft twins, which are documented)."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.charset import JukiSjisCodec, make_codec, parse_gaiji
+from core.charset import codec as codec_module
 
 IVS0 = "\U000e0100"
 GAIJI = f"sjis,juki_code,unicode\nF040,,𠀋\nF041,,葛{IVS0}\nF042,,𩸽{IVS0}\nF043,,𩸽\n"
@@ -117,3 +120,18 @@ def test_juki_sjis_decoding_agrees_piece_by_piece(parts: list[bytes]) -> None:
     back, problems = CODEC.decode(b"".join(parts))
     assert [(b.offset, b.text, b.key) for b in problems] == bad
     assert back == ("" if bad else "".join(text))
+
+
+def test_the_scan_classes_are_exact_complements() -> None:
+    """The encoder's and decoder's scans spell their runs as ranges (re is faster
+    with those than with a negated class): they must leave out exactly the
+    suspects (C1, private use) and, for encoding, the variation selectors."""
+    suspect = re.compile("[\x80-\x9f\ue000-\uf8ff]")
+    selector = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+    runs = re.compile(f"[{codec_module._NOT_SUSPECTS}]")
+    neither = re.compile(f"[{codec_module._NEITHER}]")
+    for cp in range(0x110000):
+        char = chr(cp)
+        is_suspect = suspect.match(char) is not None
+        assert (runs.match(char) is None) == is_suspect, hex(cp)
+        assert (neither.match(char) is None) == (is_suspect or selector.match(char) is not None)
