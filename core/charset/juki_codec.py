@@ -7,16 +7,22 @@ else the private-use character Python's cp932 codec gives for the 外字's
 Shift_JIS code, so one 外字 table serves ``juki`` and ``juki-sjis``), and line
 ends as 000D 000A.
 
-Most J+ codes equal their code point (一 is J+4E00 and U+4E00), so the fast path
-is Python's own UTF-16 codec; only characters whose J+ code differs (葛 J+B9D5,
-𠮷 J+AEAC, base + IVS) are rewritten first. A character outside the repertoire
-is never dropped or replaced: it comes back as a ``Bad``.
+Most J+ codes equal their code point (一 is J+4E00 and U+4E00), so the work is
+Python's own UTF-16 codec plus one regex scan (a possessive repeat of one
+character class, re's tightest loop) that checks every character and cuts the
+text around those whose J+ code differs (葛 J+B9D5, 𠮷 J+AEAC, base + IVS, 外字);
+those are looked up with one ``map`` over a dict. No per-character Python code
+runs unless a selector or a character outside the repertoire is present. A
+character outside the repertoire is never dropped or replaced: it comes back as
+a ``Bad``, from the reference walk ``_encode_slow`` (the fast path must agree
+with it: tests/core/charset/test_juki_codec_oracle.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import chain
 
 from core.charset.codec import Bad, Codec
 from core.charset.gaiji import Gaiji
@@ -79,44 +85,75 @@ class JukiCodec(Codec):
             decode[row.juki_unit] = row.text
         self._encode = encode
         self._decode = decode
-        body = _class(identity)
+        body = _class(identity - _SELECTOR_SET)  # a selector is never written alone
         # Anything not written as itself: rewritten, or reported.
         self._odd = re.compile(f"[^{body}]")
-        self._split = re.compile(f"([^{body}])")
+        # The whole text as (run written as itself, the odd character after it)
+        # pairs, in one pass of re's tightest loop (a possessive class repeat);
+        # the last pair's odd character is "" (end of text).
+        self._scan = re.compile(f"([{body}]*+)([^{body}]|\\Z)")
+        self._units = {**encode, "": ""}
+        self._texts = {**decode, "": ""}
+        # The reference tokenizer (``_encode_slow``): base + selector, else one
+        # character not written as itself.
         self._token = re.compile(f"[^{_SELECTORS}][{_SELECTORS}]|[^{body}]", re.DOTALL)
 
     def encode(self, text: str) -> tuple[bytes, list[Bad]]:
-        if self._odd.search(text) is None:
+        """One scan splits the text around the characters not written as
+        themselves; those are looked up all at once (``map``), and the result is
+        one call of Python's UTF-16 codec. Only text with a selector, or with a
+        character that has no unit, takes a slower path."""
+        pairs = self._scan.findall(text)
+        if not pairs[0][1]:  # every character is written as itself
             return self.bom + text.encode(self.codec), []
-        # One scan: the text split around each character not written as itself;
-        # those are looked up. A selector or an unmappable character takes the
-        # careful path (pairs, and the report).
-        pieces = self._split.split(text)
-        encode = self._encode
-        last = ""  # the previous odd character, as written in the text
-        for i in range(1, len(pieces), 2):
-            piece = pieces[i]
-            unit = encode.get(piece)
-            if unit is None and piece in _SELECTOR_SET and i > 1:
-                before = pieces[i - 1]
-                if before:  # base written as itself, then the selector
-                    unit = encode.get(before[-1] + piece)
-                    if unit is not None:
-                        pieces[i - 1] = before[:-1]
-                else:  # base that was itself odd
-                    unit = encode.get(last + piece)
-                    if unit is not None:
-                        pieces[i - 2] = ""
-            if unit is None:
-                if i + 2 < len(pieces) and not pieces[i + 1] and pieces[i + 2] in _SELECTOR_SET:
-                    last = piece  # a base only with its selector (㐄 U+E0101): next round
-                    continue
-                return self._encode_slow(text)
-            last = piece
-            pieces[i] = unit
-        return self.bom + "".join(pieces).encode(self.codec), []
+        flat = list(chain.from_iterable(pairs))  # run, odd, run, odd, …, run, ""
+        odd = flat[1::2]
+        units = list(map(self._units.get, odd))
+        if None in units:
+            runs = flat[0::2]
+            if not self._join_selectors(odd, runs, units):
+                return self._encode_slow(text)  # the report, character by character
+            flat[0::2] = runs
+        flat[1::2] = units
+        return self.bom + "".join(flat).encode(self.codec), []
+
+    def _join_selectors(self, odd: list[str], runs: list[str], units: list[str | None]) -> bool:
+        """Fill the gaps of ``units`` left by selectors, as ``_token`` reads them: a
+        selector is one piece with the character before it, whether that one
+        stands at the end of ``runs[k]`` (written as itself) or is the odd
+        character before, right next to it. False when a piece has no unit."""
+        table = self._units
+        k = -1
+        while True:
+            try:
+                k = units.index(None, k + 1)
+            except ValueError:
+                return True
+            piece = odd[k]
+            if piece not in _SELECTOR_SET:
+                # An odd character with no unit alone: only with its selector.
+                if runs[k + 1] or odd[k + 1] not in _SELECTOR_SET:
+                    return False
+                continue
+            before = runs[k]
+            if before:  # base written as itself, then the selector
+                unit = table.get(before[-1] + piece)
+                if unit is None:
+                    return False
+                runs[k] = before[:-1]
+                units[k] = unit
+            elif k and odd[k - 1] not in _SELECTOR_SET:  # odd base, then the selector
+                unit = table.get(odd[k - 1] + piece)
+                if unit is None:
+                    return False
+                units[k - 1], units[k] = unit, ""
+            else:  # a selector after a selector, or at the start
+                return False
 
     def _encode_slow(self, text: str) -> tuple[bytes, list[Bad]]:
+        """The reference, token by token (base + selector, else a character not
+        written as itself): every ``Bad`` comes from here, and ``encode`` must
+        give the same bytes."""
         pieces: list[str] = []
         bad: list[Bad] = []
         pos = 0
@@ -155,30 +192,30 @@ class JukiCodec(Codec):
             bad.append(Bad(end, data[end:].hex(" ").upper(), "charset.bad_bytes", False))
             body = body[:-1]
         units = body.decode(codec, "surrogatepass")
-        if self._odd.search(units) is None:
+        pairs = self._scan.findall(units)
+        if not pairs[0][1]:  # every unit means itself
             return units, bad
-        if not bad:
-            split = self._split.split(units)
-            decode = self._decode
-            for i in range(1, len(split), 2):
-                text = decode.get(split[i])
-                if text is None:
-                    break
-                split[i] = text
-            else:
-                return "".join(split), bad
+        flat = list(chain.from_iterable(pairs))
+        texts = list(map(self._texts.get, flat[1::2]))
+        if None not in texts:
+            flat[1::2] = texts
+            return "".join(flat), bad
+        # Some unit has no meaning: U+FFFD in its place, and its byte offset. A
+        # surrogate pair in the data was read as one character (two units).
         pieces: list[str] = []
         pos = 0
+        wide = 0  # characters read from two units so far
         for match in self._odd.finditer(units):
             unit = match.group()
             pieces.append(units[pos : match.start()])
             text = self._decode.get(unit)
             if text is None:
-                offset = start + 2 * match.start()
+                offset = start + 2 * (match.start() + wide)
                 gaiji = 0xE000 <= ord(unit) <= 0xF8FF
                 key = "charset.gaiji_unknown" if gaiji else "charset.juki_unknown"
                 bad.append(Bad(offset, f"{ord(unit):04X}", key, False))
                 text = "\ufffd"
+            wide += ord(unit) > 0xFFFF
             pieces.append(text)
             pos = match.end()
         pieces.append(units[pos:])

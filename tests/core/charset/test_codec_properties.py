@@ -4,10 +4,13 @@ never dropped (except the six JIS/Microsoft twins, which are documented)."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.charset import JukiSjisCodec, make_codec, parse_gaiji
+from core.charset import codec as codec_module
 
 IVS0 = "\U000e0100"
 GAIJI = f"sjis,juki_code,unicode\nF040,,𠀋\nF041,,葛{IVS0}\nF042,,𩸽{IVS0}\nF043,,𩸽\n"
@@ -84,3 +87,51 @@ def test_juki_text_comes_back_or_every_bad_character_is_named(parts: list[str]) 
                 expected.append((offset, part))
             offset += len(part)
         assert [(b.offset, b.text) for b in bad] == expected
+
+
+# juki-sjis decoding, piece by piece: Shift_JIS characters (JIS X 0208, the NEC
+# and IBM extensions, half-width katakana), the table's 外字 codes, codes of the
+# user-defined area the table lacks, and the single bytes Python's cp932 reads as
+# C1 or private use (0x80 U+0080; 0xA0, 0xFD-0xFF U+F8F0-F8F3).
+SJIS_CHARS = {b"A": "A", b"\r\n": "\r\n", b"\x82\xa0": "あ", b"\xfb\xfc": "髙",
+              b"\x87\x40": "①", b"\x8a\x8b": "葛", b"\xb1": "ｱ", b",": ","}  # fmt: skip
+SJIS_GAIJI = {b"\xf0\x40": "𠀋", b"\xf0\x41": f"葛{IVS0}", b"\xf0\x42": f"𩸽{IVS0}",
+              b"\xf0\x43": "𩸽"}  # fmt: skip
+SJIS_UNKNOWN = [b"\xf0\x44", b"\xf9\xfc", b"\xf5\x80"]
+SJIS_SUSPECT_BYTES = [b"\x80", b"\xa0", b"\xfd", b"\xfe", b"\xff"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*SJIS_CHARS, *SJIS_GAIJI, *SJIS_UNKNOWN, *SJIS_SUSPECT_BYTES]),
+        max_size=40,
+    )
+)
+def test_juki_sjis_decoding_agrees_piece_by_piece(parts: list[bytes]) -> None:
+    text, bad, offset = [], [], 0
+    for part in parts:
+        if part in SJIS_UNKNOWN:
+            bad.append((offset, part.hex(" ").upper(), "charset.gaiji_unknown"))
+        elif part in SJIS_SUSPECT_BYTES:
+            bad.append((offset, part.hex().upper(), "charset.bad_bytes"))
+        text.append(SJIS_CHARS.get(part) or SJIS_GAIJI.get(part) or "?")
+        offset += 2 if part == b"\r\n" else 1  # characters of cp932's reading
+    back, problems = CODEC.decode(b"".join(parts))
+    assert [(b.offset, b.text, b.key) for b in problems] == bad
+    assert back == ("" if bad else "".join(text))
+
+
+def test_the_scan_classes_are_exact_complements() -> None:
+    """The encoder's and decoder's scans spell their runs as ranges (re is faster
+    with those than with a negated class): they must leave out exactly the
+    suspects (C1, private use) and, for encoding, the variation selectors."""
+    suspect = re.compile("[\x80-\x9f\ue000-\uf8ff]")
+    selector = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+    runs = re.compile(f"[{codec_module._NOT_SUSPECTS}]")
+    neither = re.compile(f"[{codec_module._NEITHER}]")
+    for cp in range(0x110000):
+        char = chr(cp)
+        is_suspect = suspect.match(char) is not None
+        assert (runs.match(char) is None) == is_suspect, hex(cp)
+        assert (neither.match(char) is None) == (is_suspect or selector.match(char) is not None)
