@@ -46,10 +46,10 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from core.boundary import notices
 from core.charset import CharsetError, Tables
 from core.config import LimitsSettings
+from core.durable import DIR_MODE, AtomicFile, write_atomic
 from core.errors import RenkeiError
 from core.textsafe import shown
 from core.vault import envelope
-from core.vault.atomic import DIR_MODE, AtomicFile, write_atomic
 from core.vault.errors import WrongKey
 
 if TYPE_CHECKING:

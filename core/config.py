@@ -18,7 +18,7 @@ from typing import Any
 
 import tomli_w
 
-from core.vault.atomic import write_atomic
+from core.durable import write_atomic
 
 CONFIG_NAME = "config.toml"
 # Field metadata of the settings read once when the TUI starts (its stylesheets,

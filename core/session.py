@@ -15,6 +15,7 @@ from typing import Any
 
 from core import boundary, formats, settings
 from core.config import Config
+from core.durable import make_private_dir, write_atomic
 from core.errors import RenkeiError
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
@@ -35,7 +36,6 @@ from core.terminal import (
     Status,
     WaitingEntry,
 )
-from core.vault.atomic import make_private_dir, write_atomic
 from core.vault.unlock import Vault, open_vault
 from core.waiting import WaitingList
 

@@ -37,12 +37,12 @@ from core import formats
 from core.boundary import report as reports
 from core.charset import CharsetError, Tables, decode_file
 from core.config import LimitsSettings
+from core.durable import fsync_dir, write_atomic
 from core.exchange import entry, ledger
 from core.exchange.ledger import checkpoint
 from core.i18n import t
 from core.report import Problem
 from core.textsafe import shown
-from core.vault.atomic import fsync_dir, write_atomic
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault

@@ -34,8 +34,8 @@ from importlib import resources
 from pathlib import Path
 
 from core.charset.gaiji import JUKI_CODE, CharsetTableError, u_codes
+from core.durable import DIR_MODE, write_atomic
 from core.errors import RenkeiError
-from core.vault.atomic import DIR_MODE, write_atomic
 
 TABLE_NAME = "juki.csv"
 ATTRIBUTION_NAME = "juki-ATTRIBUTION.txt"

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 from core.charset.codec import Bad, Codec
 from core.charset.gaiji import CharsetTableError, load_gaiji, parse_gaiji, u_codes
 from core.charset.juki import JukiTable, table_dir
+from core.durable import DIR_MODE, write_atomic
 from core.errors import RenkeiError
 from core.report import Problem
-from core.vault.atomic import DIR_MODE, write_atomic
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault

@@ -27,11 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from core.durable import remove_durably
 from core.exchange import fetch, ledger, send
 from core.exchange import protocol as p
 from core.store import locks
 from core.vault import anchor
-from core.vault.atomic import remove_durably
 from core.vault.errors import VaultError
 
 if TYPE_CHECKING:

@@ -51,9 +51,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from core import formats
+from core.durable import write_atomic
 from core.exchange import protocol as p
 from core.exchange.tls import ensure_server_tls
-from core.vault.atomic import write_atomic
 
 log = logging.getLogger("renkei.server")
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Protocol
 
 from core.config import Config
+from core.durable import write_atomic
 from core.errors import RenkeiError
 from core.pdf import lifetime
 from core.pdf.document import ListHeader, Unprintable, render, sort_entries
 from core.terminal import ProgressFn, WaitingEntry
-from core.vault.atomic import write_atomic
 
 AUDIT_ACTION = "pdf.export"
 

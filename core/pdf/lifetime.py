@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.config import Config
-from core.vault.atomic import remove_durably, sweep_temp_files
-from core.vault.errors import DiskFull
+from core.durable import DiskFull, remove_durably, sweep_temp_files
 
 WRITING = "writing"
 PRESENT = "present"

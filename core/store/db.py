@@ -31,8 +31,9 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
+from core.durable import DiskFull
 from core.errors import EXIT_LOCKED, RenkeiError
-from core.vault.errors import DiskFull, SealError
+from core.vault.errors import SealError
 from core.vault.keys import KEY_ID_SIZE, DataKey, Keyring
 
 DB_NAME = "renkei.db"

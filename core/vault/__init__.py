@@ -1,4 +1,4 @@
-"""Encryption at rest and durable writes.
+"""Encryption at rest.
 
 - ``unlock``: ``init_vault`` / ``open_vault(data_dir, passphrase) -> Vault`` — the
   one way in (permissions checked, keys unwrapped, store and audit opened).
@@ -6,7 +6,6 @@
   ``iter_decrypt``, ``read_all``, ``encrypt_file``, ``decrypt_file``).
 - ``keys``: data keys, the scrypt-wrapped key file, the keyring.
 - ``rekey``: moving to a new data key, resumably.
-- ``atomic``: THE durable-write helper (temp file, fsync, rename, fsync dir).
 - ``passphrase``: where scripted commands find the passphrase.
 - ``errors``: every refusal, each its own class and catalogue key.
 """

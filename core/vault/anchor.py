@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.durable import write_atomic
 from core.store import locks
-from core.vault.atomic import write_atomic
 from core.vault.errors import LockedError
 from core.vault.keys import DataKey, Keyring
 

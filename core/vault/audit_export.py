@@ -27,9 +27,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from core.durable import write_atomic
 from core.errors import RenkeiError
 from core.store.audit import AuditBroken, AuditEntry, kinds
-from core.vault.atomic import write_atomic
 from core.vault.unlock import Vault
 
 KEY_FILE = "files/audit-export.key"

@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from core.vault.atomic import write_atomic
+from core.durable import write_atomic
 
 KEYS_NAME = "keys.toml"
 FORMAT = "renkei-keys"

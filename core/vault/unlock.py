@@ -34,16 +34,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core import config as config_mod
 from core.config import Config
+from core.durable import FILE_MODE, DiskFull, make_private_dir, sweep_temp_files
 from core.errors import RenkeiError
 from core.store import locks
 from core.store.audit import Audit
 from core.store.db import DB_NAME, Store
 from core.vault import anchor, envelope
 from core.vault.anchor import RolledBack
-from core.vault.atomic import FILE_MODE, make_private_dir, sweep_temp_files
 from core.vault.errors import (
     AlreadyInitialised,
-    DiskFull,
     ForeignOwner,
     InsecurePermissions,
     InUse,

@@ -21,9 +21,9 @@ from core.charset.convert import convert, describe, lookup
 from core.charset.gaiji import HEADER
 from core.charset.juki import ATTRIBUTION_NAME, table_dir
 from core.config import resolve_data_dir
+from core.durable import DIR_MODE, write_atomic
 from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
-from core.vault.atomic import DIR_MODE, write_atomic
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
