@@ -19,8 +19,8 @@ from core import formats
 from core.errors import EXIT_PROBLEMS, RenkeiError
 from core.exchange import fetch, ledger
 from core.exchange.ledger import checkpoint
+from core.model import EntryResult, WaitingEntry
 from core.report import Problem
-from core.terminal import EntryResult, WaitingEntry
 
 if TYPE_CHECKING:
     import sqlite3

@@ -20,8 +20,8 @@ from core.exchange import intake, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
+from core.model import FetchResult, Progress, ProgressFn
 from core.store import locks
-from core.terminal import FetchResult, Progress, ProgressFn
 
 if TYPE_CHECKING:
     import sqlite3

@@ -22,8 +22,8 @@ from core.durable import remove_durably
 from core.exchange import entry, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
+from core.model import Progress, ProgressFn, SendResult
 from core.store import locks
-from core.terminal import Progress, ProgressFn, SendResult
 from core.vault.errors import VaultError
 
 if TYPE_CHECKING:

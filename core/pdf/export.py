@@ -18,9 +18,9 @@ from typing import Protocol
 from core.config import Config
 from core.durable import write_atomic
 from core.errors import RenkeiError
+from core.model import ProgressFn, WaitingEntry
 from core.pdf import lifetime
 from core.pdf.document import ListHeader, Unprintable, render, sort_entries
-from core.terminal import ProgressFn, WaitingEntry
 
 AUDIT_ACTION = "pdf.export"
 
