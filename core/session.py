@@ -20,6 +20,7 @@ from core.errors import RenkeiError
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.exchange.protocol import ExchangeError
+from core.paths import TLS_DIR, TLS_FILES
 from core.pdf import export as pdf_export
 from core.pdf import lifetime
 from core.pdf.export import PdfExport
@@ -38,9 +39,6 @@ from core.terminal import (
 )
 from core.vault.unlock import Vault, open_vault
 from core.waiting import WaitingList
-
-TLS_DIR = "tls"  # <data>/tls: the server's CA and this terminal's certificate and key
-TLS_FILES = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
 
 
 class Session:

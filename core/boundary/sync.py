@@ -20,6 +20,7 @@ from core.charset.review import decisions_path
 from core.errors import RenkeiError
 from core.exchange import ledger
 from core.exchange.intake import registered_gaiji
+from core.paths import BOUNDARY_LOCK
 from core.report import Problem
 from core.textsafe import shown
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from core.session import Session
     from core.vault.unlock import Vault
 
-LOCK_NAME = "boundary.lock"
 LINE = "line"
 
 
@@ -135,7 +135,7 @@ def fingerprint(data_dir: Path, tables: charset.Tables) -> str:
 
 @contextlib.contextmanager
 def _exclusive(data_dir: Path) -> Iterator[bool]:
-    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(data_dir / BOUNDARY_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -36,9 +36,10 @@ from pathlib import Path
 from core.charset.gaiji import JUKI_CODE, CharsetTableError, u_codes
 from core.durable import DIR_MODE, write_atomic
 from core.errors import RenkeiError
+from core.paths import CHARSET_DIR
+from core.paths import JUKI_ATTRIBUTION_NAME as ATTRIBUTION_NAME
+from core.paths import JUKI_NAME as TABLE_NAME
 
-TABLE_NAME = "juki.csv"
-ATTRIBUTION_NAME = "juki-ATTRIBUTION.txt"
 COL_JUKI = "住基ネット統一文字コード"
 COL_IVS = "実装したMoji_JohoコレクションIVS"
 COL_UCS = ("実装したUCS", "対応するUCS")
@@ -225,7 +226,7 @@ def parse_mj(
 
 
 def table_dir(data_dir: Path) -> Path:
-    return data_dir / "charset"
+    return data_dir / CHARSET_DIR
 
 
 def import_mj(source: Path, data_dir: Path) -> JukiTable:

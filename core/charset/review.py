@@ -30,12 +30,12 @@ from core.charset.gaiji import CharsetTableError, load_gaiji, parse_gaiji, u_cod
 from core.charset.juki import JukiTable, table_dir
 from core.durable import DIR_MODE, write_atomic
 from core.errors import RenkeiError
+from core.paths import DECISIONS_NAME
 from core.report import Problem
 
 if TYPE_CHECKING:
     from core.vault.unlock import Vault
 
-DECISIONS_NAME = "decisions.csv"
 HEADER = ("unicode", "decision", "form", "juki_code")
 AUDIT_ACTION = "charset.review.decide"
 USE, GAIJI = "use", "gaiji"

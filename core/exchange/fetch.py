@@ -21,6 +21,7 @@ from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
 from core.model import FetchResult, Progress, ProgressFn
+from core.paths import INBOX_DIR
 from core.store import locks
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from core.vault import envelope
     from core.vault.unlock import Vault
 
-INBOX_DIR = "files/inbox"
 CERT_AAD_CARD = "exchange_certificates.card_sealed"
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 

@@ -23,14 +23,13 @@ from core.exchange import entry, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.model import Progress, ProgressFn, SendResult
+from core.paths import OUTBOX_DIR
 from core.store import locks
 from core.vault.errors import VaultError
 
 if TYPE_CHECKING:
     from core.exchange.client import Client
     from core.vault.unlock import Vault
-
-OUTBOX_DIR = "files/outbox"
 
 
 @dataclass

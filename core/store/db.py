@@ -33,10 +33,10 @@ from cryptography.exceptions import InvalidTag
 
 from core.durable import DiskFull
 from core.errors import EXIT_LOCKED, RenkeiError
+from core.paths import DB_NAME
 from core.vault.errors import SealError
 from core.vault.keys import KEY_ID_SIZE, DataKey, Keyring
 
-DB_NAME = "renkei.db"
 SEAL_MAGIC = b"RKS1"
 _HEAD = len(SEAL_MAGIC) + KEY_ID_SIZE + 12 + 16
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")

@@ -36,6 +36,7 @@ from core import config as config_mod
 from core.config import Config
 from core.durable import FILE_MODE, DiskFull, make_private_dir, sweep_temp_files
 from core.errors import RenkeiError
+from core.paths import FILES_DIR, LOCK_NAME
 from core.store import locks
 from core.store.audit import Audit
 from core.store.db import DB_NAME, Store
@@ -64,8 +65,6 @@ from core.vault.keys import (
 )
 from core.vault.passphrase import check_new
 
-LOCK_NAME = ".lock"
-FILES_DIR = "files"
 DELAY_ENV = "RENKEI_UNLOCK_DELAY"  # base delay in seconds (tests set it low)
 DEFAULT_DELAY = 1.0
 MAX_DELAY = 60.0
