@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import boundary, charset, formats, synth
 from core import config as config_mod
 from core.config import Config, TerminalSettings
+from core.datadir.unlock import init_vault
 from core.session import unlock
-from core.vault.unlock import init_vault
 
 RECORDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 LASDEC = "131041"

@@ -53,7 +53,7 @@ from core.vault import envelope
 from core.vault.errors import WrongKey
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 MAGIC = b"RNKBDL\x01\n"
 FORMAT = "renkei-bundle"

@@ -15,6 +15,8 @@ from typing import Any
 
 from core import boundary, formats, settings
 from core.config import Config
+from core.datadir.opened import Vault
+from core.datadir.unlock import open_vault
 from core.durable import make_private_dir, write_atomic
 from core.errors import RenkeiError
 from core.exchange import entry, fetch, ledger, schedule, send
@@ -37,7 +39,6 @@ from core.terminal import (
     Status,
     WaitingEntry,
 )
-from core.vault.unlock import Vault, open_vault
 from core.waiting import WaitingList
 
 

@@ -28,7 +28,7 @@ from core.exchange.ledger import checkpoint
 from core.report import Problem
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 # Readable by a group the administrator gives the resident-record connector.
 EXPORT_MODE = 0o640

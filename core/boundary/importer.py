@@ -45,7 +45,7 @@ from core.report import Problem
 from core.textsafe import shown
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 DONE, REJECTED = "done", "rejected"
 QUEUED, REFUSED = "queued", "rejected"

@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING
 
 from core import charset
 from core.boundary import export, importer
-from core.charset.juki import TABLE_NAME, table_dir
+from core.charset.juki import table_dir
 from core.charset.review import decisions_path
 from core.errors import RenkeiError
 from core.exchange import ledger
 from core.exchange.intake import registered_gaiji
-from core.paths import BOUNDARY_LOCK
+from core.paths import BOUNDARY_LOCK, JUKI_NAME
 from core.report import Problem
 from core.textsafe import shown
 
 if TYPE_CHECKING:
     from core.config import BoundarySettings
+    from core.datadir.opened import Vault
     from core.session import Session
-    from core.vault.unlock import Vault
 
 LINE = "line"
 
@@ -126,7 +126,7 @@ def fingerprint(data_dir: Path, tables: charset.Tables) -> str:
     """Changes when the code tables change (a refused export is then tried again)."""
     parts = [tables.codec.name]
     # decisions.csv: the name review's decisions (core/charset/review.py)
-    for path in (tables.gaiji_path, table_dir(data_dir) / TABLE_NAME, decisions_path(data_dir)):
+    for path in (tables.gaiji_path, table_dir(data_dir) / JUKI_NAME, decisions_path(data_dir)):
         if path is not None and path.is_file():
             info = path.stat()
             parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")

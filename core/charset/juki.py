@@ -36,9 +36,7 @@ from pathlib import Path
 from core.charset.gaiji import JUKI_CODE, CharsetTableError, u_codes
 from core.durable import DIR_MODE, write_atomic
 from core.errors import RenkeiError
-from core.paths import CHARSET_DIR
-from core.paths import JUKI_ATTRIBUTION_NAME as ATTRIBUTION_NAME
-from core.paths import JUKI_NAME as TABLE_NAME
+from core.paths import CHARSET_DIR, JUKI_ATTRIBUTION_NAME, JUKI_NAME
 
 COL_JUKI = "住基ネット統一文字コード"
 COL_IVS = "実装したMoji_JohoコレクションIVS"
@@ -247,22 +245,22 @@ def import_mj(source: Path, data_dir: Path) -> JukiTable:
     second = dict(also)
     for code, text, mj in rows:
         writer.writerow([code, u_codes(text), mj, u_codes(second.get(code, ""))])
-    write_atomic(folder / TABLE_NAME, out.getvalue().encode("utf-8"))
+    write_atomic(folder / JUKI_NAME, out.getvalue().encode("utf-8"))
     notice = ATTRIBUTION.format(
-        table=TABLE_NAME,
+        table=JUKI_NAME,
         source=source.name,
         sha256=hashlib.sha256(data).hexdigest(),
         when=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         rows=len(rows),
     )
-    write_atomic(folder / ATTRIBUTION_NAME, notice.encode("utf-8"), mode=0o644)
+    write_atomic(folder / JUKI_ATTRIBUTION_NAME, notice.encode("utf-8"), mode=0o644)
     return JukiTable.build(rows, also)
 
 
 def load_juki(data_dir: Path) -> JukiTable:
     """The imported J+ table when there is one, else the shipped one; both with
     the non-kanji repertoire."""
-    path = table_dir(data_dir) / TABLE_NAME
+    path = table_dir(data_dir) / JUKI_NAME
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -34,7 +34,7 @@ from core.paths import DECISIONS_NAME
 from core.report import Problem
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 HEADER = ("unicode", "decision", "form", "juki_code")
 AUDIT_ACTION = "charset.review.decide"

@@ -27,10 +27,10 @@ from core.store import locks
 if TYPE_CHECKING:
     import sqlite3
 
+    from core.datadir.opened import Vault
     from core.exchange.client import Client
     from core.store.db import Store
     from core.vault import envelope
-    from core.vault.unlock import Vault
 
 CERT_AAD_CARD = "exchange_certificates.card_sealed"
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"

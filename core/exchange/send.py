@@ -28,8 +28,8 @@ from core.store import locks
 from core.vault.errors import VaultError
 
 if TYPE_CHECKING:
+    from core.datadir.opened import Vault
     from core.exchange.client import Client
-    from core.vault.unlock import Vault
 
 
 @dataclass

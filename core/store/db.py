@@ -238,7 +238,7 @@ class Store:
 
         After the outermost commit, ``on_generation`` (the vault's anchor) is
         told, so a copy of this database from before that commit can be told
-        from the real one (``core.vault.anchor``). ``durable``: the anchor is
+        from the real one (``core.datadir.anchor``). ``durable``: the anchor is
         fdatasynced too — for commits whose rollback would send twice or lose
         a file (send, fetch, rekey, recover); an audit entry alone updates it
         without waiting for the disk.

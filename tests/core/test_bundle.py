@@ -12,9 +12,9 @@ import pytest
 
 from core import bundle
 from core.bundle import BundleError, export_bundle, import_bundle, read_bundle, transfer_key
+from core.datadir.opened import Vault
 from core.vault import envelope
 from core.vault.errors import EnvelopeError
-from core.vault.unlock import Vault
 
 LASDEC = "131016"
 NOW = datetime.datetime(2024, 4, 1, 17, 15, 0, tzinfo=datetime.UTC)

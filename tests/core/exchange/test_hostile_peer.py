@@ -470,7 +470,7 @@ def test_a_lying_send_answer_changes_nothing(terminal: Terminal, hostile: Hostil
 
 
 def test_copies_are_still_known_after_a_rekey(terminal: Terminal, hostile: HostileServer) -> None:
-    from core.vault.rekey import rekey
+    from core.datadir.rekey import rekey
 
     moj = moj_body(12, 31)
     hostile.offer(Offer("f-a", "moj-131041-20261121-0001.csv", moj))

@@ -45,7 +45,7 @@ LOCK = "anchor"
 FAILURES_LOCK = "unlock"
 SLOT = 512  # bytes per slot of anchor.json
 KEEP_ATTEMPTS = 32  # recent failed attempts kept with the delay each waited
-MAX_WAIT = 60.0  # the longest unlock delay (core.vault.unlock.MAX_DELAY)
+MAX_WAIT = 60.0  # the longest unlock delay (core.datadir.unlock.MAX_DELAY)
 
 
 class RolledBack(LockedError):

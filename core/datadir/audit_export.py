@@ -27,11 +27,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from core.datadir.opened import Vault
 from core.durable import write_atomic
 from core.errors import RenkeiError
 from core.paths import AUDIT_KEY_FILE
 from core.store.audit import AuditBroken, AuditEntry, kinds
-from core.vault.unlock import Vault
 
 FORMAT = "renkei-audit-export"
 _REF = re.compile(r"[0-9a-f]{16,64}")
