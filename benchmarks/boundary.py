@@ -60,7 +60,7 @@ def main() -> None:
         (inbox / "bench.csv.sha256").write_text(f"{digest}  bench.csv\n", encoding="ascii")
         with unlock(data, PASSPHRASE) as terminal:
             start = time.perf_counter()
-            result = boundary.sync(terminal)
+            result = boundary.sync(terminal.vault)
             took = time.perf_counter() - start
         assert result.queued_records == RECORDS, result
     print(

@@ -251,10 +251,10 @@ class Session:
 
     # the line connection to the resident-record system (既存住基)
     def sync_boundary(self, now: datetime | None = None) -> boundary.SyncResult:
-        return boundary.sync(self, now)
+        return boundary.sync(self.vault, now)
 
     def boundary_status(self) -> boundary.BoundaryStatus:
-        return boundary.status(self)
+        return boundary.status(self.vault)
 
     # the audit log
     def audit_entries(self, limit: int | None = None) -> list[AuditEntry]:

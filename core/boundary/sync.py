@@ -27,7 +27,6 @@ from core.textsafe import shown
 if TYPE_CHECKING:
     from core.config import BoundarySettings
     from core.datadir.opened import Vault
-    from core.session import Session
 
 LINE = "line"
 
@@ -147,7 +146,7 @@ def _exclusive(data_dir: Path) -> Iterator[bool]:
         os.close(fd)
 
 
-def sync(terminal: Session, now: datetime | None = None) -> SyncResult:
+def sync(vault: Vault, now: datetime | None = None) -> SyncResult:
     """Export the new MOJ notices and take the complete municipal notice files.
 
     Refuses (``BoundaryError``) when the folders are not configured. Files are
@@ -155,7 +154,6 @@ def sync(terminal: Session, now: datetime | None = None) -> SyncResult:
     (``SyncResult.refused`` / an ``ImportOutcome`` in state ``rejected``) and
     the others go on.
     """
-    vault = terminal.vault
     settings = vault.config.boundary
     where = folders(settings, vault.data_dir)
     tables = charset.load_tables(vault.data_dir, settings=settings)
@@ -202,9 +200,8 @@ def _sync(vault: Vault, tables: charset.Tables, where: Folders, at: float) -> Sy
     )
 
 
-def status(terminal: Session, recent: int = 20) -> BoundaryStatus:
+def status(vault: Vault, recent: int = 20) -> BoundaryStatus:
     """What the line connection has done and what is held back, for status and TUI."""
-    vault = terminal.vault
     settings = vault.config.boundary
     store = vault.store
     counts = {
