@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from core import charset
 from core.boundary import export, importer
+from core.boundary.errors import BoundaryError
 from core.charset.juki import table_dir
 from core.charset.review import decisions_path
 from core.errors import RenkeiError
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
     from core.datadir.opened import Vault
 
 LINE = "line"
-
-
-class BoundaryError(RenkeiError):
-    """The line connection cannot run (not configured, folder missing)."""
 
 
 @dataclass(frozen=True)

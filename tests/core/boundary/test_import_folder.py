@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core import boundary, charset
-from core.boundary.sync import BoundaryError
+from core.boundary.errors import BoundaryError
 from tests.support.boundary import Line, drop, muni_text, session
 from tests.support.linkage import PASSPHRASE
 from tests.support.peak_rss import run_measured
