@@ -49,3 +49,4 @@ DECISIONS_NAME = "decisions.csv"  # in CHARSET_DIR: the name review's decisions
 PDF_DIR = "pdf"  # the 交付日未入力 lists the TUI writes (core.pdf.export)
 BOUNDARY_LOCK = "boundary.lock"  # one line-connection sync at a time (core.boundary.sync)
 BUNDLE_LEDGER_DIR = "bundles"  # which USB bundles were imported (tui.commands.bundle)
+BUNDLE_LEDGER_NAME = "bundles-imported.txt"  # in BUNDLE_LEDGER_DIR: one line per bundle

@@ -24,7 +24,7 @@ from core.config import resolve_data_dir
 from core.durable import DIR_MODE, write_atomic
 from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
-from core.paths import GAIJI_NAME, JUKI_ATTRIBUTION_NAME
+from core.paths import GAIJI_NAME, JUKI_ATTRIBUTION_NAME, JUKI_NAME
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -128,7 +128,7 @@ def run_import(args: argparse.Namespace) -> int:
         t(
             "charset.imported_mj",
             count=len(table),
-            path=folder / "juki.csv",
+            path=folder / JUKI_NAME,
             attribution=folder / JUKI_ATTRIBUTION_NAME,
         )
     )
