@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import boundary, charset, formats
 from core import config as config_mod
 from core.config import Config, TerminalSettings
+from core.datadir.unlock import init_vault
 from core.reference import synth
 from core.session import unlock
-from core.vault.unlock import init_vault
 
 RECORDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 LASDEC = "131041"
@@ -61,7 +61,7 @@ def main() -> None:
         (inbox / "bench.csv.sha256").write_text(f"{digest}  bench.csv\n", encoding="ascii")
         with unlock(data, PASSPHRASE) as terminal:
             start = time.perf_counter()
-            result = boundary.sync(terminal)
+            result = boundary.sync(terminal.vault)
             took = time.perf_counter() - start
         assert result.queued_records == RECORDS, result
     print(

@@ -253,7 +253,7 @@ def interactive(kind: str, count: int, keystrokes: str) -> dict[str, Any]:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else COUNT
     from core.config import Config
-    from core.vault.unlock import init_vault
+    from core.datadir.unlock import init_vault
 
     data = Path(tempfile.mkdtemp(prefix="renkei-bench-")) / "terminal"
     init_vault(data, "benchmark-passphrase", cost="low", config=Config()).close()

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
+from core.durable import AtomicFile, write_atomic  # noqa: E402
 from core.vault import envelope  # noqa: E402
-from core.vault.atomic import AtomicFile, write_atomic  # noqa: E402
 from core.vault.keys import DataKey, Keyring  # noqa: E402
 
 NONCE = bytes(12)

@@ -28,15 +28,15 @@ _PUBLIC = {
     "unlock": "core.session",
     "Terminal": "core.terminal",
     "WaitingIndex": "core.terminal",
-    "WaitingEntry": "core.terminal",
-    "InboxFile": "core.terminal",
-    "EntryResult": "core.terminal",
-    "OutboxItem": "core.terminal",
-    "FetchResult": "core.terminal",
-    "SendResult": "core.terminal",
-    "HistoryEvent": "core.terminal",
-    "Status": "core.terminal",
-    "Progress": "core.terminal",
+    "WaitingEntry": "core.model",
+    "InboxFile": "core.model",
+    "EntryResult": "core.model",
+    "OutboxItem": "core.model",
+    "FetchResult": "core.model",
+    "SendResult": "core.model",
+    "HistoryEvent": "core.model",
+    "Status": "core.model",
+    "Progress": "core.model",
     "Config": "core.config",
     "resolve_data_dir": "core.config",
     "Saved": "core.settings",
@@ -70,10 +70,7 @@ __all__ = [
 if TYPE_CHECKING:
     from core.config import Config, resolve_data_dir
     from core.errors import RenkeiError
-    from core.report import Problem
-    from core.session import unlock
-    from core.settings import Saved, SettingsRejected
-    from core.terminal import (
+    from core.model import (
         EntryResult,
         FetchResult,
         HistoryEvent,
@@ -82,10 +79,12 @@ if TYPE_CHECKING:
         Progress,
         SendResult,
         Status,
-        Terminal,
         WaitingEntry,
-        WaitingIndex,
     )
+    from core.report import Problem
+    from core.session import unlock
+    from core.settings import Saved, SettingsRejected
+    from core.terminal import Terminal, WaitingIndex
 
 
 def __getattr__(name: str) -> Any:

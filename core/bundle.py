@@ -46,14 +46,15 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from core.boundary import notices
 from core.charset import CharsetError, Tables
 from core.config import LimitsSettings
+from core.durable import DIR_MODE, AtomicFile, write_atomic
 from core.errors import RenkeiError
+from core.paths import BUNDLE_LEDGER_NAME
 from core.textsafe import shown
 from core.vault import envelope
-from core.vault.atomic import DIR_MODE, AtomicFile, write_atomic
 from core.vault.errors import WrongKey
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 MAGIC = b"RNKBDL\x01\n"
 FORMAT = "renkei-bundle"
@@ -61,7 +62,6 @@ VERSION = 1
 SUFFIX = ".rkb"
 DIRECTIONS = ("to-juki", "from-juki")
 TRANSFER_ENV = "RENKEI_TRANSFER_PASSPHRASE"
-LEDGER = "bundles-imported.txt"
 # scrypt cost for the transfer key: done once per export/import (~0.2 s, 64 MiB).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**16, 8, 1
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
@@ -340,7 +340,7 @@ class ImportResult:
 
 
 def _ledger(ledger_dir: Path) -> Path:
-    return ledger_dir / LEDGER
+    return ledger_dir / BUNDLE_LEDGER_NAME
 
 
 def imported_ids(ledger_dir: Path) -> set[str]:

@@ -18,9 +18,9 @@ from typing import Any
 
 import tomli_w
 
-from core.vault.atomic import write_atomic
+from core.durable import write_atomic
+from core.paths import CONFIG_NAME
 
-CONFIG_NAME = "config.toml"
 # Field metadata of the settings read once when the TUI starts (its stylesheets,
 # the language of every label, its keys): saving one takes effect at the next start.
 RESTART = {"restart": True}

@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from core import boundary, formats, settings
 from core.config import Config
+from core.datadir.opened import Vault
+from core.datadir.unlock import open_vault
+from core.durable import make_private_dir, write_atomic
 from core.errors import RenkeiError
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.exchange.protocol import ExchangeError
+from core.paths import TLS_DIR, TLS_FILES
 from core.report import Problem
 from core.store.audit import AuditEntry
 from core.terminal import (
@@ -32,15 +36,10 @@ from core.terminal import (
     Status,
     WaitingEntry,
 )
-from core.vault.atomic import make_private_dir, write_atomic
-from core.vault.unlock import Vault, open_vault
 from core.waiting import WaitingList
 
 if TYPE_CHECKING:
     from core.pdf.export import PdfExport
-
-TLS_DIR = "tls"  # <data>/tls: the server's CA and this terminal's certificate and key
-TLS_FILES = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
 
 
 class Session:
@@ -257,10 +256,10 @@ class Session:
 
     # the line connection to the resident-record system (既存住基)
     def sync_boundary(self, now: datetime | None = None) -> boundary.SyncResult:
-        return boundary.sync(self, now)
+        return boundary.sync(self.vault, now)
 
     def boundary_status(self) -> boundary.BoundaryStatus:
-        return boundary.status(self)
+        return boundary.status(self.vault)
 
     # the audit log
     def audit_entries(self, limit: int | None = None) -> list[AuditEntry]:

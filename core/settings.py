@@ -1,6 +1,6 @@
 """The running settings of an opened data directory: one object, changed whole.
 
-The opened data directory (``core.vault.unlock.Vault``) owns the one ``Config``
+The opened data directory (``core.datadir.opened.Vault``) owns the one ``Config``
 every reader uses while it is open — the session, the schedule, fetch, send,
 the line connection, the TUI. ``save`` changes it everywhere at once or not
 at all: the whole new config is checked first (``core.config_check``), written

@@ -5,19 +5,31 @@ and nothing below them, so each action has exactly one implementation and one
 set of checks. A ``Terminal`` is an unlocked data directory: personal data is
 decrypted only in its memory.
 
-This module is the contract between ``core`` and ``tui``. The dataclasses are
-what the screens draw; the methods are what their keys do.
+This module is the contract between ``core`` and ``tui``. The value types
+(``core.model``, re-exported here) are what the screens draw; the methods are
+what their keys do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from core.config import Config
+from core.model import (
+    EntryResult,
+    FetchResult,
+    HistoryEvent,
+    InboxFile,
+    OutboxItem,
+    Progress,
+    ProgressFn,
+    SendResult,
+    Status,
+    WaitingEntry,
+)
 from core.report import Problem
 
 if TYPE_CHECKING:
@@ -28,38 +40,21 @@ if TYPE_CHECKING:
     from core.store.audit import AuditEntry
 
 
-@dataclass(frozen=True)
-class Progress:
-    """A step of a long action, for a progress bar or a log line."""
-
-    step: str  # catalogue key of the step, e.g. "exchange.step.download"
-    done: int = 0
-    total: int | None = None
-    detail: str = ""
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class WaitingEntry:
-    """One certificate on the 未入力 list, decrypted, in memory only."""
-
-    card_number: str
-    notice_id: str
-    card_made_date: date
-    application_text: str
-    name_alpha: str
-    name_kanji: str
-    name_class_code: str
-    birth_date: date
-    sex_code: str
-    nationality: str
-    nationality_code: str
-    address: str
-    lasdec_code: str
-    received_at: datetime
-    entered_date: date | None = None  # entered here, not yet sent (still correctable)
+# the value types the TUI imports from here (defined in core.model)
+__all__ = [
+    "EntryResult",
+    "FetchResult",
+    "HistoryEvent",
+    "InboxFile",
+    "OutboxItem",
+    "Progress",
+    "ProgressFn",
+    "SendResult",
+    "Status",
+    "Terminal",
+    "WaitingEntry",
+    "WaitingIndex",
+]
 
 
 class WaitingIndex(Protocol):
@@ -78,86 +73,6 @@ class WaitingIndex(Protocol):
         """Add ``entry`` or replace the one with its card number (an entry just
         made is shown at once, without reloading the list)."""
         ...
-
-
-@dataclass(frozen=True)
-class InboxFile:
-    """A received MOJ notice file (kind ``moj`` or ``spr``)."""
-
-    file_id: str
-    kind: str
-    name: str
-    records: int
-    received_at: datetime
-    status: str  # e.g. "ok", "invalid" (kept, waiting for an operator decision)
-    problems: int = 0
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    card_number: str
-    delivered: date
-    replaced: date | None = None  # an unsent date this entry replaced
-    correction: bool = False  # the certificate's date was already sent: a correction record
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A municipal notice record or file on its way to the server."""
-
-    notice_id: str
-    card_number: str
-    state: str  # "queued", "sending", "sent", "rejected"
-    delivered: date | None
-    created_at: datetime
-    sent_at: datetime | None = None
-    receipt_id: str | None = None
-    reason: str = ""  # the server's reason for a rejection
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    files: int
-    records: int
-    waiting_added: int
-    problems: int = 0
-    errors: tuple[str, ...] = ()  # files not taken (e.g. wrong hash), clock skew warning
-    invalid: tuple[str, ...] = ()  # files stored but failing the data check (need attention)
-    duplicates: int = 0  # records already received in an earlier file: not taken again
-
-
-@dataclass(frozen=True)
-class SendResult:
-    files: int
-    accepted: int
-    rejected: int
-    receipt_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class HistoryEvent:
-    at: datetime
-    action: str  # catalogue key, e.g. "history.fetch", "history.send", "history.entry"
-    detail: str
-    result: str
-
-
-@dataclass(frozen=True)
-class Status:
-    waiting: int
-    queued: int
-    sending: int
-    sent: int
-    rejected: int
-    last_fetch: datetime | None
-    last_send: datetime | None
-    next_fetch: datetime | None
-    next_send: datetime | None
-    last_error: str = ""
-    server_url: str = ""
-    plain_http: bool = False  # shown as a warning when the config allows plain HTTP
-    clock_skew: float | None = None  # server minus local clock, seconds, at the last fetch
-    pending_batches: int = 0  # uploaded files not yet acknowledged (resumed by send)
 
 
 class Terminal(Protocol):

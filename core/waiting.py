@@ -19,7 +19,7 @@ from typing import overload
 
 from core import wareki
 from core.charset.fold import fold
-from core.terminal import WaitingEntry
+from core.model import WaitingEntry
 
 _SEP = "\x00"  # never typed, so a token never matches across two fields
 

@@ -41,3 +41,25 @@ def test_every_core_module_is_production_or_reference() -> None:
     assert [m for m in sources if _covered(m, forbidden)] == []
     # no stale entry: each source is a core module
     assert [m for m in sources if m not in modules] == []
+
+
+LAYERS_CONTRACT = "core layers: session > terminal > bundle"
+# core's top-level modules every layer may use (they import no core layer)
+LEAVES = ["core.hardening", "core.datafiles", "core.data"]
+
+
+def test_every_top_level_core_module_has_its_place_in_the_layers() -> None:
+    """A new core package or top-level module says where it sits (or that it is
+    a leaf, or reference code); otherwise the layers would not constrain it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in contracts if c["name"].startswith(LAYERS_CONTRACT))
+    placed = [m.strip() for layer in layers["layers"] for m in layer.split("|")]
+    reference = list(_contract(REFERENCE_CONTRACT)["forbidden_modules"])  # type: ignore[call-overload]
+    top = [f"core.{m.name}" for m in pkgutil.iter_modules(core.__path__)]
+    assert top, "no core modules found"
+    unplaced = [
+        m for m in top if m not in placed and m not in LEAVES and not _covered(m, reference)
+    ]
+    assert unplaced == []
+    assert [m for m in LEAVES if m not in top] == []

@@ -30,7 +30,7 @@ LOOKUPS: dict[str, tuple[int, str, str]] = {
     "t": (0, "key", ""),  # core.i18n.t
     "tr": (0, "key", "ui."),  # tui.text.tr: the UI domain
     "Problem": (2, "key", ""),  # core.report.Problem(line, column, key, params)
-    "Progress": (0, "step", ""),  # core.terminal.Progress: the step's key
+    "Progress": (0, "step", ""),  # core.model.Progress: the step's key
     "history": (1, "action", ""),  # core.exchange.ledger.history(store, action, …)
     "Genuineness": (1, "reason", ""),  # core.card.genuine: the reason's key
     "HandOver": (3, "reason", ""),  # core.card.counter

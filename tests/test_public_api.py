@@ -48,6 +48,20 @@ def test_the_public_names_are_pinned_and_resolve() -> None:
     assert set(PUBLIC) <= set(dir(core))
 
 
+def test_value_types_are_one_class_whether_from_core_model_or_the_facade() -> None:
+    """The workflows import ``core.model``; the TUI and scripts name the same
+    classes through ``core.terminal`` or ``core``."""
+    import core.model
+    import core.terminal
+
+    for name in ["WaitingEntry", "InboxFile", "EntryResult", "OutboxItem", "FetchResult"]:
+        defined = getattr(core.model, name)
+        assert getattr(core.terminal, name) is defined
+        assert getattr(core, name) is defined
+    for name in ["SendResult", "HistoryEvent", "Status", "Progress"]:
+        assert getattr(core.terminal, name) is getattr(core, name) is getattr(core.model, name)
+
+
 def test_star_import_gives_exactly_the_public_names() -> None:
     space: dict[str, object] = {}
     exec("from core import *", space)

@@ -254,7 +254,7 @@ class RenkeiApp(App[int]):
     ) -> None:
         """An initial passphrase replaced by the operator's own (their slot only),
         then the terminal unlocked with it."""
-        from core.vault.unlock import change_passphrase
+        from core.datadir.unlock import change_passphrase
 
         def changed(_result: object) -> None:
             self.try_unlock(chosen, done, operator, code)
@@ -277,7 +277,7 @@ class RenkeiApp(App[int]):
     def permitted(self, binding_id: str) -> bool:
         """Whether the operator's role allows a TUI action (roles.toml [tui]); a
         refusal is audited and shown, naming the role it needs."""
-        from core.vault import roles
+        from core.datadir import roles
 
         if roles.allows(self.role, binding_id, "tui"):
             return True

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 from core.boundary import notices
 from core.boundary import report as reports
 from core.charset import CharsetError, Tables
+from core.durable import write_atomic
 from core.exchange import ledger, listing
 from core.exchange.ledger import checkpoint
 from core.report import Problem
-from core.vault.atomic import write_atomic
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 # Readable by a group the administrator gives the resident-record connector.
 EXPORT_MODE = 0o640

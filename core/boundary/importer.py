@@ -35,17 +35,18 @@ from typing import TYPE_CHECKING
 
 from core import formats
 from core.boundary import report as reports
+from core.boundary.errors import BoundaryError
 from core.charset import CharsetError, Tables, decode_file
 from core.config import LimitsSettings
+from core.durable import fsync_dir, write_atomic
 from core.exchange import entry, ledger
 from core.exchange.ledger import checkpoint
 from core.i18n import t
 from core.report import Problem
 from core.textsafe import shown
-from core.vault.atomic import fsync_dir, write_atomic
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 DONE, REJECTED = "done", "rejected"
 QUEUED, REFUSED = "queued", "rejected"
@@ -95,8 +96,6 @@ class UnsafeFile(Exception):
 def check_folder(folder: Path) -> None:
     """Refuse an import folder that others can write: anyone could queue
     notices to MOJ through it (``chmod o-w`` fixes it)."""
-    from core.boundary.sync import BoundaryError
-
     info = os.stat(folder)
     if info.st_mode & stat.S_IWOTH:
         raise BoundaryError("guard.import.world_writable", path=str(folder))

@@ -20,7 +20,7 @@ from core.exchange import intake
 from core.exchange.fetch import read_inbox
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 # The file kinds carried to the resident-record system: MOJ notices (all
 # patterns A…BG) and the certificate notices (特別永住者証明書交付年月日).

@@ -15,25 +15,21 @@ from typing import TYPE_CHECKING
 
 from core import charset
 from core.boundary import export, importer
-from core.charset.juki import TABLE_NAME, table_dir
+from core.boundary.errors import BoundaryError
+from core.charset.juki import table_dir
 from core.charset.review import decisions_path
 from core.errors import RenkeiError
 from core.exchange import ledger
 from core.exchange.intake import registered_gaiji
+from core.paths import BOUNDARY_LOCK, JUKI_NAME
 from core.report import Problem
 from core.textsafe import shown
 
 if TYPE_CHECKING:
     from core.config import BoundarySettings
-    from core.session import Session
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
-LOCK_NAME = "boundary.lock"
 LINE = "line"
-
-
-class BoundaryError(RenkeiError):
-    """The line connection cannot run (not configured, folder missing)."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +122,7 @@ def fingerprint(data_dir: Path, tables: charset.Tables) -> str:
     """Changes when the code tables change (a refused export is then tried again)."""
     parts = [tables.codec.name]
     # decisions.csv: the name review's decisions (core/charset/review.py)
-    for path in (tables.gaiji_path, table_dir(data_dir) / TABLE_NAME, decisions_path(data_dir)):
+    for path in (tables.gaiji_path, table_dir(data_dir) / JUKI_NAME, decisions_path(data_dir)):
         if path is not None and path.is_file():
             info = path.stat()
             parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
@@ -135,7 +131,7 @@ def fingerprint(data_dir: Path, tables: charset.Tables) -> str:
 
 @contextlib.contextmanager
 def _exclusive(data_dir: Path) -> Iterator[bool]:
-    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(data_dir / BOUNDARY_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -147,7 +143,7 @@ def _exclusive(data_dir: Path) -> Iterator[bool]:
         os.close(fd)
 
 
-def sync(terminal: Session, now: datetime | None = None) -> SyncResult:
+def sync(vault: Vault, now: datetime | None = None) -> SyncResult:
     """Export the new MOJ notices and take the complete municipal notice files.
 
     Refuses (``BoundaryError``) when the folders are not configured. Files are
@@ -155,7 +151,6 @@ def sync(terminal: Session, now: datetime | None = None) -> SyncResult:
     (``SyncResult.refused`` / an ``ImportOutcome`` in state ``rejected``) and
     the others go on.
     """
-    vault = terminal.vault
     settings = vault.config.boundary
     where = folders(settings, vault.data_dir)
     tables = charset.load_tables(vault.data_dir, settings=settings)
@@ -202,9 +197,8 @@ def _sync(vault: Vault, tables: charset.Tables, where: Folders, at: float) -> Sy
     )
 
 
-def status(terminal: Session, recent: int = 20) -> BoundaryStatus:
+def status(vault: Vault, recent: int = 20) -> BoundaryStatus:
     """What the line connection has done and what is held back, for status and TUI."""
-    vault = terminal.vault
     settings = vault.config.boundary
     store = vault.store
     counts = {

@@ -83,7 +83,7 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def compare(entry: Any, chip: ChipData) -> list[Comparison]:
-    """The row (a ``core.terminal.WaitingEntry``) beside the chip, field by field."""
+    """The row (a ``core.model.WaitingEntry``) beside the chip, field by field."""
     out: list[Comparison] = []
     raw = {f.name: f.raw for f in chip.fields}
     shown = {f.name: f.value for f in chip.fields}

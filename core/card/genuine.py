@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from core.i18n import t
+from core.paths import TRUST_DIR
 
 GENUINE = "genuine"
 MISMATCH = "mismatch"
@@ -48,7 +49,6 @@ UNVERIFIABLE = "unverifiable"
 UNREADABLE = "unreadable"
 OUTCOMES = (GENUINE, MISMATCH, UNVERIFIABLE, UNREADABLE)
 
-TRUST_DIR_NAME = "moj-ca"
 CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 GEN1_FRONT_LEN, GEN1_PHOTO_LEN = 7000, 3000
 GEN2_PRINTED_LEN, GEN2_PHOTO_LEN, GEN2_NAME_LEN = 53, 3000, 2500
@@ -122,7 +122,7 @@ def listed_for(cert: x509.Certificate) -> ListedCA | None:
 
 
 def trust_dir(data_dir: Path) -> Path:
-    return data_dir / TRUST_DIR_NAME
+    return data_dir / TRUST_DIR
 
 
 def read_certificates(raw: bytes) -> list[x509.Certificate]:

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 
 from core.card import genuine
 from core.card.errors import CardError
-from core.vault.atomic import AtomicFile, fsync_dir
+from core.durable import AtomicFile, fsync_dir
 
 
 class TrustError(CardError):

@@ -38,8 +38,7 @@ from core.charset.juki import JukiTable, import_mj, load_juki, shipped, table_di
 from core.charset.juki_codec import JukiCodec
 from core.config import BoundarySettings
 from core.errors import RenkeiError
-
-GAIJI_NAME = "gaiji.csv"
+from core.paths import GAIJI_NAME
 
 __all__ = [
     "ENCODINGS",

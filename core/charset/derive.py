@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         if current != data:
             differ.append(name)
             if not args.check:
-                from core.vault.atomic import write_atomic
+                from core.durable import write_atomic
 
                 args.out.mkdir(parents=True, exist_ok=True)
                 write_atomic(target, data, mode=0o644)

@@ -34,11 +34,10 @@ from importlib import resources
 from pathlib import Path
 
 from core.charset.gaiji import JUKI_CODE, CharsetTableError, u_codes
+from core.durable import DIR_MODE, write_atomic
 from core.errors import RenkeiError
-from core.vault.atomic import DIR_MODE, write_atomic
+from core.paths import CHARSET_DIR, JUKI_ATTRIBUTION_NAME, JUKI_NAME
 
-TABLE_NAME = "juki.csv"
-ATTRIBUTION_NAME = "juki-ATTRIBUTION.txt"
 COL_JUKI = "住基ネット統一文字コード"
 COL_IVS = "実装したMoji_JohoコレクションIVS"
 COL_UCS = ("実装したUCS", "対応するUCS")
@@ -225,7 +224,7 @@ def parse_mj(
 
 
 def table_dir(data_dir: Path) -> Path:
-    return data_dir / "charset"
+    return data_dir / CHARSET_DIR
 
 
 def import_mj(source: Path, data_dir: Path) -> JukiTable:
@@ -246,22 +245,22 @@ def import_mj(source: Path, data_dir: Path) -> JukiTable:
     second = dict(also)
     for code, text, mj in rows:
         writer.writerow([code, u_codes(text), mj, u_codes(second.get(code, ""))])
-    write_atomic(folder / TABLE_NAME, out.getvalue().encode("utf-8"))
+    write_atomic(folder / JUKI_NAME, out.getvalue().encode("utf-8"))
     notice = ATTRIBUTION.format(
-        table=TABLE_NAME,
+        table=JUKI_NAME,
         source=source.name,
         sha256=hashlib.sha256(data).hexdigest(),
         when=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         rows=len(rows),
     )
-    write_atomic(folder / ATTRIBUTION_NAME, notice.encode("utf-8"), mode=0o644)
+    write_atomic(folder / JUKI_ATTRIBUTION_NAME, notice.encode("utf-8"), mode=0o644)
     return JukiTable.build(rows, also)
 
 
 def load_juki(data_dir: Path) -> JukiTable:
     """The imported J+ table when there is one, else the shipped one; both with
     the non-kanji repertoire."""
-    path = table_dir(data_dir) / TABLE_NAME
+    path = table_dir(data_dir) / JUKI_NAME
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

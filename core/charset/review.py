@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING
 from core.charset.codec import Bad, Codec
 from core.charset.gaiji import CharsetTableError, load_gaiji, parse_gaiji, u_codes
 from core.charset.juki import JukiTable, table_dir
+from core.durable import DIR_MODE, write_atomic
 from core.errors import RenkeiError
+from core.paths import DECISIONS_NAME, GAIJI_NAME
 from core.report import Problem
-from core.vault.atomic import DIR_MODE, write_atomic
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
-DECISIONS_NAME = "decisions.csv"
 HEADER = ("unicode", "decision", "form", "juki_code")
 AUDIT_ACTION = "charset.review.decide"
 USE, GAIJI = "use", "gaiji"
@@ -131,7 +131,7 @@ def decide(
         decision = Decision(text, USE, form, code)
         detail = f"use {code} {u_codes(form)}"
     else:
-        path = gaiji_path or table_dir(data_dir) / "gaiji.csv"
+        path = gaiji_path or table_dir(data_dir) / GAIJI_NAME
         new_table = _with_gaiji_row(path, gaiji, text, table)
         decision = Decision(text, GAIJI, text, "")
         detail = f"gaiji {gaiji.upper()}"

@@ -19,14 +19,14 @@ from core import formats
 from core.errors import EXIT_PROBLEMS, RenkeiError
 from core.exchange import fetch, ledger
 from core.exchange.ledger import checkpoint
+from core.model import EntryResult, WaitingEntry
 from core.report import Problem
-from core.terminal import EntryResult, WaitingEntry
 
 if TYPE_CHECKING:
     import sqlite3
 
+    from core.datadir.opened import Vault
     from core.store.db import Store
-    from core.vault.unlock import Vault
 
 OUTBOX_AAD_CARD = "exchange_outbox.card_sealed"
 CARD_RE = re.compile(r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")
@@ -173,7 +173,7 @@ def enter(
         "SELECT 1 FROM exchange_outbox WHERE card_blind = ? AND state IN ('sent', 'sending')",
         (blind,),
     ) and hasattr(vault, "role"):  # a correction after send: roles.toml [core]
-        from core.vault import roles
+        from core.datadir import roles
 
         roles.require(vault, "exchange.correction", "core")
     with store.transaction() as conn:

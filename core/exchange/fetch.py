@@ -20,18 +20,18 @@ from core.exchange import intake, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
+from core.model import FetchResult, Progress, ProgressFn
+from core.paths import INBOX_DIR
 from core.store import locks
-from core.terminal import FetchResult, Progress, ProgressFn
 
 if TYPE_CHECKING:
     import sqlite3
 
+    from core.datadir.opened import Vault
     from core.exchange.client import Client
     from core.store.db import Store
     from core.vault import envelope
-    from core.vault.unlock import Vault
 
-INBOX_DIR = "files/inbox"
 CERT_AAD_CARD = "exchange_certificates.card_sealed"
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 

@@ -30,8 +30,8 @@ from core.report import Problem
 if TYPE_CHECKING:
     import sqlite3
 
+    from core.datadir.opened import Vault
     from core.store.db import Store
-    from core.vault.unlock import Vault
 
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 

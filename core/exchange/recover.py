@@ -1,6 +1,6 @@
 """``renkei recover``: reconcile a database restored from a backup with the server.
 
-A restored ``renkei.db`` is behind the anchor (``core.vault.anchor``): records
+A restored ``renkei.db`` is behind the anchor (``core.datadir.anchor``): records
 it still has queued may have been delivered since, and files it never saw may
 have been receipted (the server then never offers them again). Recovery asks
 the server what it holds from this terminal (``GET /v1/holdings``) and:
@@ -27,16 +27,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from core.datadir import anchor
+from core.durable import remove_durably
 from core.exchange import fetch, ledger, send
 from core.exchange import protocol as p
 from core.store import locks
-from core.vault import anchor
-from core.vault.atomic import remove_durably
 from core.vault.errors import VaultError
 
 if TYPE_CHECKING:
+    from core.datadir.opened import Vault
     from core.exchange.client import Client
-    from core.vault.unlock import Vault
 
 
 @dataclass

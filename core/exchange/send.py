@@ -18,19 +18,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core import formats
+from core.durable import remove_durably
 from core.exchange import entry, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
+from core.model import Progress, ProgressFn, SendResult
+from core.paths import OUTBOX_DIR
 from core.store import locks
-from core.terminal import Progress, ProgressFn, SendResult
-from core.vault.atomic import remove_durably
 from core.vault.errors import VaultError
 
 if TYPE_CHECKING:
+    from core.datadir.opened import Vault
     from core.exchange.client import Client
-    from core.vault.unlock import Vault
-
-OUTBOX_DIR = "files/outbox"
 
 
 @dataclass

@@ -34,9 +34,9 @@ from fpdf.fonts import CoreFont, TTFFont
 from core.errors import RenkeiError
 from core.formats.tables import codes
 from core.i18n import t
+from core.model import Progress, ProgressFn, WaitingEntry
 from core.pdf import fonts as fontfiles
 from core.pdf.coverage import MISSING, Checked, Coverage, Flag
-from core.terminal import Progress, ProgressFn, WaitingEntry
 from core.wareki import display, to_wareki
 
 PROGRESS_EVERY = 250  # rows between two progress reports

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Protocol
 
 from core.config import Config
+from core.durable import write_atomic
 from core.errors import RenkeiError
+from core.model import ProgressFn, WaitingEntry
+from core.paths import PDF_DIR
 from core.pdf import lifetime
 from core.pdf.document import ListHeader, Unprintable, render, sort_entries
-from core.terminal import ProgressFn, WaitingEntry
-from core.vault.atomic import write_atomic
 
 AUDIT_ACTION = "pdf.export"
 
@@ -51,7 +52,7 @@ class PdfExport:
 def default_path(data_dir: Path, now: datetime) -> Path:
     """Where the TUI puts the list: ``<data>/pdf/`` (the 交付日未入力PDFフォルダ of the
     seed), made here (0700) if missing."""
-    folder = data_dir / "pdf"
+    folder = data_dir / PDF_DIR
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder / DEFAULT_NAME.format(stamp=f"{now.astimezone():%Y%m%d-%H%M%S}")
 

@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.config import Config
-from core.vault.atomic import remove_durably, sweep_temp_files
-from core.vault.errors import DiskFull
+from core.durable import DiskFull, remove_durably, sweep_temp_files
 
 WRITING = "writing"
 PRESENT = "present"
@@ -260,7 +259,8 @@ def sweep_in(data_dir: Path, now: datetime, when: str = DUE) -> list[PdfRecord]:
     """The sweep ``when`` (``DUE``, ``STARTUP``, ``CLOSE``) over the PDFs of the
     terminal in ``data_dir``: what the TUI timer, the scheduler and cron call.
     Nothing to do (and no database made) when the terminal has none yet."""
-    from core.store import DB_NAME, Store
+    from core.paths import DB_NAME
+    from core.store import Store
 
     if not (data_dir / DB_NAME).exists():
         return []
@@ -270,7 +270,8 @@ def sweep_in(data_dir: Path, now: datetime, when: str = DUE) -> list[PdfRecord]:
 
 def active_in(data_dir: Path) -> list[PdfRecord]:
     """The PDFs of the terminal in ``data_dir`` still on disk, soonest to go first."""
-    from core.store import DB_NAME, Store
+    from core.paths import DB_NAME
+    from core.store import Store
 
     if not (data_dir / DB_NAME).exists():
         return []

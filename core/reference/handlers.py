@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core import formats
+from core.durable import write_atomic
 from core.exchange import protocol as p
 from core.reference import ranges
 from core.reference.faults import Faults, Rule, every, first
 from core.reference.ledger import Ledger
 from core.reference.root import Root
 from core.reference.wire import Cut, Request, answer_json, problem, read_body
-from core.vault.atomic import write_atomic
 
 PAGE = 100  # files per listing page
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from core import formats
 from core.formats import tables
 from core.formats.check import CARDLESS
-from core.terminal import WaitingEntry
+from core.model import WaitingEntry
 
 _T = TypeVar("_T")  # what ``Generator.pick`` picks
 

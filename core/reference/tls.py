@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from core.vault.atomic import write_atomic
+from core.durable import write_atomic
 
 CA_NAME = "ca.pem"
 CA_KEY = "ca-key.pem"

@@ -6,6 +6,6 @@
 ``core.store.audit`` keeps the hash-chained audit log in it.
 """
 
-from core.store.db import DB_NAME, Store
+from core.store.db import Store
 
-__all__ = ["DB_NAME", "Store"]
+__all__ = ["Store"]

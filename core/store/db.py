@@ -31,11 +31,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
+from core.durable import DiskFull
 from core.errors import EXIT_LOCKED, RenkeiError
-from core.vault.errors import DiskFull, SealError
+from core.paths import DB_NAME
+from core.vault.errors import SealError
 from core.vault.keys import KEY_ID_SIZE, DataKey, Keyring
 
-DB_NAME = "renkei.db"
 SEAL_MAGIC = b"RKS1"
 _HEAD = len(SEAL_MAGIC) + KEY_ID_SIZE + 12 + 16
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(sql|py)$")
@@ -237,7 +238,7 @@ class Store:
 
         After the outermost commit, ``on_generation`` (the vault's anchor) is
         told, so a copy of this database from before that commit can be told
-        from the real one (``core.vault.anchor``). ``durable``: the anchor is
+        from the real one (``core.datadir.anchor``). ``durable``: the anchor is
         fdatasynced too — for commits whose rollback would send twice or lose
         a file (send, fetch, rekey, recover); an audit entry alone updates it
         without waiting for the disk.

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from core.errors import EXIT_LOCKED, RenkeiError
 from core.i18n import t
+from core.paths import LOCK_DIR
 
-LOCK_DIR = "locks"
 WAIT_ENV = "RENKEI_LOCK_WAIT"
 DEFAULT_WAIT = 120.0
 _POLL = 0.05

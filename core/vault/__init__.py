@@ -1,12 +1,13 @@
-"""Encryption at rest and durable writes.
+"""Encryption at rest: the crypto primitives, and nothing of the data directory.
 
-- ``unlock``: ``init_vault`` / ``open_vault(data_dir, passphrase) -> Vault`` — the
-  one way in (permissions checked, keys unwrapped, store and audit opened).
 - ``envelope``: the streaming AES-256-GCM file format (``EnvelopeWriter``,
   ``iter_decrypt``, ``read_all``, ``encrypt_file``, ``decrypt_file``).
-- ``keys``: data keys, the scrypt-wrapped key file, the keyring.
-- ``rekey``: moving to a new data key, resumably.
-- ``atomic``: THE durable-write helper (temp file, fsync, rename, fsync dir).
-- ``passphrase``: where scripted commands find the passphrase.
+- ``keys``: data keys, the scrypt-wrapped key file with the operators' slots,
+  the keyring.
+- ``totp``: the second factor (RFC 6238 codes, recovery codes).
+- ``passphrase``: the passphrase rules and where scripted commands find one.
 - ``errors``: every refusal, each its own class and catalogue key.
+
+Imports only ``core.durable``, ``core.paths`` and ``core.errors``: the opened
+data directory (``core.datadir``), the store and the settings are above it.
 """

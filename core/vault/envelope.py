@@ -44,8 +44,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from core.durable import AtomicFile
 from core.vault import errors
-from core.vault.atomic import AtomicFile
 
 MAGIC = b"RNKENV"
 VERSION = 1

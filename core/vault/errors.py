@@ -60,11 +60,6 @@ class SealError(VaultError):
         super().__init__(key, **params)
 
 
-class DiskFull(VaultError):
-    def __init__(self, path: str) -> None:
-        super().__init__("vault.disk_full", path=path)
-
-
 class LockedError(VaultError):
     """The terminal cannot be opened: not initialised, wrong passphrase, unsafe."""
 

@@ -41,9 +41,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from core.vault.atomic import write_atomic
+from core.durable import write_atomic
+from core.paths import KEYS_NAME
 
-KEYS_NAME = "keys.toml"
 FORMAT = "renkei-keys"
 FORMAT_VERSION = 2
 LEGACY_VERSION = 1  # one shared passphrase, no operators (migrated at unlock)

@@ -12,9 +12,10 @@ import pytest
 
 from core import bundle
 from core.bundle import BundleError, export_bundle, import_bundle, read_bundle, transfer_key
+from core.datadir.opened import Vault
+from core.paths import BUNDLE_LEDGER_NAME
 from core.vault import envelope
 from core.vault.errors import EnvelopeError
-from core.vault.unlock import Vault
 
 LASDEC = "131016"
 NOW = datetime.datetime(2024, 4, 1, 17, 15, 0, tzinfo=datetime.UTC)
@@ -70,13 +71,13 @@ def test_importing_twice_changes_nothing(tmp_path: Path, key: bundle.TransferKey
     data, dest = _second_terminal(tmp_path)
     import_bundle(path, key, dest, data / "bundles")
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in dest.iterdir()}
-    ledger = (data / "bundles" / bundle.LEDGER).read_bytes()
+    ledger = (data / "bundles" / BUNDLE_LEDGER_NAME).read_bytes()
     again = import_bundle(path, key, dest, data / "bundles")
     assert again.already and again.written == []
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in dest.iterdir()} == before
-    assert (data / "bundles" / bundle.LEDGER).read_bytes() == ledger
+    assert (data / "bundles" / BUNDLE_LEDGER_NAME).read_bytes() == ledger
     # Even with the ledger lost, files already there with the same content are kept as they are.
-    (data / "bundles" / bundle.LEDGER).unlink()
+    (data / "bundles" / BUNDLE_LEDGER_NAME).unlink()
     third = import_bundle(path, key, dest, data / "bundles")
     assert third.written == [] and len(third.unchanged) == 3
     assert {p.name: p.stat().st_mtime_ns for p in dest.iterdir()} == {

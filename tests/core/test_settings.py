@@ -17,10 +17,10 @@ import pytest
 
 from core import charset
 from core import config as core_config
+from core.datadir.opened import Vault
+from core.durable import DiskFull
 from core.session import Session
 from core.settings import SettingsNotWritten, SettingsRejected
-from core.vault.errors import DiskFull
-from core.vault.unlock import Vault
 from tests.support.boundary import Line, drop, line, muni_text, session
 from tests.support.linkage import linkage_server
 from tests.support.mounts import read_only, small_tmpfs

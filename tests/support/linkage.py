@@ -164,7 +164,7 @@ def spr_file(recs: list[dict[str, str]]) -> bytes:
 def make_terminal(data_dir: Path, server: LinkageServer, **server_overrides: Any) -> Path:
     """``renkei init`` done in-process with the low scrypt cost."""
     from core.config import Config, TerminalSettings
-    from core.vault.unlock import init_vault
+    from core.datadir.unlock import init_vault
 
     settings = server.settings(**server_overrides)
     config = Config(

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.config import Config
-from core.vault.unlock import Vault, init_vault, open_vault
+from core.datadir.opened import Vault
+from core.datadir.unlock import init_vault, open_vault
 
 PASSPHRASE = "correct horse battery staple"
 

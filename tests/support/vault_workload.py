@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from core.vault.unlock import Vault
+from core.datadir.opened import Vault
 
 DOC = "files/doc.enc"
 AAD = "crash_state.payload:1"

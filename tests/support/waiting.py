@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from core.terminal import WaitingEntry
+from core.model import WaitingEntry
 
 _FAMILY = [
     ("KIM", "金"),

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from core.datadir.unlock import open_vault
 from core.store.audit import kinds
-from core.vault.unlock import open_vault
 from tests.support.linkage import LinkageServer, linkage_server, spr_file, spr_records
 
 __all__ = ["linkage_server"]

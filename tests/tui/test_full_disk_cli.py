@@ -1,5 +1,5 @@
 """A full disk under the data directory (issue 12, finding 9), for real: a small
-tmpfs the test mounts (we are root, as in tests/core/vault/test_full_disk.py).
+tmpfs the test mounts (we are root, as in tests/core/test_full_disk.py).
 Every command that only reads still works; every command that writes ends
 with the disk-full message and exit 1, never 70; with space back, the day goes
 on from a consistent state."""

@@ -15,8 +15,8 @@ from typing import Any
 
 from textual.widgets import Input, Static
 
-from core.vault import operators
-from core.vault.unlock import change_passphrase, default_operator, open_vault
+from core.datadir import operators
+from core.datadir.unlock import change_passphrase, default_operator, open_vault
 from tests.tui.conftest import settle
 from tui.commands.demo import PASSPHRASE
 from tui.widgets.vtable import VirtualTable
@@ -159,7 +159,7 @@ def test_clerk_refused_each_tui_action_above_clerk(make_app, demo) -> None:  # t
     """Table-driven: every TUI action roles.toml gives to a supervisor or admin is
     refused to a clerk (where it is reached: F5, V in the inbox; the settings and
     review screens' own keys are only reachable through those), the role named."""
-    from core.vault import roles
+    from core.datadir import roles
 
     above = {a for a, need in roles.table("tui").items() if need in ("supervisor", "admin")}
     gates = {"go.settings": ("f5",), "inbox.review": ("f1", "v")}

@@ -1,5 +1,5 @@
 """The role table against the product: every CLI command and every TUI action is
-listed in core/vault/roles.toml, and a clerk is refused each supervisor/admin
+listed in core/datadir/roles.toml, and a clerk is refused each supervisor/admin
 command (exit 6, the needed role named, nothing changed).
 
 The expected roles are the issue's (#17): clerk = list, search, enter dates,
@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 import tui.screens
+from core.datadir import operators, roles
+from core.datadir.unlock import change_passphrase, init_vault
 from core.errors import EXIT_FORBIDDEN
-from core.vault import operators, roles
-from core.vault.unlock import change_passphrase, init_vault
 from tui.cli import build_parser
 
 ADMIN, CLERK = "kanri", "hanako"
@@ -164,7 +164,7 @@ def test_clerk_refused_every_supervisor_and_admin_command(
         assert _snapshot(terminal) == files, path
         assert _tables(terminal) == tables, path
     # each refusal is in the audit log, by the clerk, naming the command
-    from core.vault.unlock import open_vault
+    from core.datadir.unlock import open_vault
 
     with open_vault(terminal, ADMIN_PW, operator=ADMIN, delay_base=0.0) as vault:
         logged = [e.record for e in vault.audit.entries() if e.action == "operator.refused"]

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.config import resolve_data_dir
+from core.datadir.opened import Vault
+from core.datadir.unlock import open_vault
 from core.errors import RenkeiError
 from core.i18n import t
 from core.vault import passphrase as sources
 from core.vault.errors import NoPassphrase, WrongPassphrase
-from core.vault.unlock import Vault, open_vault
 
 PROMPT_ATTEMPTS = 3
 T = TypeVar("T")
@@ -105,8 +106,8 @@ def open_from_args(
     """Unlock the data directory the command names, as the command's operator
     (with their second-factor code), refusing (exit 6) what their role may not do.
     An uninitialised one says so before any passphrase is asked for."""
+    from core.datadir.unlock import is_initialised
     from core.vault.errors import NotInitialised
-    from core.vault.unlock import is_initialised
 
     if not is_initialised(data_dir(args)):
         raise NotInitialised(str(data_dir(args)))
@@ -135,7 +136,7 @@ def authorize(args: argparse.Namespace) -> None:
     """For a command that changes the data directory without unlocking it (trust
     anchors, character tables): unlock once to check the operator's role. A
     directory not yet initialised has no operators and nothing to protect."""
-    from core.vault.unlock import is_initialised
+    from core.datadir.unlock import is_initialised
 
     if is_initialised(data_dir(args)):
         open_from_args(args).close()

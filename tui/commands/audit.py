@@ -3,7 +3,7 @@
 ``show`` filters by operator, kind (操作 ログイン イベント 通信 印刷 設定変更 エラー),
 time and target (a certificate number or file id, matched by its reference);
 ``export`` writes a signed file for the municipality's log server
-(core/vault/audit_export.py says how to verify it).
+(core/datadir/audit_export.py says how to verify it).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import json
 import sys
 from pathlib import Path
 
+from core.datadir.audit_export import Filter, as_dict, export, search
 from core.errors import EXIT_PROBLEMS
 from core.i18n import t
 from core.store.audit import AuditBroken
-from core.vault.audit_export import Filter, as_dict, export, search
 from tui.commands._exchange import open_session
 from tui.commands._vault import open_from_args
 

@@ -17,10 +17,9 @@ from core import config as config_mod
 from core.config import resolve_data_dir
 from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
+from core.paths import BUNDLE_LEDGER_DIR
 from core.vault import passphrase as sources
 from tui.commands._private import add_show_values, problem_line, show_values
-
-LEDGER_DIR = "bundles"
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -178,7 +177,7 @@ def run_import(args: argparse.Namespace) -> int:
         source,
         key,
         dest,
-        data_dir / LEDGER_DIR,
+        data_dir / BUNDLE_LEDGER_DIR,
         args.lasdec or config.terminal.lasdec,
         config.limits.max_bundle_bytes,
     )

@@ -19,11 +19,12 @@ from pathlib import Path
 from core import charset
 from core.charset.convert import convert, describe, lookup
 from core.charset.gaiji import HEADER
-from core.charset.juki import ATTRIBUTION_NAME, table_dir
+from core.charset.juki import table_dir
 from core.config import resolve_data_dir
+from core.durable import DIR_MODE, write_atomic
 from core.errors import EXIT_OK, EXIT_PROBLEMS, RenkeiError
 from core.i18n import t
-from core.vault.atomic import DIR_MODE, write_atomic
+from core.paths import GAIJI_NAME, JUKI_ATTRIBUTION_NAME, JUKI_NAME
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -117,7 +118,7 @@ def run_import(args: argparse.Namespace) -> int:
         )
         folder = table_dir(data_dir)
         folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        target = folder / charset.GAIJI_NAME
+        target = folder / GAIJI_NAME
         write_atomic(target, data)
         print(t("charset.imported_gaiji", count=len(rows), path=target))
         return EXIT_OK
@@ -127,8 +128,8 @@ def run_import(args: argparse.Namespace) -> int:
         t(
             "charset.imported_mj",
             count=len(table),
-            path=folder / "juki.csv",
-            attribution=folder / ATTRIBUTION_NAME,
+            path=folder / JUKI_NAME,
+            attribution=folder / JUKI_ATTRIBUTION_NAME,
         )
     )
     return EXIT_OK
@@ -255,7 +256,7 @@ def run_review_decide(args: argparse.Namespace) -> int:
         decision = review.decide(vault, text, tables.juki or charset.shipped(),
                                  use=args.use or "", gaiji=args.gaiji or "",
                                  gaiji_path=tables.gaiji_path, actor=default_actor())  # fmt: skip
-        path = tables.gaiji_path or table_dir(vault.data_dir) / charset.GAIJI_NAME
+        path = tables.gaiji_path or table_dir(vault.data_dir) / GAIJI_NAME
     code = charset.u_codes(text)
     if decision.decision == review.USE:
         print(t("charset.review.decided_use", char=text, code=code, juki=decision.juki_code,

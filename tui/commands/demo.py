@@ -75,9 +75,9 @@ class Demo:
 def prepare(root: Path, waiting: int = 300, day: date | None = None) -> Demo:
     """Server root with the day's notice files, the server started, the terminal made."""
     from core.config import Config, ScheduleSettings, ServerSettings, TerminalSettings
+    from core.datadir.unlock import init_vault
     from core.reference import synth
     from core.reference.runner import Running
-    from core.vault.unlock import init_vault
 
     day = day or date.today()
     lasdec = synth.DEFAULT_LASDEC

@@ -8,12 +8,12 @@ import uuid
 
 from core import config as config_mod
 from core import config_check
+from core.datadir.unlock import init_vault, is_initialised
 from core.errors import EXIT_PROBLEMS
 from core.i18n import t
 from core.session import Session
 from core.vault.errors import AlreadyInitialised
 from core.vault.keys import COSTS
-from core.vault.unlock import init_vault, is_initialised
 from tui.commands._vault import ask_new, data_dir, scripted_passphrase, warn_weak
 
 

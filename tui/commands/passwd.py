@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from core.datadir.unlock import change_passphrase
 from core.i18n import t
 from core.vault import passphrase as sources
-from core.vault.unlock import change_passphrase
 from tui.commands._vault import ask_new, data_dir, operator, with_code, with_passphrase
 
 

@@ -20,9 +20,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.datadir.unlock import open_vault
     from core.exchange import recover
     from core.exchange.client import Client
-    from core.vault.unlock import open_vault
 
     vault = with_passphrase(
         args,

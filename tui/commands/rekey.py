@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.datadir.rekey import rekey
 from core.i18n import t
-from core.vault.rekey import rekey
 from tui.commands._vault import data_dir, operator, with_code, with_passphrase
 
 

@@ -11,8 +11,9 @@ import argparse
 import io
 import sys
 
+from core.datadir import operators
 from core.i18n import t
-from core.vault import operators, totp
+from core.vault import totp
 from tui.commands._vault import open_from_args
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from core.datadir import operators, roles
 from core.i18n import t
-from core.vault import operators, roles
 from core.vault import passphrase as sources
 from tui.commands._vault import ask, open_from_args
 

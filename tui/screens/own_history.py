@@ -54,6 +54,6 @@ class OwnHistoryScreen(ModalScreen[None]):
 
 def own_entries(vault: Any) -> list[Any]:
     """The operator's own last ``SHOWN`` entries (runs on the core thread)."""
-    from core.vault.audit_export import Filter, search
+    from core.datadir.audit_export import Filter, search
 
     return search(vault, Filter(operator=vault.operator), limit=SHOWN)

@@ -65,7 +65,7 @@ class UnlockScreen(Screen[None]):
         yield KeyBar()
 
     def _offer_operator(self) -> None:
-        from core.vault.unlock import default_operator
+        from core.datadir.unlock import default_operator
 
         who = self.query_one("#operator", Input)
         who.value = getattr(self.app, "last_operator", "") or default_operator()

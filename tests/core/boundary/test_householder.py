@@ -21,7 +21,7 @@ def test_householder_goes_out_and_comes_back(line: Line) -> None:
     line.server.put_notice("moj-131041-20261121-0001.csv", body)
     with session(line.data) as t:
         t.fetch()
-        assert "moj-131041-20261121-0001.csv" in boundary.sync(t).exported
+        assert "moj-131041-20261121-0001.csv" in boundary.sync(t.vault).exported
     exported = line.export_dir / "moj-131041-20261121-0001.csv"
     text = charset.decode_file(exported.read_bytes(), line.codec(), exported.name)
     assert text == body.decode("utf-8")  # the v2 layout reaches the resident-record side
@@ -47,7 +47,7 @@ def test_householder_goes_out_and_comes_back(line: Line) -> None:
     result = bundle.import_bundle(path, key, line.import_dir, line.data / "bundles", LASDEC)
     assert len(result.written) == 2
     with session(line.data) as t:
-        imported = boundary.sync(t).imported
+        imported = boundary.sync(t.vault).imported
         assert [(o.state, o.records) for o in imported] == [("queued", 1)]
         sent = t.send()
         assert (sent.accepted, sent.rejected) == (1, 0)

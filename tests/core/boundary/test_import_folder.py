@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core import boundary, charset
-from core.boundary.sync import BoundaryError
+from core.boundary.errors import BoundaryError
 from tests.support.boundary import Line, drop, muni_text, session
 from tests.support.linkage import PASSPHRASE
 from tests.support.peak_rss import run_measured
@@ -36,11 +36,11 @@ def test_a_symlink_is_never_followed(line: Line, tmp_path: Path) -> None:
     link.symlink_to(secret)
     _sum(line.import_dir, "link.csv", secret.read_bytes())  # even with a matching checksum
     with session(line.data) as t:
-        result = boundary.sync(t)
+        result = boundary.sync(t.vault)
         assert result.imported == () and t.status().queued == 0
         assert [(u.name, u.params["kind"]) for u in result.unsafe] == [("link.csv", "symlink")]
         assert result.problems
-        assert boundary.status(t).problems
+        assert boundary.status(t.vault).problems
     assert link.is_symlink() and secret.read_bytes()  # left as it was
     assert not (line.import_dir / "done").exists()
 
@@ -50,7 +50,7 @@ def test_a_fifo_is_never_opened(line: Line) -> None:
     os.mkfifo(fifo)
     (line.import_dir / "pipe.csv.sha256").write_text("0" * 64 + "  pipe.csv\n", encoding="ascii")
     with session(line.data) as t:
-        result = boundary.sync(t)  # would block forever if it opened the FIFO for reading
+        result = boundary.sync(t.vault)  # would block forever if it opened the FIFO for reading
     assert [(u.name, u.params["kind"]) for u in result.unsafe] == [("pipe.csv", "FIFO")]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
@@ -61,7 +61,7 @@ def test_a_device_is_never_opened(line: Line) -> None:
     os.mknod(dev, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # /dev/null's numbers
     _sum(line.import_dir, "null.csv", b"")
     with session(line.data) as t:
-        result = boundary.sync(t)
+        result = boundary.sync(t.vault)
     assert [(u.name, u.params["kind"]) for u in result.unsafe] == [("null.csv", "device")]
 
 
@@ -69,14 +69,14 @@ def test_a_folder_others_can_write_is_refused(line: Line) -> None:
     drop(line.import_dir, "in.csv", _encoded(line, 2))
     line.import_dir.chmod(0o777)
     with session(line.data) as t, pytest.raises(BoundaryError) as caught:
-        boundary.sync(t)
+        boundary.sync(t.vault)
     assert caught.value.key == "guard.import.world_writable"
     assert f"chmod o-w '{line.import_dir}'" in caught.value.message("en")
     assert (line.import_dir / "in.csv").exists()
     line.import_dir.chmod(0o755)
     with session(line.data) as t:
         assert t.status().queued == 0
-        assert boundary.sync(t).queued_records == 2  # fixed by the admin: taken
+        assert boundary.sync(t.vault).queued_records == 2  # fixed by the admin: taken
 
 
 def test_without_a_matching_checksum_a_file_waits_however_old(line: Line) -> None:
@@ -93,7 +93,7 @@ def test_without_a_matching_checksum_a_file_waits_however_old(line: Line) -> Non
         f"{hashlib.sha256(data).hexdigest()}  old.csv\n", "ascii"
     )
     with session(line.data) as t:
-        result = boundary.sync(t)
+        result = boundary.sync(t.vault)
         assert result.imported == ()
         assert sorted(result.waiting) == ["old.csv", "other.csv", "wrong.csv"]
         assert t.status().queued == 0
@@ -102,7 +102,7 @@ def test_without_a_matching_checksum_a_file_waits_however_old(line: Line) -> Non
         f"{hashlib.sha256(data).hexdigest()} *old.csv\n", "ascii"
     )
     with session(line.data) as t:
-        assert [o.name for o in boundary.sync(t).imported] == ["old.csv"]
+        assert [o.name for o in boundary.sync(t.vault).imported] == ["old.csv"]
 
 
 def test_rename_rule_when_checksums_are_off(line: Line) -> None:
@@ -116,11 +116,11 @@ def test_rename_rule_when_checksums_are_off(line: Line) -> None:
     data = _encoded(line, 2)
     (line.import_dir / ".in.csv").write_bytes(data[: len(data) // 2])  # being written
     with session(line.data) as t:
-        assert boundary.sync(t).imported == ()
+        assert boundary.sync(t.vault).imported == ()
     (line.import_dir / ".in.csv").write_bytes(data)
     os.replace(line.import_dir / ".in.csv", line.import_dir / "in.csv")
     with session(line.data) as t:
-        assert boundary.sync(t).queued_records == 2
+        assert boundary.sync(t.vault).queued_records == 2
 
 
 def test_a_huge_sparse_file_is_refused_without_reading_it(

@@ -49,9 +49,9 @@ def test_import_killed_mid_way_queues_each_record_once(
     assert (done / "a.csv.report.txt").is_file() and (done / "b.csv.report.txt").is_file()
     assert not [p for p in line.import_dir.iterdir() if p.is_file()]
     with session(line.data) as t:
-        assert boundary.sync(t).imported == ()
+        assert boundary.sync(t.vault).imported == ()
         assert t.send().files == 0
-        assert boundary.status(t).queued_files == 2
+        assert boundary.status(t.vault).queued_files == 2
     received = sorted(r["notice_id"] for r in line.server.received_records())
     assert received == sorted(r["notice_id"] for r in recs + recs2)
 
@@ -75,5 +75,5 @@ def test_export_killed_mid_way_leaves_whole_files_only(
     assert finished.returncode == 0, finished.stderr
     assert (line.export_dir / f"{out.name}.sha256").is_file()
     with session(line.data) as t:
-        assert boundary.sync(t).exported == ()
-        assert boundary.status(t).exported == 1
+        assert boundary.sync(t.vault).exported == ()
+        assert boundary.status(t.vault).exported == 1

@@ -28,7 +28,7 @@ def test_dropped_juki_sjis_file_arrives_at_the_server_exactly_once(line: Line) -
     assert b"\xf0\x40" in data  # the 外字 went out as its user-area code
     drop(line.import_dir, "juki-0001.csv", data)
     with session(line.data) as t:
-        first = boundary.sync(t)
+        first = boundary.sync(t.vault)
         assert [(o.name, o.state, o.records) for o in first.imported] == [
             ("juki-0001.csv", "queued", 6)
         ]
@@ -41,11 +41,11 @@ def test_dropped_juki_sjis_file_arrives_at_the_server_exactly_once(line: Line) -
         ]
         assert not (line.import_dir / "juki-0001.csv").exists()
         assert "6" in (done / "juki-0001.csv.report.txt").read_text(encoding="utf-8")
-        assert boundary.sync(t).imported == ()  # twice: nothing more
+        assert boundary.sync(t.vault).imported == ()  # twice: nothing more
         assert t.status().queued == 6
         # the same bytes dropped again: reported as a repeat, nothing queued
         drop(line.import_dir, "juki-0001.csv", data)
-        again = boundary.sync(t)
+        again = boundary.sync(t.vault)
         assert [(o.state, o.records) for o in again.imported] == [("repeat", 0)]
         assert again.imported[0].moved_to == done / "juki-0001.csv.1"
         assert (done / "juki-0001.csv.1.report.txt").is_file()
@@ -75,7 +75,7 @@ def test_bad_file_goes_to_rejected_with_its_report_and_nothing_is_queued(line: L
     assert name2 and name2 in good
     drop(line.import_dir, "gaiji.csv", good.replace(name2, b"\xf5\x40" + name2, 1))
     with session(line.data) as t:
-        result = boundary.sync(t)
+        result = boundary.sync(t.vault)
         assert {o.name: o.state for o in result.imported} == {
             "bad.csv": "rejected",
             "gaiji.csv": "rejected",
@@ -100,7 +100,7 @@ def test_unfinished_file_waits(line: Line) -> None:
     path.write_bytes(charset.encode_file(text, line.codec(), "w.csv"))  # just now, no checksum
     (line.import_dir / ".tmp-other.csv").write_bytes(b"half")  # a writer's temp file
     with session(line.data) as t:
-        result = boundary.sync(t)
+        result = boundary.sync(t.vault)
         assert result.imported == () and result.waiting == ("writing.csv",)
         assert path.exists()
 
@@ -116,13 +116,13 @@ def test_export_decodes_back_to_the_received_text(line: Line) -> None:
     line.server.put_notice("spr-131041-20261121-0001.csv", formats.write("spr", spr))
     with session(line.data) as t:
         t.fetch()
-        result = boundary.sync(t)
+        result = boundary.sync(t.vault)
         assert sorted(result.exported) == [
             "moj-131041-20261121-0001.csv",
             "spr-131041-20261121-0001.csv",
         ]
-        assert boundary.sync(t).exported == ()  # each file once
-        assert boundary.status(t).exported == 2
+        assert boundary.sync(t.vault).exported == ()  # each file once
+        assert boundary.status(t.vault).exported == 2
     out = line.export_dir / "moj-131041-20261121-0001.csv"
     raw = out.read_bytes()
     assert b"\xf0\x40" in raw and b"\xf0\x41" in raw
@@ -139,7 +139,7 @@ def test_unmappable_character_holds_the_file_back_with_its_position(line: Line) 
     line.server.put_notice("moj-131041-20261121-0002.csv", formats.write("moj", recs))
     with session(line.data) as t:
         t.fetch()
-        result = boundary.sync(t)
+        result = boundary.sync(t.vault)
         assert result.exported == () and len(result.refused) == 1
         refusal = result.refused[0]
         assert refusal.name == "moj-131041-20261121-0002.csv"
@@ -147,8 +147,8 @@ def test_unmappable_character_holds_the_file_back_with_its_position(line: Line) 
         assert (problem.line, problem.column) == (target + 2, "name_kanji")
         assert problem.params["char"] == "𠮷" and problem.params["code"] == "U+20BB7"
         assert "U+20BB7" in refusal.lines("en")[0]
-        assert boundary.sync(t).refused == ()  # not retried while the tables are the same
-        st = boundary.status(t)
+        assert boundary.sync(t.vault).refused == ()  # not retried while the tables are the same
+        st = boundary.status(t.vault)
         assert [r.name for r in st.refused] == [refusal.name]
         assert st.refused[0].problems == refusal.problems
         assert not list(line.export_dir.iterdir())
@@ -156,8 +156,8 @@ def test_unmappable_character_holds_the_file_back_with_its_position(line: Line) 
         line.gaiji.write_text(
             line.gaiji.read_text(encoding="utf-8") + "F042,,𠮷\n", encoding="utf-8"
         )
-        later = boundary.sync(t)
-        assert later.exported == (refusal.name,) and boundary.status(t).refused == ()
+        later = boundary.sync(t.vault)
+        assert later.exported == (refusal.name,) and boundary.status(t.vault).refused == ()
 
 
 def test_refuses_to_run_without_configured_folders(line: Line) -> None:
@@ -172,5 +172,5 @@ def test_refuses_to_run_without_configured_folders(line: Line) -> None:
         bad = dataclasses.replace(config, boundary=dataclasses.replace(config.boundary, **change))
         config_mod.save(line.data, bad)
         with session(line.data) as t, pytest.raises(boundary.BoundaryError) as caught:
-            boundary.sync(t)
+            boundary.sync(t.vault)
         assert caught.value.key == key

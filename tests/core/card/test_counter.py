@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from core.card import counter, genuine, residence
-from core.terminal import WaitingEntry
+from core.model import WaitingEntry
 from tests.support.cardsim.direct import Direct
 from tests.support.zairyu_sim import issue
 

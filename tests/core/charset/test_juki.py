@@ -9,7 +9,8 @@ import pytest
 
 from core import charset
 from core.charset.gaiji import CharsetTableError
-from core.charset.juki import ATTRIBUTION_NAME, TABLE_NAME, import_mj, load_juki, parse_mj
+from core.charset.juki import import_mj, load_juki, parse_mj
+from core.paths import JUKI_ATTRIBUTION_NAME, JUKI_NAME
 
 # The MJ table's real header (the first 19 columns and a few after), so the
 # import is tested against the shape of the public data; the rows are real rows
@@ -87,10 +88,10 @@ def test_import_writes_table_and_attribution_durably(tmp_path: Path) -> None:
     table = import_mj(source, data_dir)
     assert len(table) == len(EXPECTED)
     folder = data_dir / "charset"
-    notice = (folder / ATTRIBUTION_NAME).read_text(encoding="utf-8")
+    notice = (folder / JUKI_ATTRIBUTION_NAME).read_text(encoding="utf-8")
     assert "CC BY-SA 2.1 JP" in notice and "mji.00602.tsv" in notice
     assert "Information-technology Promotion Agency" in notice
-    assert (folder / TABLE_NAME).stat().st_mode & 0o777 == 0o600
+    assert (folder / JUKI_NAME).stat().st_mode & 0o777 == 0o600
     assert not list(folder.glob(".tmp-*"))
     loaded = load_juki(data_dir)
     assert {c: loaded.to_unicode[c] for c in EXPECTED} == EXPECTED

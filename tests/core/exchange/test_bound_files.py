@@ -17,6 +17,7 @@ import pytest
 
 from core.exchange import protocol as p
 from core.exchange import send
+from core.paths import OUTBOX_DIR
 from core.session import unlock
 from tests.support.linkage import PASSPHRASE, LinkageServer, Sleeps, spr_file, spr_records
 
@@ -52,7 +53,7 @@ def test_a_batch_file_copied_over_another_is_refused(
             for n in range(first, first + 2):
                 t.enter(f"AB{n:08d}CD", date(2024, 5, 1 + n))
             batches.append(send.build_batch(t.vault))
-        outbox = terminal_dir / send.OUTBOX_DIR
+        outbox = terminal_dir / OUTBOX_DIR
         shutil.copyfile(outbox / f"{batches[0]}.rke", outbox / f"{batches[1]}.rke")
         result = t.send()
         assert (result.accepted, result.rejected) == (4, 0)

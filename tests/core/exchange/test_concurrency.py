@@ -368,7 +368,7 @@ def test_two_fetches_at_once_with_random_kills(procs: Procs, linkage_server: Lin
 def test_a_directory_held_by_recover_is_reported_with_its_holder(procs: Procs) -> None:
     """While a process has the data directory to itself (recover, rekey), another
     command waits a bounded time and then names it (exit 3, not 70)."""
-    from core.vault.unlock import open_vault
+    from core.datadir.unlock import open_vault
 
     with open_vault(procs.data, PASSPHRASE, exclusive=True, delay_base=0.0):
         done = procs.command("status", RENKEI_LOCK_WAIT="0.3")

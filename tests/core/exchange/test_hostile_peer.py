@@ -136,7 +136,7 @@ def test_listing_names_never_become_paths(terminal: Terminal, hostile: HostileSe
     before = files_under(terminal.outside) - files_under(terminal.data)
     with terminal.session() as t:
         result = t.fetch()
-        synced = boundary.sync(t)
+        synced = boundary.sync(t.vault)
         history = t.history()
     # the four bad names were refused, named escaped, never stored or receipted
     assert len(result.errors) == 4
@@ -320,8 +320,8 @@ def test_the_same_notices_twice_are_stored_and_exported_once(
         assert result.errors == () and result.invalid == ()
         assert result.duplicates == 35  # reported, not silently dropped
         assert result.waiting_added == 5 and len(t.waiting()) == 5
-        boundary.sync(t)
-        assert boundary.sync(t).exported == ()
+        boundary.sync(t.vault)
+        assert boundary.sync(t.vault).exported == ()
         reported = [h for h in t.history() if h.action == "guard.history.duplicates"]
         assert len(reported) == 2
     # every fetched file stored exactly once, and receipted
@@ -424,7 +424,7 @@ def test_a_file_still_being_written_is_not_taken(terminal: Terminal) -> None:
     path.write_bytes(half)
     os.utime(path, (os.path.getmtime(path) - 6, os.path.getmtime(path) - 6))  # a 6 s pause
     with terminal.session() as t:
-        first = boundary.sync(t)
+        first = boundary.sync(t.vault)
         assert first.imported == () and first.waiting == ("juki-0001.csv",)
         assert t.status().queued == 0
     path.write_bytes(body)  # the writer finishes, then writes the checksum
@@ -433,7 +433,7 @@ def test_a_file_still_being_written_is_not_taken(terminal: Terminal) -> None:
         f"{digest}  juki-0001.csv\n", encoding="ascii"
     )
     with terminal.session() as t:
-        second = boundary.sync(t)
+        second = boundary.sync(t.vault)
         assert [(o.name, o.state, o.records) for o in second.imported] == [
             ("juki-0001.csv", "queued", 10)
         ]
@@ -471,7 +471,7 @@ def test_a_lying_send_answer_changes_nothing(terminal: Terminal, hostile: Hostil
 
 
 def test_copies_are_still_known_after_a_rekey(terminal: Terminal, hostile: HostileServer) -> None:
-    from core.vault.rekey import rekey
+    from core.datadir.rekey import rekey
 
     moj = moj_body(12, 31)
     hostile.offer(Offer("f-a", "moj-131041-20261121-0001.csv", moj))
@@ -481,6 +481,6 @@ def test_copies_are_still_known_after_a_rekey(terminal: Terminal, hostile: Hosti
     hostile.offer(Offer("f-b", "moj-131041-20261122-0001.csv", moj))
     with terminal.session() as t:
         assert t.fetch().duplicates == 12
-        boundary.sync(t)
+        boundary.sync(t.vault)
     exported = [i for p in terminal.export_dir.glob("*.csv") for i in notice_ids(p.read_bytes())]
     assert sorted(exported) == sorted(notice_ids(moj))

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 from core.errors import RenkeiError
+from core.model import Progress, WaitingEntry
 from core.pdf.coverage import MISSING, VARIATION
 from core.pdf.document import ListHeader, Rendered, layout, render, sort_entries
 from core.reference.synth import waiting_entries
-from core.terminal import Progress, WaitingEntry
 from tests.support.poppler import (
     Word,
     fonts_of,

@@ -164,7 +164,7 @@ def test_a_crash_while_writing_leaves_nothing_after_the_next_start(
     _crashing_child(
         store.path.parent,
         f"""
-        from core.vault.atomic import atomic_writer
+        from core.durable import atomic_writer
         target = Path({str(out)!r})
         lifetime.begin(store, target, now, now)
         with atomic_writer(target) as handle:

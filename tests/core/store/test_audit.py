@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from core.paths import DB_NAME
 from core.store.audit import AuditBroken
-from core.store.db import DB_NAME
 from tests.support.vault import new_vault, reopen
 
 

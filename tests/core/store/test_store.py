@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.store.db import DB_NAME, Store, discover_migrations
+from core.paths import DB_NAME
+from core.store.db import Store, discover_migrations
 from core.vault.errors import SealError
 from core.vault.keys import DataKey, Keyring
 from tests.support.vault import new_vault

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from core import config as config_mod
-from core.vault import operators, totp
+from core.datadir import operators
+from core.datadir.unlock import change_passphrase, init_vault, open_vault
+from core.vault import totp
 from core.vault.errors import MustEnrol, SecondFactorNeeded, WrongCode
 from core.vault.keys import KeyFile
-from core.vault.unlock import change_passphrase, init_vault, open_vault
 
 RFC_SECRET = b"12345678901234567890"
 RFC_6238_SHA1 = [  # (T seconds, 8-digit TOTP) from RFC 6238 Appendix B

@@ -8,8 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from core.datadir.unlock import init_vault
 from core.vault import totp
-from core.vault.unlock import init_vault
 
 ADMIN, PW = "kanri", "admin passphrase 1"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.vault import anchor
-from core.vault.anchor import RolledBack
-from core.vault.unlock import init_vault, open_vault
+from core.datadir import anchor
+from core.datadir.anchor import RolledBack
+from core.datadir.unlock import init_vault, open_vault
 
 PW = "a long enough passphrase"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.datadir.unlock import change_passphrase, default_operator, open_vault, unlock_delay
 from core.vault import passphrase as sources
 from core.vault.errors import (
     AlreadyInitialised,
@@ -18,7 +19,6 @@ from core.vault.errors import (
     WrongPassphrase,
 )
 from core.vault.keys import KeyFile
-from core.vault.unlock import change_passphrase, default_operator, open_vault, unlock_delay
 from tests.support.vault import PASSPHRASE, new_vault, reopen
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from core.vault.anchor import failures_names
+from core.datadir.anchor import failures_names
+from core.datadir.unlock import default_operator, open_vault
 from core.vault.errors import WrongPassphrase
-from core.vault.unlock import default_operator, open_vault
 from tests.support.linkage import PASSPHRASE, LinkageServer, make_terminal
 
 BASE = 0.05

@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from core.datadir import operators
+from core.datadir.rekey import rekey
+from core.datadir.roles import Forbidden
+from core.datadir.unlock import change_passphrase, default_operator, open_vault
 from core.errors import EXIT_FORBIDDEN, EXIT_LOCKED, RenkeiError
-from core.vault import operators
 from core.vault.errors import (
     MustChangePassphrase,
     OperatorDisabled,
@@ -25,9 +28,6 @@ from core.vault.errors import (
     WrongPassphrase,
 )
 from core.vault.keys import KdfParams, KeyFile
-from core.vault.rekey import rekey
-from core.vault.roles import Forbidden
-from core.vault.unlock import change_passphrase, default_operator, open_vault
 from tests.support.vault import PASSPHRASE, new_vault
 
 ADMIN = "kanri"
@@ -67,7 +67,7 @@ def data(tmp_path: Path) -> Path:
 
 
 def new_vault_as(d: Path, who: str):  # type: ignore[no-untyped-def]
-    from core.vault.unlock import init_vault
+    from core.datadir.unlock import init_vault
 
     return init_vault(d, PASSPHRASE, cost="low", operator=who)
 
@@ -265,7 +265,7 @@ def test_migration_killed_at_each_step_ends_usable(tmp_path: Path, step: str) ->
     pid = os.fork()
     if pid == 0:  # the child: dies at ``step`` (SIGKILL, no cleanup)
         try:
-            from core.vault import unlock
+            from core.datadir import unlock
 
             def die(name: str) -> None:
                 if name == step:

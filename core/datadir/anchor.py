@@ -34,18 +34,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core import paths
+from core.durable import write_atomic
+from core.paths import ANCHOR_NAME, FAILURES_NAME
 from core.store import locks
-from core.vault.atomic import write_atomic
 from core.vault.errors import LockedError
 from core.vault.keys import DataKey, Keyring
 
-ANCHOR_NAME = "anchor.json"
 LOCK = "anchor"
-FAILURES_NAME = "unlock.json"
 FAILURES_LOCK = "unlock"
 SLOT = 512  # bytes per slot of anchor.json
 KEEP_ATTEMPTS = 32  # recent failed attempts kept with the delay each waited
-MAX_WAIT = 60.0  # the longest unlock delay (core.vault.unlock.MAX_DELAY)
+MAX_WAIT = 60.0  # the longest unlock delay (core.datadir.unlock.MAX_DELAY)
 
 
 class RolledBack(LockedError):
@@ -117,7 +117,7 @@ def failures_names(operator: str = "") -> tuple[str, str]:
     version 1 key file and for names that are no operator)."""
     if not operator:
         return FAILURES_NAME, FAILURES_LOCK
-    return f"unlock-{operator}.json", f"unlock-{operator}"
+    return paths.failures_name(operator), f"unlock-{operator}"
 
 
 def write_failures(data_dir: Path, anchor: Anchor) -> None:

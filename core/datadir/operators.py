@@ -22,13 +22,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core.datadir import roles
+from core.datadir.opened import Vault
+from core.datadir.unlock import KEYS_LOCK, check_name
 from core.errors import RenkeiError
 from core.store import locks
-from core.vault import roles
 from core.vault.errors import OperatorTableAltered
 from core.vault.keys import ACTIVE, DISABLED, KeyFile, Slot
 from core.vault.passphrase import check_new
-from core.vault.unlock import KEYS_LOCK, Vault, check_name
 
 ADMIN = "admin"
 

@@ -1,5 +1,9 @@
 """Durable writes: the one helper every writer in the product uses.
 
+The bottom of core: it imports nothing of core but ``core.errors``, so the
+crypto primitives (``core.vault``), the store, the configuration and the
+opened data directory all write through it.
+
 A write that matters goes to a temporary file in the same directory, is
 fsynced, renamed over the target and the directory fsynced, so after a crash
 (or kill -9, or a full disk) the target holds either the old or the new
@@ -21,12 +25,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from core.vault.errors import DiskFull
+from core.errors import RenkeiError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_PREFIX = ".tmp-"
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class DiskFull(RenkeiError):
+    """The disk (or the quota) is full: the write was undone, the target untouched."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("vault.disk_full", path=path)
 
 
 def fsync_dir(path: Path | str) -> None:

@@ -24,10 +24,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from core.store.db import DB_NAME, SEAL_MAGIC, Store
+from core.datadir.opened import Vault
+from core.datadir.unlock import open_vault
+from core.paths import DB_NAME, LOCK_NAME
+from core.store.db import SEAL_MAGIC, Store
 from core.vault import envelope
 from core.vault.keys import DataKey, KeyFile, Keyring
-from core.vault.unlock import LOCK_NAME, Vault, open_vault
 
 _SKIP = {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", LOCK_NAME}
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from core.datadir.rekey import envelope_files, rekey
 from core.session import unlock
 from core.vault import envelope
 from core.vault.keys import KeyFile
-from core.vault.rekey import envelope_files, rekey
 from tests.support.linkage import PASSPHRASE, LinkageServer, Sleeps, spr_file, spr_records
 
 

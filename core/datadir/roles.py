@@ -17,7 +17,7 @@ from core.errors import EXIT_FORBIDDEN, RenkeiError
 from core.vault.errors import MustChangePassphrase, MustEnrol
 
 if TYPE_CHECKING:
-    from core.vault.unlock import Vault
+    from core.datadir.opened import Vault
 
 NONE = "none"  # the action opens no data directory
 OWN_PASSPHRASE = "passwd"  # the one action open to an operator who must change theirs

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.vault.unlock import open_vault
+from core.datadir.unlock import open_vault
 
 PW = "scan test passphrase"
 PEOPLE = [

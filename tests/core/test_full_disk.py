@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.vault.atomic import write_atomic
-from core.vault.errors import DiskFull
+from core.durable import DiskFull, write_atomic
 from tests.support.mounts import small_tmpfs
 from tests.support.vault import new_vault, reopen
 

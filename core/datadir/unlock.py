@@ -3,7 +3,8 @@
 ``init_vault`` creates a data directory; ``open_vault`` checks its
 permissions, unwraps the data keys with the passphrase (a wrong one is counted
 on disk and answered with a growing delay), opens the store and the audit
-log, and returns a ``Vault``. ``core.session`` builds the ``Terminal`` on it.
+log, and returns a ``Vault`` (``core.datadir.opened``, the opened data
+directory). ``core.session`` builds the ``Terminal`` on it.
 
 Each operator unlocks with their own name and passphrase (their key slot,
 ``core.vault.keys.Slot``); the name defaults to ``$RENKEI_USER``, else the
@@ -27,23 +28,22 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core import config as config_mod
 from core.config import Config
+from core.datadir import anchor
+from core.datadir.opened import Vault
+from core.durable import FILE_MODE, DiskFull, make_private_dir, sweep_temp_files
 from core.errors import RenkeiError
+from core.paths import DB_NAME, FILES_DIR, LOCK_NAME
 from core.store import locks
 from core.store.audit import Audit
-from core.store.db import DB_NAME, Store
-from core.vault import anchor, envelope
-from core.vault.anchor import RolledBack
-from core.vault.atomic import FILE_MODE, make_private_dir, sweep_temp_files
+from core.store.db import Store
 from core.vault.errors import (
     AlreadyInitialised,
-    DiskFull,
     ForeignOwner,
     InsecurePermissions,
     InUse,
@@ -65,8 +65,6 @@ from core.vault.keys import (
 )
 from core.vault.passphrase import check_new
 
-LOCK_NAME = ".lock"
-FILES_DIR = "files"
 DELAY_ENV = "RENKEI_UNLOCK_DELAY"  # base delay in seconds (tests set it low)
 DEFAULT_DELAY = 1.0
 MAX_DELAY = 60.0
@@ -104,77 +102,6 @@ def unlock_delay(failures: int, base: float | None = None) -> float:
     if base is None:
         base = float(os.environ.get(DELAY_ENV, DEFAULT_DELAY))
     return min(MAX_DELAY, base * 2.0 ** (failures - 1))
-
-
-@dataclass
-class Vault:
-    """An unlocked data directory: keys in memory, store and audit open."""
-
-    data_dir: Path
-    config: Config
-    keyring: Keyring
-    store: Store
-    audit: Audit
-    kdf_cost: str
-    _lock_fd: int | None = field(default=None, repr=False)
-    # set when the database is older than the anchor: it is then read-only
-    rolled_back: RolledBack | None = None
-    operator: str = ""
-    role: str = "admin"
-    must_change: bool = False  # an initial passphrase: only passwd until changed
-    must_enrol: bool = False  # config requires a second factor the operator lacks
-    recovery_used: bool = False  # this unlock spent a recovery code
-    kwk: bytes = field(default=b"", repr=False)  # unwraps the data keys; adds slots
-
-    @property
-    def files_dir(self) -> Path:
-        """Where encrypted files live (parts may make subfolders)."""
-        return self.data_dir / FILES_DIR
-
-    @property
-    def weak_kdf(self) -> bool:
-        """True when the key file was made with the low (test/demo) scrypt cost."""
-        return self.kdf_cost != "standard"
-
-    @property
-    def rekey_pending(self) -> bool:
-        return len(self.keyring.keys) > 1
-
-    def _path(self, path: Path | str, create: bool = False) -> Path:
-        p = Path(path)
-        p = p if p.is_absolute() else self.data_dir / p
-        if create and not p.parent.is_dir():
-            make_private_dir(p.parent)
-        return p
-
-    def writer(
-        self, path: Path | str, chunk_size: int = envelope.DEFAULT_CHUNK
-    ) -> envelope.EnvelopeWriter:
-        """An encrypting writer to ``path`` (relative paths are in the data dir;
-        missing folders are made 0700)."""
-        return envelope.EnvelopeWriter(self._path(path, True), self.keyring.current, chunk_size)
-
-    def write_bytes(self, path: Path | str, data: bytes) -> None:
-        envelope.encrypt_bytes_to(self._path(path, True), data, self.keyring.current)
-
-    def read(self, path: Path | str) -> Iterator[bytes]:
-        """Verified plaintext chunks of an encrypted file."""
-        return envelope.iter_decrypt(self._path(path), self.keyring)
-
-    def read_bytes(self, path: Path | str) -> bytes:
-        return envelope.read_all(self._path(path), self.keyring)
-
-    def close(self) -> None:
-        self.store.close()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
-
-    def __enter__(self) -> Vault:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def is_initialised(data_dir: Path | str) -> bool:
@@ -390,7 +317,7 @@ def open_vault(
             if vault.recovery_used:
                 vault.audit.append("operator.recovery_code", record=operator)
         if action is not None:
-            from core.vault import roles
+            from core.datadir import roles
 
             roles.require(vault, action)
     except BaseException:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from core.datadir.rekey import envelope_files, rekey
+from core.datadir.unlock import open_vault
 from core.vault import envelope
 from core.vault.keys import DataKey, KeyFile
-from core.vault.rekey import envelope_files, rekey
-from core.vault.unlock import open_vault
 from tests.support import vault_workload as work
 from tests.support.vault import PASSPHRASE, new_vault, reopen
 
@@ -185,8 +185,8 @@ def test_rekey_refuses_while_another_process_has_it_open(tmp_path: Path) -> None
 def test_sigkill_during_passwd_leaves_one_of_the_two_passphrases(tmp_path: Path) -> None:
     """The key file is replaced atomically: after a kill, the old or the new
     passphrase opens it, never neither."""
+    from core.datadir.unlock import change_passphrase
     from core.vault.errors import WrongPassphrase
-    from core.vault.unlock import change_passphrase
 
     data = tmp_path / "d"
     with new_vault(data) as vault:

@@ -27,12 +27,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from core.datadir.opened import Vault
+from core.durable import write_atomic
 from core.errors import RenkeiError
+from core.paths import AUDIT_KEY_FILE
 from core.store.audit import AuditBroken, AuditEntry, kinds
-from core.vault.atomic import write_atomic
-from core.vault.unlock import Vault
 
-KEY_FILE = "files/audit-export.key"
 FORMAT = "renkei-audit-export"
 _REF = re.compile(r"[0-9a-f]{16,64}")
 
@@ -104,7 +104,7 @@ def as_dict(e: AuditEntry) -> dict[str, object]:
 
 def signing_key(vault: Vault) -> Ed25519PrivateKey:
     """This terminal's export key (made, encrypted under the data key, at first use)."""
-    path = vault.data_dir / KEY_FILE
+    path = vault.data_dir / AUDIT_KEY_FILE
     if path.exists():
         return Ed25519PrivateKey.from_private_bytes(vault.read_bytes(path))
     key = Ed25519PrivateKey.generate()
