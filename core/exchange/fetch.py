@@ -284,34 +284,38 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
 
 
 def _ingest(
-    store: Store, conn: sqlite3.Connection, file_id: str, rows: list[dict[str, str]]
+    store: Store,
+    conn: sqlite3.Connection,
+    file_id: str,
+    rows: list[dict[str, str]],
+    blinds: list[bytes] | None = None,
 ) -> int:
     """Certificate notices into the 未入力 list: one entry per card number (the
-    same card again updates it; a notice carrying the date removes it)."""
+    same card again updates it; a notice carrying the date removes it).
+
+    One ``executemany`` in the caller's transaction; the card numbers and the
+    records are sealed in two batches (``Store.seal_many``); ``blinds``: the
+    card blinds (``card``) of ``rows`` when the caller has them already."""
     at = ledger.stamp()
-    key = store.blind_key()
+    if blinds is None:
+        blind = store.blinder("card")
+        blinds = [blind(rec["card_number"]) for rec in rows]
     known = {bytes(r[0]) for r in conn.execute("SELECT card_blind FROM exchange_certificates")}
     added = 0
-    params = []
-    for rec in rows:
-        card = rec["card_number"]
-        blind = store.blind(card, "card", key=key)
-        notice = {k: v for k, v in rec.items() if not k.startswith("_")}
+    states = []
+    for rec, card_blind in zip(rows, blinds, strict=True):
         state = "reported" if rec.get("card_delivered_date") else "waiting"
-        if blind not in known:
-            known.add(blind)
+        states.append(state)
+        if card_blind not in known:
+            known.add(card_blind)
             added += state == "waiting"
-        params.append(
-            (
-                blind,
-                store.seal(card, CERT_AAD_CARD),
-                store.seal(json.dumps(notice, ensure_ascii=False), CERT_AAD_RECORD),
-                file_id,
-                state,
-                at,
-                at,
-            )
-        )
+    notices = _notice_texts(rows)
+    cards = store.seal_many([rec["card_number"] for rec in rows], CERT_AAD_CARD)
+    records = store.seal_many(notices, CERT_AAD_RECORD)
+    params = [
+        (card_blind, card, record, file_id, state, at, at)
+        for card_blind, card, record, state in zip(blinds, cards, records, states, strict=True)
+    ]
     conn.executemany(
         "INSERT INTO exchange_certificates (card_blind, card_sealed, record_sealed, file_id,"
         " state, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -322,6 +326,24 @@ def _ingest(
         params,
     )
     return added
+
+
+def _notice_texts(rows: list[dict[str, str]]) -> list[str]:
+    """``json.dumps(record without its "_" columns, ensure_ascii=False)`` of each
+    record: what the 未入力 list seals. Records of one file share their columns,
+    so whether any is a ``_`` column is asked once per set of columns."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    out: list[str] = []
+    last: tuple[str, ...] | None = None
+    private = False
+    for rec in rows:
+        columns = tuple(rec)
+        if columns != last:
+            last, private = columns, any(k.startswith("_") for k in columns)
+        out.append(
+            encode({k: v for k, v in rec.items() if not k.startswith("_")} if private else rec)
+        )
+    return out
 
 
 def _send_receipts(vault: Vault, client: Client, tally: _Tally, report: ProgressFn) -> None:

@@ -344,6 +344,22 @@ class Store:
         """``value`` encrypted under the current data key, bound to ``aad``."""
         return seal_with(self._keys().current, _as_bytes(value), _aad_digest(aad))
 
+    def seal_many(self, values: Sequence[str | bytes], aad: str | bytes) -> list[bytes]:
+        """``seal`` of each of ``values`` (all for one place ``aad``): the key, the
+        aad digest and the random nonces (one ``os.urandom`` call) are got once,
+        for the 50,000 rows of a fetched file. Each value still has its own nonce."""
+        key = self._keys().current
+        digest = _aad_digest(aad)
+        head = SEAL_MAGIC + key.key_id
+        associated = head + digest
+        encrypt = key.seal_aead.encrypt
+        nonces = os.urandom(12 * len(values))
+        out = []
+        for n, value in enumerate(values):
+            nonce = nonces[12 * n : 12 * n + 12]
+            out.append(head + nonce + digest + encrypt(nonce, _as_bytes(value), associated))
+        return out
+
     def unseal(self, blob: bytes, aad: str | bytes) -> bytes:
         """The plaintext of ``blob``; ``SealError`` if altered, moved or foreign."""
         key, digest = self._parse(blob)
@@ -389,7 +405,20 @@ class Store:
         (per ``purpose``), and nothing about the value shows without the data key."""
         key = key or self.blind_key()
         data = purpose.encode("utf-8") + b"\x00" + _as_bytes(value)
-        return hmac.new(key.blind_key, data, hashlib.sha256).digest()[:16]
+        return hmac.digest(key.blind_key, data, "sha256")[:16]
+
+    def blinder(self, purpose: str, key: DataKey | None = None) -> Callable[[str | bytes], bytes]:
+        """``blind`` for many values of one ``purpose``: the key and the prefix
+        are got once (a fetched file blinds 100,000 values)."""
+        secret = (key or self.blind_key()).blind_key
+        prefix = purpose.encode("utf-8") + b"\x00"
+        mac = hmac.digest
+
+        def blind(value: str | bytes) -> bytes:
+            data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+            return mac(secret, prefix + data, "sha256")[:16]
+
+        return blind
 
     def ref(self, value: str | bytes) -> str:
         """A short printable reference to a record for the audit log."""
