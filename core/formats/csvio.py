@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from core.formats import tables
-from core.formats.check import checker_for
+from core.formats.check import Columns, checker_for
 from core.report import WARNING, Problem, Report
 
 BOM = "\ufeff"
@@ -211,8 +211,11 @@ def _read(
         parsed.report.add(Problem(0, "", "validate.file.layout_v1", params, WARNING))
     width = len(header)
     report = parsed.report
+    by_column: Columns | None = None
     if set(map(len, body)) <= {width}:  # the usual file: every row as wide as the header
         parsed.records = list(map(dict, map(zip, repeat(header), body)))
+        if check:  # each column's values, for the data check's screen
+            by_column = dict(zip(header, zip(*body))) if body else {}  # noqa: B905
     else:
         append = parsed.records.append
         for row, start in zip(body, starts[1:]):  # noqa: B905 (same length by construction)
@@ -225,7 +228,15 @@ def _read(
     parsed.lines = starts[1:]
     report.records = len(records)
     if check:
-        check_records(kind, records, parsed.lines, report, lasdec=lasdec, version=parsed.version)
+        check_records(
+            kind,
+            records,
+            parsed.lines,
+            report,
+            lasdec=lasdec,
+            version=parsed.version,
+            columns=by_column,
+        )
     return parsed
 
 
@@ -237,17 +248,39 @@ def check_records(
     *,
     lasdec: str | None = None,
     version: int = tables.LATEST,
+    columns: Columns | None = None,
 ) -> Report:
     """Run the data check over ``records`` (at file ``lines``, layout ``version``)
-    into ``report``; with ``lasdec``, records of another municipality are errors too."""
-    check = checker_for(kind, version).check
-    first_line: dict[str, int] = {}
-    setdefault = first_line.setdefault
+    into ``report``; with ``lasdec``, records of another municipality are errors too.
+
+    The checker's ``screen`` finds, a column at a time, the records that may
+    have a problem; only those are checked one by one (the report is the same
+    as checking every record). ``columns``: each column's values in record
+    order when the caller has them (the transposed rows of a file)."""
+    if len(records) != len(lines):
+        raise ValueError("check_records: one line per record")
+    checker = checker_for(kind, version)
+    if columns is None:
+        columns = checker.columns_of(records)
+    suspects = checker.screen(records, columns)
+    ids = columns.get("notice_id") or ()
+    first_line: dict[str | None, int] = {}
+    if len(set(ids)) < len(ids):  # a notice_id (or an empty one) comes again
+        # the line of the first record with each notice_id (reversed: the earliest wins)
+        first_line = dict(zip(reversed(ids), reversed(lines)))  # noqa: B905 (same length)
+        again = zip(ids, lines)  # noqa: B905
+        suspects.update(i for i, (nid, line) in enumerate(again) if nid and first_line[nid] != line)
+    if lasdec is not None:
+        codes = columns.get("lasdec_code") or ()
+        if not set(codes) <= {lasdec, "", None}:
+            suspects.update(i for i, code in enumerate(codes) if code and code != lasdec)
+    check = checker.check
     extend = report.extend
-    for record, line in zip(records, lines, strict=True):
+    for n in sorted(suspects):
+        record, line = records[n], lines[n]
         problems = check(record, line)
         notice = record.get("notice_id")
-        if notice and setdefault(notice, line) != line:
+        if notice and first_line and first_line[notice] != line:
             params = {"value": notice, "first": str(first_line[notice])}
             problems.append(Problem(line, "notice_id", "validate.record.duplicate_notice", params))
         if lasdec is not None:
