@@ -10,13 +10,12 @@ receipt is sent again (the server takes it idempotently).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core import formats
-from core.exchange import intake, ledger
+from core.exchange import columns, intake, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
@@ -298,8 +297,7 @@ def _ingest(
     card blinds (``card``) of ``rows`` when the caller has them already."""
     at = ledger.stamp()
     if blinds is None:
-        blind = store.blinder("card")
-        blinds = [blind(rec["card_number"]) for rec in rows]
+        blinds = store.blind_many([rec["card_number"] for rec in rows], "card")
     known = {bytes(r[0]) for r in conn.execute("SELECT card_blind FROM exchange_certificates")}
     added = 0
     states = []
@@ -330,20 +328,12 @@ def _ingest(
 
 def _notice_texts(rows: list[dict[str, str]]) -> list[str]:
     """``json.dumps(record without its "_" columns, ensure_ascii=False)`` of each
-    record: what the 未入力 list seals. Records of one file share their columns,
-    so whether any is a ``_`` column is asked once per set of columns."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    out: list[str] = []
-    last: tuple[str, ...] | None = None
-    private = False
-    for rec in rows:
-        columns = tuple(rec)
-        if columns != last:
-            last, private = columns, any(k.startswith("_") for k in columns)
-        out.append(
-            encode({k: v for k, v in rec.items() if not k.startswith("_")} if private else rec)
-        )
-    return out
+    record: what the 未入力 list seals."""
+    return columns.json_texts(rows, _public_column)
+
+
+def _public_column(name: str) -> bool:
+    return not name.startswith("_")
 
 
 def _send_receipts(vault: Vault, client: Client, tally: _Tally, report: ProgressFn) -> None:

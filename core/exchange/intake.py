@@ -21,11 +21,11 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from itertools import count, repeat
+from typing import TYPE_CHECKING
 
 from core import formats
-from core.exchange import ledger
+from core.exchange import columns, ledger
 from core.report import Problem
 
 if TYPE_CHECKING:
@@ -88,26 +88,15 @@ def content_digest(store: Store, rec: dict[str, str], key: object = None) -> byt
 
 
 def content_digests(store: Store, rows: list[dict[str, str]], key: DataKey) -> list[bytes]:
-    """``content_digest`` of every record of a file, each computed once. Records
-    of one file share their columns: the kept columns, sorted, are worked out
-    once per set of columns, and the body built in that order is the same text
-    ``sort_keys`` gives."""
-    blind = store.blinder("notice-content", key)
-    encode = _JSON
-    out: list[bytes] = []
-    append = out.append
-    last: tuple[str, ...] | None = None
-    pick: Callable[[dict[str, str]], Any] | None = None
-    kept: list[str] = []
-    for rec in rows:
-        columns = tuple(rec)
-        if columns != last:
-            last = columns
-            kept = sorted(k for k in columns if k != "notice_id" and not k.startswith("_"))
-            pick = itemgetter(*kept) if len(kept) > 1 else None  # (one key: not a tuple)
-        values = pick(rec) if pick is not None else [rec[c] for c in kept]
-        append(blind(encode(dict(zip(kept, values, strict=True)))))
-    return out
+    """``content_digest`` of every record of a file, each computed once (the
+    texts made a column at a time, the blinds in one batch)."""
+    texts = columns.json_texts(rows, _content_column, sort=True)
+    return store.blind_many(texts, "notice-content", key)
+
+
+def _content_column(name: str) -> bool:
+    """A column the content digest covers (all but the notice_id and ``_`` ones)."""
+    return name != "notice_id" and not name.startswith("_")
 
 
 Records = Callable[[str], list[dict[str, str]]]  # file_id → its records (from the vault)
@@ -170,6 +159,11 @@ def find_duplicates(
             if bytes(blind) in blinds:
                 rec = json.loads(store.unseal_text(sealed, CERT_AAD_RECORD))
                 cards[bytes(blind)] = (content_digest(store, rec, key), owner)
+    if not known and not cards and len(set(ids)) == len(ids):
+        # nothing earlier, no notice_id twice: a copy could only be a card twice
+        # with the same content
+        if card_blinds is None or len(set(zip(card_blinds, digests, strict=True))) == len(ids):
+            return []
     out: list[Duplicate] = []
     seen: dict[str, bytes] = {}
     seen_cards: set[tuple[bytes, bytes]] = set()
@@ -217,16 +211,14 @@ def take_in(
     blinds = _card_blinds(store, rows, key) if kind == "spr" else None
     dups = find_duplicates(store, conn, file_id, kind, rows, lines, records_of, digests, blinds)
     skip = {d.record for d in dups}
+    ids = [r.get("notice_id", "") for r in rows]
+    registered = zip(ids, repeat(file_id), count(), digests, repeat(key.hex_id))
     conn.executemany(
         "INSERT INTO exchange_notices (notice_id, file_id, record, digest, key_id)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET"
         " file_id = excluded.file_id, record = excluded.record, digest = excluded.digest,"
         " key_id = excluded.key_id",
-        [
-            (r.get("notice_id", ""), file_id, n, digests[n], key.hex_id)
-            for n, r in enumerate(rows)
-            if n not in skip
-        ],
+        [row for row in registered if row[2] not in skip] if skip else list(registered),
     )
     conn.executemany(
         "INSERT OR REPLACE INTO exchange_duplicates (file_id, record, line, first_file_id,"
@@ -246,8 +238,7 @@ def take_in(
 
 def _card_blinds(store: Store, rows: list[dict[str, str]], key: DataKey) -> list[bytes]:
     """The blind index (purpose ``card``) of each certificate notice's card number."""
-    blind = store.blinder("card", key)
-    return [blind(r.get("card_number", "")) for r in rows]
+    return store.blind_many([r.get("card_number", "") for r in rows], "card", key)
 
 
 def records_from(vault: Vault) -> Records:
