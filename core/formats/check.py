@@ -348,7 +348,12 @@ class RecordChecker:
         absent)."""
         return {c: [r.get(c) for r in records] for c in self.column_ids | READ_ALWAYS}
 
-    def screen(self, records: Sequence[Mapping[str, str | None]], columns: Columns) -> set[int]:
+    def screen(
+        self,
+        records: Sequence[Mapping[str, str | None]],
+        columns: Columns,
+        memo: dict[tuple[object, ...], bool] | None = None,
+    ) -> set[int]:
         """The indexes of the records that may have a problem: ``check`` of every
         other record finds none. ``columns``: each column's values in record
         order (``columns_of``, or the transposed rows of a file).
@@ -447,7 +452,7 @@ class RecordChecker:
             found = _found_in(vals, odd)
             flagged.update(i for i in found if outside(vals[i]))  # type: ignore[arg-type]
         if self.patterns:
-            self._screen_patterns(values, flagged)
+            self._screen_patterns(values, flagged, {} if memo is None else memo)
         return flagged
 
     def _screen_classes(
@@ -490,11 +495,15 @@ class RecordChecker:
             flagged.update(i for i, (made, got) in enumerate(dates) if made and got and got < made)
 
     def _screen_patterns(
-        self, values: Callable[[str], Sequence[str | None]], flagged: set[int]
+        self,
+        values: Callable[[str], Sequence[str | None]],
+        flagged: set[int],
+        memo: dict[tuple[object, ...], bool],
     ) -> None:
         """``screen`` for the pattern rules: they depend on the pattern, the fact,
         the category and which columns are filled, so each distinct combination
-        is checked once (a file has a few hundred)."""
+        is checked once (a file has a few hundred; ``memo`` keeps the answers
+        from one part of a file to the next)."""
         n = len(values("pattern"))
         # a column filled in every record, or in none, is the same in every key
         always, mixed = set(), []
@@ -510,27 +519,22 @@ class RecordChecker:
             if mixed
             else repeat((), n)
         )
-        keys = zip(
-            values("pattern"), values("fact_code"), values("category_code"), marks, strict=True
+        keys = list(
+            zip(values("pattern"), values("fact_code"), values("category_code"), marks, strict=True)
         )
         wrong = set()
         for key in set(keys):
             pattern, fact, category, filled = key
-            present = always | {c for c, mark in zip(mixed, filled, strict=True) if mark}
-            record = {"pattern": pattern, "fact_code": fact, "category_code": category}
-            found: list[Problem] = []
-            self._check_pattern(record, present, 0, found)  # type: ignore[arg-type]
-            if found:
+            present = frozenset(always.union(compress(mixed, filled)))
+            known = memo.get((pattern, fact, category, present))
+            if known is None:
+                record = {"pattern": pattern, "fact_code": fact, "category_code": category}
+                found: list[Problem] = []
+                self._check_pattern(record, present, 0, found)  # type: ignore[arg-type]
+                known = memo[(pattern, fact, category, present)] = bool(found)
+            if known:
                 wrong.add(key)
-        if wrong:  # (the keys again, to find the records)
-            marks = (
-                zip(*(map(operator.truth, values(c)) for c in mixed), strict=True)
-                if mixed
-                else repeat((), n)
-            )
-            keys = zip(
-                values("pattern"), values("fact_code"), values("category_code"), marks, strict=True
-            )
+        if wrong:
             flagged.update(i for i, key in enumerate(keys) if key in wrong)
 
     def _check_control(self, record: Mapping[str, str], line: int, out: list[Problem]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -211,11 +211,10 @@ def _read(
         parsed.report.add(Problem(0, "", "validate.file.layout_v1", params, WARNING))
     width = len(header)
     report = parsed.report
-    by_column: Columns | None = None
+    rows_as_read: list[list[str]] | None = None  # for the data check's screen
     if set(map(len, body)) <= {width}:  # the usual file: every row as wide as the header
         parsed.records = list(map(dict, map(zip, repeat(header), body)))
-        if check:  # each column's values, for the data check's screen
-            by_column = dict(zip(header, zip(*body))) if body else {}  # noqa: B905
+        rows_as_read = body
     else:
         append = parsed.records.append
         for row, start in zip(body, starts[1:]):  # noqa: B905 (same length by construction)
@@ -235,9 +234,16 @@ def _read(
             report,
             lasdec=lasdec,
             version=parsed.version,
-            columns=by_column,
+            rows=rows_as_read,
+            header=header,
         )
     return parsed
+
+
+# Records screened together (``check_records``): the values of a part this size
+# stay in the processor's cache from one rule to the next, where a column of a
+# whole file, its strings spread over the heap, is fetched from memory each time.
+PART = 2000
 
 
 def check_records(
@@ -248,32 +254,40 @@ def check_records(
     *,
     lasdec: str | None = None,
     version: int = tables.LATEST,
-    columns: Columns | None = None,
+    rows: Sequence[Sequence[str]] | None = None,
+    header: Sequence[str] = (),
 ) -> Report:
     """Run the data check over ``records`` (at file ``lines``, layout ``version``)
     into ``report``; with ``lasdec``, records of another municipality are errors too.
 
     The checker's ``screen`` finds, a column at a time, the records that may
     have a problem; only those are checked one by one (the report is the same
-    as checking every record). ``columns``: each column's values in record
-    order when the caller has them (the transposed rows of a file)."""
+    as checking every record). ``rows`` and ``header``: the file's rows the
+    records were made from, when each is as wide as the header (their columns
+    are then had by transposing them)."""
     if len(records) != len(lines):
         raise ValueError("check_records: one line per record")
     checker = checker_for(kind, version)
-    if columns is None:
-        columns = checker.columns_of(records)
-    suspects = checker.screen(records, columns)
-    ids = columns.get("notice_id") or ()
+    suspects: set[int] = set()
+    memo: dict[tuple[object, ...], bool] = {}
+    ids: list[str | None] = []
+    for start in range(0, len(records), PART):
+        part = records[start : start + PART]
+        if rows is not None:
+            columns: Columns = dict(zip(header, zip(*rows[start : start + PART])))  # noqa: B905
+        else:
+            columns = checker.columns_of(part)
+        suspects.update(start + n for n in checker.screen(part, columns, memo))
+        ids.extend(columns.get("notice_id") or repeat(None, len(part)))
+        codes = columns.get("lasdec_code") or ()
+        if lasdec is not None and not set(codes) <= {lasdec, "", None}:
+            suspects.update(start + n for n, code in enumerate(codes) if code and code != lasdec)
     first_line: dict[str | None, int] = {}
     if len(set(ids)) < len(ids):  # a notice_id (or an empty one) comes again
         # the line of the first record with each notice_id (reversed: the earliest wins)
         first_line = dict(zip(reversed(ids), reversed(lines)))  # noqa: B905 (same length)
         again = zip(ids, lines)  # noqa: B905
-        suspects.update(i for i, (nid, line) in enumerate(again) if nid and first_line[nid] != line)
-    if lasdec is not None:
-        codes = columns.get("lasdec_code") or ()
-        if not set(codes) <= {lasdec, "", None}:
-            suspects.update(i for i, code in enumerate(codes) if code and code != lasdec)
+        suspects.update(n for n, (nid, line) in enumerate(again) if nid and first_line[nid] != line)
     check = checker.check
     extend = report.extend
     for n in sorted(suspects):

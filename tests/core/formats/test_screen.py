@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import formats, synth
+from core.formats import csvio
 from core.formats.check import checker_for
 from core.report import Problem, Report
 
@@ -182,3 +184,22 @@ def test_each_value_in_each_column() -> None:
                 record[columns[n % len(columns)]] = value
             parsed = formats.read(kind, formats.write(kind, records), lasdec=LASDEC)
             assert parsed.report.problems == _reference(kind, parsed, LASDEC), (kind, value)
+
+
+def test_parts_of_a_file_and_short_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file screened in parts (a notice_id again in a later part, another
+    municipality's code) and a file with a row shorter than the header (read as
+    records, without the file's rows): the same problems."""
+    monkeypatch.setattr(csvio, "PART", 7)
+    records = synth.moj_records(count=60, seed=3)
+    records[40]["notice_id"] = records[1]["notice_id"]
+    records[33]["lasdec_code"] = "131024"
+    records[50]["birth_date"] = "20240230"
+    data = formats.write("moj", records)
+    for body in (data, data + b"M1,A\r\n"):
+        parsed = formats.read("moj", body, lasdec=LASDEC)
+        short = [p for p in parsed.report.problems if p.key == "validate.record.field_count"]
+        assert len(short) == (body != data)  # (reported as the file is read, before the check)
+        assert parsed.report.problems == short + _reference("moj", parsed, LASDEC)
+        keys = {p.key for p in parsed.report.problems}
+        assert {"validate.record.duplicate_notice", "validate.record.other_lasdec"} <= keys
