@@ -59,6 +59,14 @@ def json_texts(
     return list(map("".join, zip(*parts)))  # noqa: B905 (the repeats are endless)
 
 
+def column(rows: Sequence[dict[str, str]], name: str, default: str = "") -> list[str]:
+    """``row.get(name, default)`` of each row, in one pass when every row has it."""
+    try:
+        return list(map(itemgetter(name), rows))
+    except KeyError:
+        return [row.get(name, default) for row in rows]
+
+
 def _each(rows: Sequence[dict[str, str]], keep: Callable[[str], bool], sort: bool) -> list[str]:
     encode = _SORTED if sort else _PLAIN
     return [encode({k: v for k, v in row.items() if keep(k)}) for row in rows]

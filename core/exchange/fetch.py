@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from core import formats
@@ -297,18 +298,19 @@ def _ingest(
     card blinds (``card``) of ``rows`` when the caller has them already."""
     at = ledger.stamp()
     if blinds is None:
-        blinds = store.blind_many([rec["card_number"] for rec in rows], "card")
+        blinds = store.blind_many(list(map(itemgetter("card_number"), rows)), "card")
     known = {bytes(r[0]) for r in conn.execute("SELECT card_blind FROM exchange_certificates")}
     added = 0
     states = []
-    for rec, card_blind in zip(rows, blinds, strict=True):
-        state = "reported" if rec.get("card_delivered_date") else "waiting"
+    delivered = columns.column(rows, "card_delivered_date")
+    for date, card_blind in zip(delivered, blinds, strict=True):
+        state = "reported" if date else "waiting"
         states.append(state)
         if card_blind not in known:
             known.add(card_blind)
             added += state == "waiting"
     notices = _notice_texts(rows)
-    cards = store.seal_many([rec["card_number"] for rec in rows], CERT_AAD_CARD)
+    cards = store.seal_many(list(map(itemgetter("card_number"), rows)), CERT_AAD_CARD)
     records = store.seal_many(notices, CERT_AAD_RECORD)
     params = [
         (card_blind, card, record, file_id, state, at, at)

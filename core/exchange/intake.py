@@ -124,7 +124,7 @@ def find_duplicates(
         digests = content_digests(store, rows, key)
     if kind == "spr" and card_blinds is None:
         card_blinds = _card_blinds(store, rows, key)
-    ids = [r.get("notice_id", "") for r in rows]
+    ids = columns.column(rows, "notice_id")
     known: dict[str, tuple[str, bytes]] = {}
     stale: list[tuple[str, str, int]] = []
     for start in range(0, len(ids), 500):
@@ -211,7 +211,7 @@ def take_in(
     blinds = _card_blinds(store, rows, key) if kind == "spr" else None
     dups = find_duplicates(store, conn, file_id, kind, rows, lines, records_of, digests, blinds)
     skip = {d.record for d in dups}
-    ids = [r.get("notice_id", "") for r in rows]
+    ids = columns.column(rows, "notice_id")
     registered = zip(ids, repeat(file_id), count(), digests, repeat(key.hex_id))
     conn.executemany(
         "INSERT INTO exchange_notices (notice_id, file_id, record, digest, key_id)"
@@ -238,7 +238,7 @@ def take_in(
 
 def _card_blinds(store: Store, rows: list[dict[str, str]], key: DataKey) -> list[bytes]:
     """The blind index (purpose ``card``) of each certificate notice's card number."""
-    return store.blind_many([r.get("card_number", "") for r in rows], "card", key)
+    return store.blind_many(columns.column(rows, "card_number"), "card", key)
 
 
 def records_from(vault: Vault) -> Records:

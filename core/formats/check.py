@@ -415,7 +415,7 @@ class RecordChecker:
                 flag(vals, empty)
         for group, _label, _key, _params in self.always.groups:
             group_values = zip(*(values(c) for c in sorted(group)), strict=True)
-            flagged.update(i for i, row in enumerate(group_values) if not any(row))
+            flagged.update(compress(range(n), map(operator.not_, map(any, group_values))))
         for text, code, known in self.texts:
             wrong = {
                 (t, c)
@@ -434,10 +434,18 @@ class RecordChecker:
             earlier = compress(range(n), map(operator.lt, first, other))  # "" < any date
             flagged.update(i for i in earlier if first[i])
         if self.has_householder:
-            pairs = zip(values("householder_relation"), values("householder_name"), strict=True)
-            flagged.update(
-                i for i, (rel, name) in enumerate(pairs) if rel and rel != HOUSEHOLDER and not name
-            )
+
+            def relations() -> Iterator[tuple[str | None, bool]]:
+                named = map(operator.truth, values("householder_name"))
+                return zip(values("householder_relation"), named, strict=True)
+
+            unnamed = {
+                (rel, named)
+                for rel, named in set(relations())
+                if rel and rel != HOUSEHOLDER and not named
+            }
+            if unnamed:
+                flagged.update(i for i, pair in enumerate(relations()) if pair in unnamed)
         for column in names.NAME_COLUMNS:
             vals = values(column)
             filled = list(filter(None, vals))
