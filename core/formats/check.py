@@ -6,6 +6,11 @@ columns that must be filled, the groups of which one must be, the columns it
 does not carry. Checking a record is then one pass over its values plus a few
 set operations; nothing is compiled in the loop. Every problem is reported,
 not the first.
+
+A whole file is not checked record by record: ``RecordChecker.screen`` asks
+each rule about a column at a time (a field check once per distinct value, one
+search over a column's values) and only the records it flags are checked one by
+one — the report is the same (tests/core/formats/test_screen.py).
 """
 
 from __future__ import annotations
