@@ -11,6 +11,7 @@ U+ code and the J+ codes the MJ縮退マップ / 別表第四 suggest.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 
 from core.charset.gaiji import u_codes
@@ -25,6 +26,12 @@ OUTSIDE = "charset.outside_repertoire"
 @functools.lru_cache(maxsize=1)
 def _codec() -> JukiCodec:
     return JukiCodec(shipped())
+
+
+def name_repertoire_pattern() -> re.Pattern[str]:
+    """The characters ``name_warnings`` looks at (a text none of which it finds
+    has nothing to warn of)."""
+    return _codec()._odd
 
 
 def outside(text: str) -> list[tuple[int, str]]:

@@ -21,10 +21,11 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from itertools import count, repeat
 from typing import TYPE_CHECKING
 
 from core import formats
-from core.exchange import ledger
+from core.exchange import columns, ledger
 from core.report import Problem
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     from core.datadir.opened import Vault
     from core.store.db import Store
+    from core.vault.keys import DataKey
 
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 
@@ -72,12 +74,29 @@ class Intake:
     duplicates: tuple[Duplicate, ...]
 
 
+# ``json.dumps(body, ensure_ascii=False, sort_keys=True)`` without building an
+# encoder per call; the text (hence every stored digest) is the same.
+_SORTED_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def content_digest(store: Store, rec: dict[str, str], key: object = None) -> bytes:
     """A keyed digest of a record's content without its ``notice_id`` (nothing
     about the content shows without the data key)."""
     body = {k: v for k, v in rec.items() if k != "notice_id" and not k.startswith("_")}
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
-    return store.blind(text, "notice-content", key=key)  # type: ignore[arg-type]
+    return store.blind(_SORTED_JSON(body), "notice-content", key=key)  # type: ignore[arg-type]
+
+
+def content_digests(store: Store, rows: list[dict[str, str]], key: DataKey) -> list[bytes]:
+    """``content_digest`` of every record of a file, each computed once (the
+    texts made a column at a time, the blinds in one batch)."""
+    texts = columns.json_texts(rows, _content_column, sort=True)
+    return store.blind_many(texts, "notice-content", key)
+
+
+def _content_column(name: str) -> bool:
+    """A column the content digest covers (all but the notice_id and ``_`` ones)."""
+    return name != "notice_id" and not name.startswith("_")
 
 
 Records = Callable[[str], list[dict[str, str]]]  # file_id → its records (from the vault)
@@ -91,13 +110,21 @@ def find_duplicates(
     rows: list[dict[str, str]],
     lines: list[int],
     records_of: Records | None = None,
+    digests: list[bytes] | None = None,
+    card_blinds: list[bytes] | None = None,
 ) -> list[Duplicate]:
     """The records of ``file_id`` that an earlier file (or an earlier record of
     the same file) already brought with the same content. A digest made under
     an earlier blind key (before a ``renkei rekey``) is made again from the
-    earlier file's own record (``records_of``), and kept."""
+    earlier file's own record (``records_of``), and kept. ``digests`` and
+    ``card_blinds``: the records' content digests and card blinds under the
+    current blind key, when the caller has them already."""
     key = store.blind_key()
-    ids = [r.get("notice_id", "") for r in rows]
+    if digests is None:
+        digests = content_digests(store, rows, key)
+    if kind == "spr" and card_blinds is None:
+        card_blinds = _card_blinds(store, rows, key)
+    ids = columns.column(rows, "notice_id")
     known: dict[str, tuple[str, bytes]] = {}
     stale: list[tuple[str, str, int]] = []
     for start in range(0, len(ids), 500):
@@ -124,20 +151,25 @@ def find_duplicates(
                     (digest, key.hex_id, nid),
                 )
     cards: dict[bytes, tuple[bytes, str]] = {}
-    if kind == "spr":
-        blinds = {store.blind(r.get("card_number", ""), "card", key=key) for r in rows}
+    if card_blinds is not None:
+        blinds = set(card_blinds)
         for blind, sealed, owner in conn.execute(
             "SELECT card_blind, record_sealed, file_id FROM exchange_certificates"
         ):
             if bytes(blind) in blinds:
                 rec = json.loads(store.unseal_text(sealed, CERT_AAD_RECORD))
                 cards[bytes(blind)] = (content_digest(store, rec, key), owner)
+    if not known and not cards and len(set(ids)) == len(ids):
+        # nothing earlier, no notice_id twice: a copy could only be a card twice
+        # with the same content
+        if card_blinds is None or len(set(zip(card_blinds, digests, strict=True))) == len(ids):
+            return []
     out: list[Duplicate] = []
     seen: dict[str, bytes] = {}
     seen_cards: set[tuple[bytes, bytes]] = set()
     for n, (rec, line) in enumerate(zip(rows, lines, strict=True)):
         nid = rec.get("notice_id", "")
-        digest = content_digest(store, rec, key)
+        digest = digests[n]
         earlier = known.get(nid)
         if earlier is not None and earlier[0] != file_id and earlier[1] == digest:
             out.append(Duplicate(n, line, earlier[0], "notice_id"))
@@ -146,8 +178,8 @@ def find_duplicates(
             out.append(Duplicate(n, line, file_id, "notice_id"))
             continue
         seen[nid] = digest
-        if kind == "spr":
-            blind = store.blind(rec.get("card_number", ""), "card", key=key)
+        if card_blinds is not None:
+            blind = card_blinds[n]
             card = cards.get(blind)
             if card is not None and card[1] != file_id and card[0] == digest:
                 out.append(Duplicate(n, line, card[1], "card"))
@@ -172,19 +204,21 @@ def take_in(
     transaction): returns what was added and what was a duplicate."""
     from core.exchange.fetch import _ingest
 
-    dups = find_duplicates(store, conn, file_id, kind, rows, lines, records_of)
-    skip = {d.record for d in dups}
     key = store.blind_key()
+    # each record's digest and card blind, computed once for the duplicate
+    # search, the notice register and the 未入力 list
+    digests = content_digests(store, rows, key)
+    blinds = _card_blinds(store, rows, key) if kind == "spr" else None
+    dups = find_duplicates(store, conn, file_id, kind, rows, lines, records_of, digests, blinds)
+    skip = {d.record for d in dups}
+    ids = columns.column(rows, "notice_id")
+    registered = zip(ids, repeat(file_id), count(), digests, repeat(key.hex_id))
     conn.executemany(
         "INSERT INTO exchange_notices (notice_id, file_id, record, digest, key_id)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET"
         " file_id = excluded.file_id, record = excluded.record, digest = excluded.digest,"
         " key_id = excluded.key_id",
-        [
-            (r.get("notice_id", ""), file_id, n, content_digest(store, r, key), key.hex_id)
-            for n, r in enumerate(rows)
-            if n not in skip
-        ],
+        [row for row in registered if row[2] not in skip] if skip else list(registered),
     )
     conn.executemany(
         "INSERT OR REPLACE INTO exchange_duplicates (file_id, record, line, first_file_id,"
@@ -193,10 +227,18 @@ def take_in(
     )
     conn.execute("UPDATE exchange_inbox SET duplicates = ? WHERE file_id = ?", (len(dups), file_id))
     added = 0
-    if kind == "spr":
-        fresh = [r for n, r in enumerate(rows) if n not in skip]
-        added = _ingest(store, conn, file_id, fresh) if fresh else 0
+    if blinds is not None:
+        fresh = [n for n in range(len(rows)) if n not in skip]
+        if fresh:
+            added = _ingest(
+                store, conn, file_id, [rows[n] for n in fresh], [blinds[n] for n in fresh]
+            )
     return Intake(added, tuple(dups))
+
+
+def _card_blinds(store: Store, rows: list[dict[str, str]], key: DataKey) -> list[bytes]:
+    """The blind index (purpose ``card``) of each certificate notice's card number."""
+    return store.blind_many(columns.column(rows, "card_number"), "card", key)
 
 
 def records_from(vault: Vault) -> Records:

@@ -6,20 +6,32 @@ columns that must be filled, the groups of which one must be, the columns it
 does not carry. Checking a record is then one pass over its values plus a few
 set operations; nothing is compiled in the loop. Every problem is reported,
 not the first.
+
+A whole file is not checked record by record: ``RecordChecker.screen`` asks
+each rule about a column at a time (a field check once per distinct value, one
+search over a column's values) and only the records it flags are checked one by
+one — the report is the same (tests/core/formats/test_screen.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
+from itertools import accumulate, chain, compress, repeat
+from typing import cast
 
-from core.charset.repertoire import name_warnings
+from core.charset.repertoire import NAME_FIELDS, name_repertoire_pattern, name_warnings, outside
 from core.formats import names, tables
 from core.formats.fields import (
     ALIEN_KEY,
+    ALLOWED,
     CONTROL,
+    FORMS,
     Check,
     Finding,
     check_text,
@@ -48,6 +60,23 @@ TEXT_OF_CODE = (
     ("old_category_text", "old_category_code"),
 )
 HOUSEHOLDER = "世帯主"  # householder_relation of the householder (別紙 item 9)
+# columns ``check`` reads whatever the layout (``columns_of``)
+READ_ALWAYS = frozenset(
+    {
+        "pattern",
+        "fact_code",
+        "category_code",
+        "card_kind_code",
+        "card_made_date",
+        "card_delivered_date",
+        "name_class_code",
+        "householder_relation",
+        "householder_name",
+        *names.NAME_COLUMNS,
+        *NAME_FIELDS,
+    }
+)
+Columns = Mapping[str, Sequence[str | None]]  # column id -> its values, in record order
 
 
 def item_label(kind: str, item: tables.Item) -> dict[str, str]:
@@ -183,6 +212,24 @@ class RecordChecker:
             code: {fact: self._compile(p, fact == "3") for fact in ("3", "")}
             for code, p in self.patterns.items()
         }
+        # the columns whose being filled the pattern rules ask (``screen``)
+        self.pattern_columns = tuple(
+            sorted(
+                {
+                    c
+                    for variants in self.compiled.values()
+                    for compiled in variants.values()
+                    for needs in (compiled.needs, compiled.card)
+                    for c in (*needs.single, *(c for g in needs.groups for c in g[0]))
+                }
+                | {
+                    c
+                    for variants in self.compiled.values()
+                    for v in variants.values()
+                    for c in v.warn
+                }
+            )
+        )
 
     def _items(self) -> tuple[tables.Item, ...]:
         """The items of the pattern table with the columns this layout version has
@@ -299,6 +346,210 @@ class RecordChecker:
         out.extend(name_warnings(record, line))
         return out
 
+    # -- many records at once ------------------------------------------------------
+
+    def columns_of(self, records: Sequence[Mapping[str, str | None]]) -> Columns:
+        """The values of each column ``check`` reads across ``records`` (None where
+        absent)."""
+        return {c: [r.get(c) for r in records] for c in self.column_ids | READ_ALWAYS}
+
+    def screen(
+        self,
+        records: Sequence[Mapping[str, str | None]],
+        columns: Columns,
+        memo: dict[tuple[object, ...], bool] | None = None,
+    ) -> set[int]:
+        """The indexes of the records that may have a problem: ``check`` of every
+        other record finds none. ``columns``: each column's values in record
+        order (``columns_of``, or the transposed rows of a file).
+
+        Each rule of ``check`` is asked a column (or a few) at a time: a field
+        check once per distinct value, a control character or a name rule by
+        one search over a column's joined values, the pattern rules once per
+        distinct (pattern, fact, category, filled columns). A record is flagged
+        when any rule might find something in it; ``check`` then says what, in
+        its own order, with its own messages. So the problems of a file are
+        those of ``check`` on every record, found in a fraction of the time."""
+        n = len(records)
+        flagged: set[int] = set()
+        blank: tuple[None, ...] = (None,) * n
+
+        def values(column: str) -> Sequence[str | None]:
+            got = columns.get(column)
+            return blank if got is None else got
+
+        def flag(vals: Sequence[str | None], bad: Set[str | None]) -> None:
+            flagged.update(i for i, v in enumerate(vals) if v in bad)
+
+        for column, (seen, check) in self.plan.items():
+            vals = columns.get(column)
+            if vals is None:
+                continue
+            form = FORMS.get(check)
+            if form is not None:  # one match over the column (no value with a line break)
+                filled = list(filter(None, vals))
+                joined = "\n".join(filled)
+                if not filled or (
+                    joined.count("\n") == len(filled) - 1 and form.fullmatch(joined) is not None
+                ):
+                    continue
+            distinct = set(vals)
+            distinct.discard("")
+            distinct.discard(None)
+            allowed = ALLOWED.get(check)
+            if allowed is not None:
+                distinct -= allowed
+            if seen is not None:
+                distinct -= seen
+            bad: set[str | None] = set()
+            for value in distinct:
+                if check(value) is not None:  # type: ignore[arg-type]
+                    bad.add(value)
+                elif seen is not None and len(seen) < _GOOD_LIMIT:
+                    seen.add(value)  # type: ignore[arg-type]
+            if bad:
+                flag(vals, bad)
+        for column in self.text_columns:
+            vals = values(column)
+            if CONTROL.search(_SEP.join(filter(None, vals))):
+                flagged.update(i for i, v in enumerate(vals) if v and CONTROL.search(v))
+        empty = {"", None}
+        for column in self.always.single:
+            vals = values(column)
+            if "" in vals or None in vals:
+                flag(vals, empty)
+        for group, _label, _key, _params in self.always.groups:
+            group_values = zip(*(values(c) for c in sorted(group)), strict=True)
+            flagged.update(compress(range(n), map(operator.not_, map(any, group_values))))
+        for text, code, known in self.texts:
+            wrong = {
+                (t, c)
+                for t, c in set(zip(values(text), values(code), strict=True))
+                if t and c and (allowed := known.get(c)) is not None and t not in allowed
+            }
+            if wrong:
+                pairs = zip(values(text), values(code), strict=True)
+                flagged.update(i for i, pair in enumerate(pairs) if pair in wrong)
+        for r in self.before:
+            first = cast("Sequence[str]", values(r.column))
+            other = cast("Sequence[str]", values(r.other))
+            if None in first or None in other:  # (columns_of: absent is None, not "")
+                first = ["" if v is None else v for v in first]
+                other = ["" if v is None else v for v in other]
+            earlier = compress(range(n), map(operator.lt, first, other))  # "" < any date
+            flagged.update(i for i in earlier if first[i])
+        if self.has_householder:
+
+            def relations() -> Iterator[tuple[str | None, bool]]:
+                named = map(operator.truth, values("householder_name"))
+                return zip(values("householder_relation"), named, strict=True)
+
+            unnamed = {
+                (rel, named)
+                for rel, named in set(relations())
+                if rel and rel != HOUSEHOLDER and not named
+            }
+            if unnamed:
+                flagged.update(i for i, pair in enumerate(relations()) if pair in unnamed)
+        for column in names.NAME_COLUMNS:
+            vals = values(column)
+            filled = list(filter(None, vals))
+            if not names.plain("".join(filled)):
+                flagged.update(i for i, v in enumerate(vals) if v and not names.plain(v))
+            if any(map(str.isspace, filled)):  # all spaces (Zs) is a kind of isspace
+                flagged.update(i for i, v in enumerate(vals) if v and v.isspace())
+        self._screen_classes(values, flagged)
+        odd = name_repertoire_pattern()  # 住基統一文字 (name_warnings): one scan per column
+        for column in NAME_FIELDS:
+            vals = values(column)
+            found = _found_in(vals, odd)
+            flagged.update(i for i in found if outside(vals[i]))  # type: ignore[arg-type]
+        if self.patterns:
+            self._screen_patterns(values, flagged, {} if memo is None else memo)
+        return flagged
+
+    def _screen_classes(
+        self, values: Callable[[str], Sequence[str | None]], flagged: set[int]
+    ) -> None:
+        """``screen`` for the name class, the card kind and the delivery date."""
+
+        # (as ``check``: whether the column is filled, in any layout)
+        def rows() -> Iterator[tuple[str | None, bool, bool]]:
+            return zip(
+                values("name_class_code"),
+                map(operator.truth, values("name_alpha")),
+                map(operator.truth, values("name_kanji")),
+                strict=True,
+            )
+
+        wrong = {
+            (code, alpha, kanji)
+            for code, alpha, kanji in set(rows())
+            if (code in ("1", "2") and not alpha)
+            or (code in ("2", "3") and not kanji)
+            or (code == "1" and kanji)
+            or (code == "3" and alpha)
+        }
+        if wrong:
+            flagged.update(i for i, row in enumerate(rows()) if row in wrong)
+        if self.has_category:
+            pairs = list(zip(values("card_kind_code"), values("category_code"), strict=True))
+            wrong_kind = {
+                (kind, category)
+                for kind, category in set(pairs)
+                if kind in ("1", "2")
+                and (expected := CARD_KIND_OF_CATEGORY.get(category or ""))
+                and kind != expected
+            }
+            if wrong_kind:
+                flagged.update(i for i, pair in enumerate(pairs) if pair in wrong_kind)
+        if self.has_made_date:
+            dates = zip(values("card_made_date"), values("card_delivered_date"), strict=True)
+            flagged.update(i for i, (made, got) in enumerate(dates) if made and got and got < made)
+
+    def _screen_patterns(
+        self,
+        values: Callable[[str], Sequence[str | None]],
+        flagged: set[int],
+        memo: dict[tuple[object, ...], bool],
+    ) -> None:
+        """``screen`` for the pattern rules: they depend on the pattern, the fact,
+        the category and which columns are filled, so each distinct combination
+        is checked once (a file has a few hundred; ``memo`` keeps the answers
+        from one part of a file to the next)."""
+        n = len(values("pattern"))
+        # a column filled in every record, or in none, is the same in every key
+        always, mixed = set(), []
+        for column in self.pattern_columns:
+            vals = values(column)
+            empty = vals.count("") + vals.count(None)
+            if empty == 0:
+                always.add(column)
+            elif empty < n:
+                mixed.append(column)
+        marks = (
+            zip(*(map(operator.truth, values(c)) for c in mixed), strict=True)
+            if mixed
+            else repeat((), n)
+        )
+        keys = list(
+            zip(values("pattern"), values("fact_code"), values("category_code"), marks, strict=True)
+        )
+        wrong = set()
+        for key in set(keys):
+            pattern, fact, category, filled = key
+            present = frozenset(always.union(compress(mixed, filled)))
+            known = memo.get((pattern, fact, category, present))
+            if known is None:
+                record = {"pattern": pattern, "fact_code": fact, "category_code": category}
+                found: list[Problem] = []
+                self._check_pattern(record, present, 0, found)  # type: ignore[arg-type]
+                known = memo[(pattern, fact, category, present)] = bool(found)
+            if known:
+                wrong.add(key)
+        if wrong:
+            flagged.update(i for i, key in enumerate(keys) if key in wrong)
+
     def _check_control(self, record: Mapping[str, str], line: int, out: list[Problem]) -> None:
         """A control character somewhere in the record: which text column has it."""
         found = [
@@ -412,6 +663,22 @@ class RecordChecker:
             for column, params in compiled.warn_order:
                 if column in present:
                     out.append(Problem(line, column, NOT_CARRIED, params, WARNING))
+
+
+def _found_in(vals: Sequence[str | None], pattern: re.Pattern[str]) -> set[int]:
+    """The indexes of the values in which ``pattern`` (of single characters)
+    finds something, from one scan of the filled values joined by ``\n``."""
+    if pattern.search("\n") is not None:  # the separator would be found: value by value
+        return {i for i, v in enumerate(vals) if v and pattern.search(v) is not None}
+    filled = list(filter(None, vals))
+    joined = "\n".join(filled)
+    matches = pattern.finditer(joined)
+    first = next(matches, None)
+    if first is None:
+        return set()
+    index = list(compress(range(len(vals)), vals))  # the record of each filled value
+    starts = list(accumulate(map((1).__add__, map(len, filled)), initial=0))
+    return {index[bisect_right(starts, m.start()) - 1] for m in chain((first,), matches)}
 
 
 def checker_for(kind: str, version: int = tables.LATEST) -> RecordChecker:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import gc
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
 from core.formats import tables
-from core.formats.check import checker_for
+from core.formats.check import Columns, checker_for
 from core.report import WARNING, Problem, Report
 
 BOM = "\ufeff"
@@ -211,8 +211,10 @@ def _read(
         parsed.report.add(Problem(0, "", "validate.file.layout_v1", params, WARNING))
     width = len(header)
     report = parsed.report
+    rows_as_read: list[list[str]] | None = None  # for the data check's screen
     if set(map(len, body)) <= {width}:  # the usual file: every row as wide as the header
         parsed.records = list(map(dict, map(zip, repeat(header), body)))
+        rows_as_read = body
     else:
         append = parsed.records.append
         for row, start in zip(body, starts[1:]):  # noqa: B905 (same length by construction)
@@ -225,8 +227,23 @@ def _read(
     parsed.lines = starts[1:]
     report.records = len(records)
     if check:
-        check_records(kind, records, parsed.lines, report, lasdec=lasdec, version=parsed.version)
+        check_records(
+            kind,
+            records,
+            parsed.lines,
+            report,
+            lasdec=lasdec,
+            version=parsed.version,
+            rows=rows_as_read,
+            header=header,
+        )
     return parsed
+
+
+# Records screened together (``check_records``): the values of a part this size
+# stay in the processor's cache from one rule to the next, where a column of a
+# whole file, its strings spread over the heap, is fetched from memory each time.
+PART = 2000
 
 
 def check_records(
@@ -237,17 +254,47 @@ def check_records(
     *,
     lasdec: str | None = None,
     version: int = tables.LATEST,
+    rows: Sequence[Sequence[str]] | None = None,
+    header: Sequence[str] = (),
 ) -> Report:
     """Run the data check over ``records`` (at file ``lines``, layout ``version``)
-    into ``report``; with ``lasdec``, records of another municipality are errors too."""
-    check = checker_for(kind, version).check
-    first_line: dict[str, int] = {}
-    setdefault = first_line.setdefault
+    into ``report``; with ``lasdec``, records of another municipality are errors too.
+
+    The checker's ``screen`` finds, a column at a time, the records that may
+    have a problem; only those are checked one by one (the report is the same
+    as checking every record). ``rows`` and ``header``: the file's rows the
+    records were made from, when each is as wide as the header (their columns
+    are then had by transposing them)."""
+    if len(records) != len(lines):
+        raise ValueError("check_records: one line per record")
+    checker = checker_for(kind, version)
+    suspects: set[int] = set()
+    memo: dict[tuple[object, ...], bool] = {}
+    ids: list[str | None] = []
+    for start in range(0, len(records), PART):
+        part = records[start : start + PART]
+        if rows is not None:
+            columns: Columns = dict(zip(header, zip(*rows[start : start + PART])))  # noqa: B905
+        else:
+            columns = checker.columns_of(part)
+        suspects.update(start + n for n in checker.screen(part, columns, memo))
+        ids.extend(columns.get("notice_id") or repeat(None, len(part)))
+        codes = columns.get("lasdec_code") or ()
+        if lasdec is not None and not set(codes) <= {lasdec, "", None}:
+            suspects.update(start + n for n, code in enumerate(codes) if code and code != lasdec)
+    first_line: dict[str | None, int] = {}
+    if len(set(ids)) < len(ids):  # a notice_id (or an empty one) comes again
+        # the line of the first record with each notice_id (reversed: the earliest wins)
+        first_line = dict(zip(reversed(ids), reversed(lines)))  # noqa: B905 (same length)
+        again = zip(ids, lines)  # noqa: B905
+        suspects.update(n for n, (nid, line) in enumerate(again) if nid and first_line[nid] != line)
+    check = checker.check
     extend = report.extend
-    for record, line in zip(records, lines, strict=True):
+    for n in sorted(suspects):
+        record, line = records[n], lines[n]
         problems = check(record, line)
         notice = record.get("notice_id")
-        if notice and setdefault(notice, line) != line:
+        if notice and first_line and first_line[notice] != line:
             params = {"value": notice, "first": str(first_line[notice])}
             problems.append(Problem(line, "notice_id", "validate.record.duplicate_notice", params))
         if lasdec is not None:

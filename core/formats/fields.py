@@ -127,6 +127,7 @@ def code_check(table: str) -> Check:
             return None
         return ("validate.field.code", {"value": value, "allowed": shown})
 
+    ALLOWED[check] = allowed
     return check
 
 
@@ -148,8 +149,31 @@ def one_of_check(allowed: frozenset[str], key: str) -> Check:
     def check(value: str) -> Finding:
         return None if value in allowed else (key, {"value": value})
 
+    ALLOWED[check] = allowed
     return check
 
+
+# Checks whose good values are exactly the full matches of a regex, or exactly
+# a set: ``RecordChecker.screen`` asks them about a whole column at once (one
+# match of the values joined by line breaks, one set difference).
+FORMS: dict[Check, re.Pattern[str]] = {}
+ALLOWED: dict[Check, frozenset[str]] = {}
+
+
+def _lines_of(form: re.Pattern[str]) -> re.Pattern[str]:
+    """Matches values joined by ``\n`` each of which ``form`` fully matches (no
+    form here matches a line break)."""
+    return re.compile(f"(?:(?:{form.pattern})\n)*(?:{form.pattern})")
+
+
+FORMS.update(
+    {
+        check_card_number: _lines_of(_CARD),
+        check_notice_id: _lines_of(_NOTICE_ID),
+        check_uuid: _lines_of(_UUID),
+        check_name_alpha: _lines_of(_LATIN),
+    }
+)
 
 _SIMPLE: dict[str, Check] = {
     "date": check_date,

@@ -25,6 +25,7 @@ Database, https://www.unicode.org/reports/tr44/#General_Category_Values).
 from __future__ import annotations
 
 import contextlib
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -77,8 +78,29 @@ def _named(ch: str) -> dict[str, str]:
     }
 
 
+# Variation selectors (``is_selector``): printable, but refused alone.
+_SELECTORS = re.compile("[\u180b-\u180d\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+IDEOGRAPHIC_SPACE = "\u3000"
+
+
+def plain(value: str) -> bool:
+    """True when no character of ``value`` can break the rule (the usual name):
+    ``str.isprintable`` is false for exactly the categories C* and Z* but the
+    ASCII space (Python's unicodedata), which holds every refused category; the
+    ideographic space (Zs, allowed in a name) is read as a space for it; and
+    there is no variation selector. Only an all-space value is then left to
+    tell, which this does not."""
+    if IDEOGRAPHIC_SPACE in value:
+        value = value.replace(IDEOGRAPHIC_SPACE, " ")
+    return value.isprintable() and _SELECTORS.search(value) is None
+
+
 def check_value(column: str, value: str, line: int) -> list[Problem]:
     """Every character of ``value`` that breaks the rule, once per code point."""
+    if plain(value):  # one C-speed pass instead of one category lookup a character
+        if value.strip(" " + IDEOGRAPHIC_SPACE):
+            return []
+        return [Problem(line, column, KEY_SPACES, {"length": str(len(value))})]
     out: list[Problem] = []
     seen: set[str] = set()
     previous = ""

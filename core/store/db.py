@@ -23,9 +23,11 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,13 @@ class StoreBusy(RenkeiError):
 
     def __init__(self, path: str) -> None:
         super().__init__("store.busy", path=path)
+
+
+try:  # HMAC in one C call (what ``hmac.digest`` calls when OpenSSL is there)
+    from _hashlib import hmac_digest as _hmac_sha256
+except ImportError:  # pragma: no cover (a Python built without OpenSSL)
+    _hmac_sha256 = hmac.digest  # type: ignore[assignment]
+_FIRST_16 = itemgetter(slice(0, 16))
 
 
 def _aad_digest(aad: str | bytes) -> bytes:
@@ -345,6 +354,19 @@ class Store:
         """``value`` encrypted under the current data key, bound to ``aad``."""
         return seal_with(self._keys().current, _as_bytes(value), _aad_digest(aad))
 
+    def seal_many(self, values: Sequence[str], aad: str | bytes) -> list[bytes]:
+        """``seal`` of each of ``values`` (all for one place ``aad``): the key, the
+        aad digest and the random nonces (one ``os.urandom`` call, 12 bytes a
+        value) are got once and the values encrypted in one pass, for the
+        50,000 rows of a fetched file. Each value still has its own nonce."""
+        key = self._keys().current
+        digest = _aad_digest(aad)
+        head = SEAL_MAGIC + key.key_id
+        randoms = os.urandom(12 * len(values))
+        nonces = [randoms[n : n + 12] for n in range(0, len(randoms), 12)]
+        sealed = map(key.seal_aead.encrypt, nonces, map(str.encode, values), repeat(head + digest))
+        return list(map(b"".join, zip(repeat(head), nonces, repeat(digest), sealed)))
+
     def unseal(self, blob: bytes, aad: str | bytes) -> bytes:
         """The plaintext of ``blob``; ``SealError`` if altered, moved or foreign."""
         key, digest = self._parse(blob)
@@ -390,7 +412,17 @@ class Store:
         (per ``purpose``), and nothing about the value shows without the data key."""
         key = key or self.blind_key()
         data = purpose.encode("utf-8") + b"\x00" + _as_bytes(value)
-        return hmac.new(key.blind_key, data, hashlib.sha256).digest()[:16]
+        return hmac.digest(key.blind_key, data, "sha256")[:16]
+
+    def blind_many(
+        self, values: Iterable[str], purpose: str, key: DataKey | None = None
+    ) -> list[bytes]:
+        """``blind`` of each of ``values`` (one ``purpose``), in one pass: a
+        fetched file blinds 100,000 values."""
+        secret = (key or self.blind_key()).blind_key
+        prefix = purpose.encode("utf-8") + b"\x00"
+        messages = map(prefix.__add__, map(str.encode, values))
+        return list(map(_FIRST_16, map(_hmac_sha256, repeat(secret), messages, repeat("sha256"))))
 
     def ref(self, value: str | bytes) -> str:
         """A short printable reference to a record for the audit log."""
