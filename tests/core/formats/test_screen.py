@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import formats, synth
+from core import formats
 from core.formats import csvio
 from core.formats.check import checker_for
+from core.reference import synth
 from core.report import Problem, Report
 
 LASDEC = synth.DEFAULT_LASDEC
