@@ -279,6 +279,56 @@ class Session:
                 setattr(new.server, name, _copy_private(given, folder / TLS_FILES[name]))
         return self.save_settings(new)
 
+    # the operator and the TUI's own actions (see core.terminal.Terminal)
+    @property
+    def operator(self) -> str:
+        return self.vault.operator
+
+    @property
+    def role(self) -> str:
+        return self.vault.role
+
+    def check_ready(self) -> None:
+        from core.vault.errors import MustChangePassphrase, MustEnrol
+
+        if self.vault.must_change:
+            raise MustChangePassphrase(self.vault.operator)
+        if self.vault.must_enrol:
+            raise MustEnrol(self.vault.operator, self.vault.role)
+
+    def allows(self, action: str) -> bool:
+        from core.vault import roles
+
+        return roles.allows(self.vault.role, action, "tui")
+
+    def require(self, action: str) -> None:
+        from core.vault import roles
+
+        roles.require(self.vault, action, "tui")
+
+    def own_history(self, limit: int = 200) -> list[AuditEntry]:
+        from core.vault.audit_export import Filter, search
+
+        return search(self.vault, Filter(operator=self.vault.operator), limit=limit)
+
+    def record_lock(self) -> None:
+        if self.vault.rolled_back is None:
+            self.vault.audit.append("vault.lock")
+
+    def changes_mark(self) -> tuple[int, int]:
+        row = self.vault.store.query(
+            "SELECT count(*), coalesce(max(rowid), 0) FROM exchange_outbox"
+        )
+        return int(row[0][0]), int(row[0][1])
+
+    def sweep_pdfs(self, now: datetime, when: str = lifetime.DUE) -> int:
+        return len(lifetime.sweep_in(self.data_dir, now, when))
+
+    def check_settings(self, new: Config) -> list[Problem]:
+        from core import config_check
+
+        return list(config_check.check(new))
+
 
 def _copy_private(source: str, target: Path) -> str:
     try:
@@ -304,3 +354,13 @@ def unlock(
     login name) with their passphrase: the one way to a ``Terminal``."""
     vault = open_vault(data_dir, passphrase, operator=operator, code=code)
     return Session(vault, client_options)
+
+
+def change_passphrase(
+    data_dir: Path | str, old: str, new: str, operator: str | None = None, code: str | None = None
+) -> None:
+    """Replace ``operator``'s passphrase (an initial one at first login) by their
+    own: only their key slot is rewritten. Needs no unlocked terminal."""
+    from core.vault.unlock import change_passphrase as change
+
+    change(data_dir, old, new, operator, code)

@@ -231,3 +231,53 @@ class Terminal(Protocol):
 
     # TLS material: copied into the data directory, the settings pointed at it
     def provision_tls(self, ca: str = "", client_cert: str = "", client_key: str = "") -> Saved: ...
+
+    # -- the operator and what the TUI does besides the workflows above -------
+    # (every action the TUI offers is a method here: it imports nothing else
+    # from core but the value types, the catalogue and the settings type)
+
+    @property
+    def operator(self) -> str:
+        """The operator who unlocked (``""`` on a terminal without operators)."""
+        ...
+
+    @property
+    def role(self) -> str:
+        """Their role (roles.toml); a terminal without operators: ``admin``."""
+        ...
+
+    def check_ready(self) -> None:
+        """Raise ``MustChangePassphrase`` / ``MustEnrol`` when this operator must
+        first change an initial passphrase or enrol a second factor."""
+        ...
+
+    def allows(self, action: str) -> bool:
+        """Whether the operator's role allows the TUI action (roles.toml [tui])."""
+        ...
+
+    def require(self, action: str) -> None:
+        """Refuse, audited, with ``Forbidden`` naming the role it needs, unless allowed."""
+        ...
+
+    def own_history(self, limit: int = 200) -> list[AuditEntry]:
+        """操作履歴: this operator's own last audit entries, oldest first."""
+        ...
+
+    def record_lock(self) -> None:
+        """The screen locked: a ログイン event of the audit trail (a read-only,
+        rolled-back database records nothing)."""
+        ...
+
+    def changes_mark(self) -> tuple[int, int]:
+        """A mark of the outbox that changes when any session enters or sends
+        (another operator over another login): compare two to reload."""
+        ...
+
+    def sweep_pdfs(self, now: datetime, when: str = "due") -> int:
+        """Delete the list PDFs whose time has come (``when``: ``due``,
+        ``startup`` with crash leftovers, ``end_of_business``); how many."""
+        ...
+
+    def check_settings(self, new: Config) -> list[Problem]:
+        """What is wrong with ``new`` (each problem names the setting), before saving."""
+        ...
