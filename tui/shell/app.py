@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from core.boundary import ExportRefusal
     from core.exchange.schedule import Schedule
     from core.pdf.export import PdfExport
+    from core.store.audit import AuditEntry
     from tui.states import Standing
 
 T = TypeVar("T")
@@ -95,8 +96,9 @@ class RenkeiApp(App[int]):
         config = self._locked_config = config or core_config.load(self.data_dir)
         self.theme_name = themes.choose(theme or config.ui.theme)
         self.ascii_borders = themes.ascii_needed(config.ui.ascii_borders)
+        css: list[str | PurePath] = [*themes.css_paths(self.theme_name, self.ascii_borders)]
         super().__init__(
-            css_path=themes.css_paths(self.theme_name, self.ascii_borders),
+            css_path=css,
             ansi_color=themes.native_colours(self.theme_name),
         )
         dates.use(config.ui.date_display)
@@ -289,12 +291,11 @@ class RenkeiApp(App[int]):
         terminal = self.terminal
         if terminal is None:
             return
-        self.run_core(
-            terminal.own_history,
-            SHOWN,
-            done=lambda entries: self.push_screen(OwnHistoryScreen(entries, terminal.operator)),
-            name="history",
-        )
+
+        def show(entries: list[AuditEntry]) -> None:
+            self.push_screen(OwnHistoryScreen(entries, terminal.operator))
+
+        self.run_core(terminal.own_history, SHOWN, done=show, name="history")
 
     def ask_conflict(
         self,
@@ -334,7 +335,7 @@ class RenkeiApp(App[int]):
         return True
 
     def action_fetch(self) -> None:
-        screen = self.mode_screen(self.current_mode)
+        screen: object = self.mode_screen(self.current_mode)  # (mypy: Screen is no Protocol)
         if isinstance(screen, ShowsFetch):
             screen.start_fetch()  # the screen in front shows the progress
         else:
@@ -347,7 +348,7 @@ class RenkeiApp(App[int]):
         asks.send(self, self._send_now)
 
     def _send_now(self) -> None:
-        screen = self.mode_screen("outbox")
+        screen: object = self.mode_screen("outbox")
         if isinstance(screen, ShowsSend) and self.current_mode == "outbox":
             screen.start_send()
         else:
@@ -371,7 +372,7 @@ class RenkeiApp(App[int]):
         if self.use_command_palette and not Palette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(Palette(id="--command-palette"))
 
-    def mode_screen(self, mode: str) -> Screen[object] | None:
+    def mode_screen(self, mode: str) -> Screen[Any] | None:
         """The base screen of ``mode`` if it has been shown since the last lock."""
         try:
             stack = self.get_screen_stack(mode)
@@ -500,7 +501,7 @@ class RenkeiApp(App[int]):
     def data_changed(self) -> None:
         """The terminal's data changed: every data screen shown since unlock redraws."""
         for mode in DATA_MODES:
-            screen = self.mode_screen(mode)
+            screen: object = self.mode_screen(mode)
             if isinstance(screen, Redraws):
                 screen.data_changed()
 
@@ -599,7 +600,7 @@ class RenkeiApp(App[int]):
 
     # -- command palette -------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from tui import asks
 
         yield from asks.commands(self, screen)

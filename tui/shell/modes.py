@@ -8,7 +8,7 @@ unlock screen without importing them (tests/tui/test_cold_start.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from textual.screen import Screen
 
@@ -18,38 +18,42 @@ LOCKED = "locked"
 DATA_MODES = ("inbox", "waiting", "entry", "outbox", "settings")
 
 
-def _inbox() -> Screen[object]:
+def _locked() -> Screen[Any]:
+    return UnlockScreen()
+
+
+def _inbox() -> Screen[Any]:
     from tui.screens.inbox import InboxScreen
 
     return InboxScreen()
 
 
-def _waiting() -> Screen[object]:
+def _waiting() -> Screen[Any]:
     from tui.screens.waiting import WaitingScreen
 
     return WaitingScreen()
 
 
-def _entry() -> Screen[object]:
+def _entry() -> Screen[Any]:
     from tui.screens.entry import EntryScreen
 
     return EntryScreen()
 
 
-def _outbox() -> Screen[object]:
+def _outbox() -> Screen[Any]:
     from tui.screens.outbox import OutboxScreen
 
     return OutboxScreen()
 
 
-def _settings() -> Screen[object]:
+def _settings() -> Screen[Any]:
     from tui.screens.settings import SettingsScreen
 
     return SettingsScreen()
 
 
-MODES: dict[str, Callable[[], Screen[object]]] = {
-    LOCKED: UnlockScreen,
+MODES: dict[str, Callable[[], Screen[Any]]] = {
+    LOCKED: _locked,
     "inbox": _inbox,
     "waiting": _waiting,
     "entry": _entry,

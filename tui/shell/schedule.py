@@ -40,12 +40,15 @@ class ScheduleRunner:
             else:
                 app.run_core(schedule.failed, action, datetime.now(), name="schedule")
 
+        def reporter(action: str, slot: str) -> Callable[[FetchResult | SendResult | None], None]:
+            return lambda result: report(action, slot, result)
+
         def start(jobs: list[Due]) -> None:
             for job in jobs:
                 if job.action == "fetch":
-                    self._fetch(lambda r, s=job.slot: report("fetch", s, r))
+                    self._fetch(reporter("fetch", job.slot))
                 elif job.action == "send":
-                    app.start_send(done=lambda r, s=job.slot: report("send", s, r))
+                    app.start_send(done=reporter("send", job.slot))
 
         app.run_core(schedule.due, now, done=start, name="schedule")
 
