@@ -8,10 +8,10 @@ action has one implementation whatever interface asks for it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import boundary, formats, settings
 from core.config import Config
@@ -38,6 +38,12 @@ from core.terminal import (
 from core.vault.atomic import make_private_dir, write_atomic
 from core.vault.unlock import Vault, open_vault
 from core.waiting import WaitingList
+
+if TYPE_CHECKING:
+    from core.card.counter import HandOver
+    from core.charset.review import Decision, Pending
+    from core.exchange.intake import Recheck
+    from core.notice_view import NoticeView
 
 TLS_DIR = "tls"  # <data>/tls: the server's CA and this terminal's certificate and key
 TLS_FILES = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
@@ -112,7 +118,7 @@ class Session:
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
 
-    def recheck(self, file_id: str) -> Any:
+    def recheck(self, file_id: str) -> Recheck:
         """Check a kept file again with today's rules and tables; take it in when
         it passes (``core.exchange.intake.recheck``)."""
         from core.exchange import intake
@@ -328,6 +334,38 @@ class Session:
         from core import config_check
 
         return list(config_check.check(new))
+
+    def card_key(self, typed: str) -> str:
+        from core.waiting import card_key
+
+        return card_key(typed)
+
+    def describe_notice(self, kind: str, record: Mapping[str, str], line: int = 0) -> NoticeView:
+        from core.notice_view import describe
+
+        return describe(kind, record, line)
+
+    def pending_names(self, held: Iterable[tuple[str, Iterable[Problem]]]) -> list[Pending]:
+        from core import charset
+        from core.charset import review
+
+        table = charset.load_juki(self.data_dir)
+        return review.pending(held, table, review.load_decisions(self.data_dir))
+
+    def decide_name(self, text: str, use: str) -> Decision:
+        from core import charset
+        from core.charset import review
+        from core.store.audit import default_actor
+
+        table = charset.load_juki(self.data_dir)
+        return review.decide(self.vault, text, table, use=use, actor=default_actor())
+
+    def audit_unverified_card(self, card_number: str, handover: HandOver) -> None:
+        from core.card import counter
+        from core.store.audit import default_actor
+
+        ref = self.vault.store.ref(card_number)
+        counter.audit_unverified(self.vault.audit, ref, handover, default_actor())
 
 
 def _copy_private(source: str, target: Path) -> str:

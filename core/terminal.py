@@ -11,7 +11,7 @@ what the screens draw; the methods are what their keys do.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +22,11 @@ from core.report import Problem
 
 if TYPE_CHECKING:
     from core.boundary import BoundaryStatus, SyncResult
+    from core.card.counter import HandOver
+    from core.charset.review import Decision, Pending
+    from core.exchange.intake import Recheck
     from core.exchange.schedule import Schedule
+    from core.notice_view import NoticeView
     from core.pdf.export import PdfExport
     from core.settings import Saved
     from core.store.audit import AuditEntry
@@ -182,6 +186,10 @@ class Terminal(Protocol):
     def fetch(self, progress: ProgressFn | None = None) -> FetchResult: ...
     def inbox(self) -> Sequence[InboxFile]: ...
     def inbox_records(self, file_id: str) -> tuple[list[dict[str, str]], list[Problem]]: ...
+    def recheck(self, file_id: str) -> Recheck:
+        """Check a kept (要確認) file again with today's rules and tables; take it
+        in when it passes."""
+        ...
 
     # ② list
     def waiting(self) -> WaitingIndex: ...
@@ -280,4 +288,26 @@ class Terminal(Protocol):
 
     def check_settings(self, new: Config) -> list[Problem]:
         """What is wrong with ``new`` (each problem names the setting), before saving."""
+        ...
+
+    def card_key(self, typed: str) -> str:
+        """A typed certificate number in its stored form (width, spaces, hyphens, case)."""
+        ...
+
+    def describe_notice(self, kind: str, record: Mapping[str, str], line: int = 0) -> NoticeView:
+        """A record of a received file, item by item as table 4.1.1 names them."""
+        ...
+
+    def pending_names(self, held: Iterable[tuple[str, Iterable[Problem]]]) -> list[Pending]:
+        """確認待ちの文字: characters of the held-back files (name, problems) not
+        yet decided, each with its J+ suggestions."""
+        ...
+
+    def decide_name(self, text: str, use: str) -> Decision:
+        """Write ``text`` as the J+ character ``use`` from now on (audited)."""
+        ...
+
+    def audit_unverified_card(self, card_number: str, handover: HandOver) -> None:
+        """The clerk accepted a 検証不能 card at the counter: audited (by the
+        certificate's reference, never its number)."""
         ...

@@ -124,9 +124,8 @@ class EntryScreen(BaseScreen):
 
     def _outbox_card(self, typed: str) -> str:
         """A number no longer on the list but in the outbox (sent): its stored form."""
-        from core.waiting import card_key
-
-        key = card_key(typed)
+        terminal = self.terminal
+        key = terminal.card_key(typed) if terminal is not None else ""
         return key if key in self.renkei.outbox_latest else ""
 
     def _show_who(self, typed: str) -> Any:
