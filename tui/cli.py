@@ -12,8 +12,6 @@ import argparse
 import errno
 import importlib
 import os
-import pkgutil
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -80,6 +78,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     if not commands:
         return parser
+    import pkgutil
+
     import tui.commands as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
@@ -142,16 +142,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"renkei: {i18n.t('vault.disk_full', path=exc.filename or '-')}", file=sys.stderr)
             return errors.EXIT_PROBLEMS
         return _unexpected(exc)
-    except sqlite3.OperationalError as exc:
-        if "disk" in str(exc) or "full" in str(exc):  # disk I/O error, database or disk is full
-            print(f"renkei: {i18n.t('guard.disk.storage', detail=str(exc))}", file=sys.stderr)
-            return errors.EXIT_PROBLEMS
-        return _unexpected(exc)
     except KeyboardInterrupt:
         print(f"renkei: {i18n.t('common.cli.interrupted')}", file=sys.stderr)
         return errors.EXIT_INTERRUPTED
     except Exception as exc:
+        if _sqlite_disk_error(exc):  # disk I/O error, database or disk is full
+            print(f"renkei: {i18n.t('guard.disk.storage', detail=str(exc))}", file=sys.stderr)
+            return errors.EXIT_PROBLEMS
         return _unexpected(exc)
+
+
+def _sqlite_disk_error(exc: Exception) -> bool:
+    """An SQLite error about the disk. ``sqlite3`` is not imported for this: a
+    command that never opened a database cannot raise one (the TUI starts faster)."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (
+        sqlite3 is not None
+        and isinstance(exc, sqlite3.OperationalError)
+        and ("disk" in str(exc) or "full" in str(exc))
+    )
 
 
 def _unexpected(exc: Exception) -> int:
