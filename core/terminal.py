@@ -78,6 +78,11 @@ class WaitingIndex(Protocol):
 
     def get(self, card_number: str) -> WaitingEntry | None: ...
 
+    def find(self, typed: str) -> tuple[WaitingEntry | None, int]:
+        """The entry a typed number means, forgivingly (width, spaces, hyphens,
+        case; a unique start is enough): ``(entry, candidates)``."""
+        ...
+
     def upsert(self, entry: WaitingEntry) -> None:
         """Add ``entry`` or replace the one with its card number (an entry just
         made is shown at once, without reloading the list)."""
