@@ -17,6 +17,7 @@ from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker
 
 import themes
@@ -95,6 +96,7 @@ class RenkeiApp(DataWork, App[int]):
             css_path=css,
             ansi_color=themes.native_colours(self.theme_name),
         )
+        self._use_theme(themes.textual_theme(self.theme_name))
         dates.use(config.ui.date_display)
         self.animation_level = "none"
         self._unlock_fn = unlock or default_unlock
@@ -137,11 +139,23 @@ class RenkeiApp(DataWork, App[int]):
 
     # -- start and stop ------------------------------------------------------
 
-    def on_mount(self) -> None:
-        theme = themes.textual_theme(self.theme_name)
+    def _use_theme(self, theme: Theme) -> None:
+        """The theme, taken before the stylesheet is first read: set as the theme
+        watcher would (its classes), without the watcher's second parse of every
+        stylesheet (which, with the first mode's screen, cost two at start).
+        Every renkei theme is dark, like Textual's default one, so the colour
+        filters the watcher would refresh are already the dark ones."""
         if theme.name not in self.available_themes:
             self.register_theme(theme)
-        self.theme = theme.name
+        self.set_reactive(App.theme, theme.name)
+        stale = {name: False for name in self.classes if name.startswith("-theme-")}
+        dark = theme.dark
+        self.update_classes(
+            {**stale, f"-theme-{theme.name}": True, "-dark-mode": dark, "-light-mode": not dark},
+            update=False,
+        )
+
+    def on_mount(self) -> None:
         if self.config.ui.keymap:
             self.set_keymap(dict(self.config.ui.keymap))
         self.set_interval(5.0, self._tick)
