@@ -26,6 +26,7 @@ __version__ = "0.1.0"
 # public name → the module that defines it
 _PUBLIC = {
     "unlock": "core.session",
+    "change_passphrase": "core.session",
     "Terminal": "core.terminal",
     "WaitingIndex": "core.terminal",
     "WaitingEntry": "core.model",
@@ -39,6 +40,7 @@ _PUBLIC = {
     "Progress": "core.model",
     "Config": "core.config",
     "resolve_data_dir": "core.config",
+    "default_operator": "core.config",
     "Saved": "core.settings",
     "SettingsRejected": "core.settings",
     "Problem": "core.report",
@@ -63,12 +65,14 @@ __all__ = [
     "WaitingEntry",
     "WaitingIndex",
     "__version__",
+    "change_passphrase",
+    "default_operator",
     "resolve_data_dir",
     "unlock",
 ]
 
 if TYPE_CHECKING:
-    from core.config import Config, resolve_data_dir
+    from core.config import Config, default_operator, resolve_data_dir
     from core.errors import RenkeiError
     from core.model import (
         EntryResult,
@@ -82,7 +86,7 @@ if TYPE_CHECKING:
         WaitingEntry,
     )
     from core.report import Problem
-    from core.session import unlock
+    from core.session import change_passphrase, unlock
     from core.settings import Saved, SettingsRejected
     from core.terminal import Terminal, WaitingIndex
 

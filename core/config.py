@@ -34,6 +34,23 @@ def default_data_dir() -> Path:
     return Path(xdg) / "renkei"
 
 
+USER_ENV = "RENKEI_USER"  # the operator name, else the login name
+
+
+def default_operator() -> str:
+    """``$RENKEI_USER``, else the login name (here, not in ``core.vault``: the
+    unlock screen offers it before anything heavy is imported)."""
+    import getpass
+
+    name = os.environ.get(USER_ENV, "")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The data directory a command works on: ``--data`` first, then the defaults."""
     return Path(explicit) if explicit else default_data_dir()

@@ -11,7 +11,6 @@ also keeps other processes of the same user from reading its memory through
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import resource
 import sys
 
@@ -20,7 +19,15 @@ PR_GET_DUMPABLE = 3
 
 
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
+    """The C library: on Linux the process's own symbols (``dlopen(NULL)``) hold
+    it, found without ``find_library`` (which runs ``ldconfig`` at every start)."""
+    if sys.platform.startswith("linux"):
+        own = ctypes.CDLL(None, use_errno=True)
+        if hasattr(own, "prctl"):
+            return own
+    from ctypes.util import find_library
+
+    name = find_library("c")
     try:
         return ctypes.CDLL(name or "libc.so.6", use_errno=True)
     except OSError:

@@ -8,7 +8,7 @@ action has one implementation whatever interface asks for it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.exchange.protocol import ExchangeError
 from core.paths import TLS_DIR, TLS_FILES
+from core.pdf import lifetime  # light: fpdf2 is in core.pdf.export/document
 from core.report import Problem
 from core.store.audit import AuditEntry
 from core.terminal import (
@@ -39,6 +40,10 @@ from core.terminal import (
 from core.waiting import WaitingList
 
 if TYPE_CHECKING:
+    from core.card.counter import HandOver
+    from core.charset.review import Decision, Pending
+    from core.exchange.intake import Recheck
+    from core.notice_view import NoticeView
     from core.pdf.export import PdfExport
 
 
@@ -111,7 +116,7 @@ class Session:
         parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
         return list(parsed.records), list(parsed.report.problems)
 
-    def recheck(self, file_id: str) -> Any:
+    def recheck(self, file_id: str) -> Recheck:
         """Check a kept file again with today's rules and tables; take it in when
         it passes (``core.exchange.intake.recheck``)."""
         from core.exchange import intake
@@ -236,7 +241,6 @@ class Session:
         # fpdf2 and its fonts load only when a list is printed: every scripted
         # command opens a Session, and none of the others needs them
         from core.pdf import export as pdf_export
-        from core.pdf import lifetime
 
         lifetime.sweep(store, now)
         return pdf_export.export_list(
@@ -283,6 +287,88 @@ class Session:
                 setattr(new.server, name, _copy_private(given, folder / TLS_FILES[name]))
         return self.save_settings(new)
 
+    # the operator and the TUI's own actions (see core.terminal.Terminal)
+    @property
+    def operator(self) -> str:
+        return self.vault.operator
+
+    @property
+    def role(self) -> str:
+        return self.vault.role
+
+    def check_ready(self) -> None:
+        from core.vault.errors import MustChangePassphrase, MustEnrol
+
+        if self.vault.must_change:
+            raise MustChangePassphrase(self.vault.operator)
+        if self.vault.must_enrol:
+            raise MustEnrol(self.vault.operator, self.vault.role)
+
+    def allows(self, action: str) -> bool:
+        from core.datadir import roles
+
+        return roles.allows(self.vault.role, action, "tui")
+
+    def require(self, action: str) -> None:
+        from core.datadir import roles
+
+        roles.require(self.vault, action, "tui")
+
+    def own_history(self, limit: int = 200) -> list[AuditEntry]:
+        from core.datadir.audit_export import Filter, search
+
+        return search(self.vault, Filter(operator=self.vault.operator), limit=limit)
+
+    def record_lock(self) -> None:
+        if self.vault.rolled_back is None:
+            self.vault.audit.append("vault.lock")
+
+    def changes_mark(self) -> tuple[int, int]:
+        row = self.vault.store.query(
+            "SELECT count(*), coalesce(max(rowid), 0) FROM exchange_outbox"
+        )
+        return int(row[0][0]), int(row[0][1])
+
+    def sweep_pdfs(self, now: datetime, when: str = lifetime.DUE) -> int:
+        return len(lifetime.sweep_in(self.data_dir, now, when))
+
+    def check_settings(self, new: Config) -> list[Problem]:
+        from core import config_check
+
+        return list(config_check.check(new))
+
+    def card_key(self, typed: str) -> str:
+        from core.waiting import card_key
+
+        return card_key(typed)
+
+    def describe_notice(self, kind: str, record: Mapping[str, str], line: int = 0) -> NoticeView:
+        from core.notice_view import describe
+
+        return describe(kind, record, line)
+
+    def pending_names(self, held: Iterable[tuple[str, Iterable[Problem]]]) -> list[Pending]:
+        from core import charset
+        from core.charset import review
+
+        table = charset.load_juki(self.data_dir)
+        return review.pending(held, table, review.load_decisions(self.data_dir))
+
+    def decide_name(self, text: str, use: str) -> Decision:
+        from core import charset
+        from core.charset import review
+        from core.store.audit import default_actor
+
+        table = charset.load_juki(self.data_dir)
+        return review.decide(self.vault, text, table, use=use, actor=default_actor())
+
+    def audit_unverified_card(self, card_number: str, handover: HandOver) -> None:
+        from core.card import counter
+        from core.store.audit import default_actor
+
+        ref = self.vault.store.ref(card_number)
+        counter.audit_unverified(self.vault.audit, ref, handover, default_actor())
+
 
 def _copy_private(source: str, target: Path) -> str:
     try:
@@ -308,3 +394,13 @@ def unlock(
     login name) with their passphrase: the one way to a ``Terminal``."""
     vault = open_vault(data_dir, passphrase, operator=operator, code=code)
     return Session(vault, client_options)
+
+
+def change_passphrase(
+    data_dir: Path | str, old: str, new: str, operator: str | None = None, code: str | None = None
+) -> None:
+    """Replace ``operator``'s passphrase (an initial one at first login) by their
+    own: only their key slot is rewritten. Needs no unlocked terminal."""
+    from core.datadir.unlock import change_passphrase as change
+
+    change(data_dir, old, new, operator, code)

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = [
     "__version__",
     "unlock",
+    "change_passphrase",
+    "default_operator",
     "Terminal",
     "WaitingIndex",
     "WaitingEntry",

@@ -21,6 +21,7 @@ from tui.screens.help import HelpScreen, help_text, key_lines
 from tui.text import tr
 
 if TYPE_CHECKING:
+    from core.terminal import Status
     from tui.shell import RenkeiApp
 
 
@@ -30,9 +31,8 @@ def send(app: RenkeiApp, go: Callable[[], None]) -> None:
     if terminal is None:
         return
 
-    def counted(status: Any) -> None:
-        queued = getattr(status, "queued", 0)
-        pending = getattr(status, "pending_batches", 0)
+    def counted(status: Status) -> None:
+        queued, pending = status.queued, status.pending_batches
         if not queued and not pending:
             app.notify(tr("confirm.nothing_to_send"), markup=False)
             return
@@ -65,8 +65,8 @@ def quit(app: RenkeiApp) -> None:
         app.push_screen(ConfirmScreen(tr("confirm.quit_busy", what=words)), stop)
         return
 
-    def counted(status: Any) -> None:
-        queued = getattr(status, "queued", 0) + getattr(status, "pending_batches", 0)
+    def counted(status: Status) -> None:
+        queued = status.queued + status.pending_batches
         if not queued:
             app.exit(0)
             return

@@ -12,8 +12,6 @@ import argparse
 import errno
 import importlib
 import os
-import pkgutil
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -66,7 +64,9 @@ def action_path(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
         parser = subs[0].choices[chosen]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The ``renkei`` parser; ``commands=False``: without the subcommands (their
+    modules import most of ``core``), for a command line that names none."""
     common = common_parser()
     parser = argparse.ArgumentParser(
         prog="renkei",
@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"renkei {core.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not commands:
+        return parser
+    import pkgutil
+
     import tui.commands as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
@@ -90,6 +94,14 @@ def _run_tui(args: argparse.Namespace) -> int:
     from tui.app import run_app  # Textual loads only when the TUI starts
 
     return run_app(args)
+
+
+def _names_command(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` holds anything beyond the common options (a subcommand,
+    ``--help``, ``--version``, a typo): only then are the command modules loaded,
+    so the TUI paints its unlock screen without importing them."""
+    _known, rest = common_parser().parse_known_args(argv)
+    return bool(rest)
 
 
 def _early_lang(argv: Sequence[str]) -> str | None:
@@ -110,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     early = _early_lang(given) or os.environ.get("RENKEI_LANG")
     if early in i18n.LANGS:
         i18n.set_language(early)
-    parser = build_parser()
+    parser = build_parser(commands=_names_command(given))
     args = parser.parse_args(given)
     args.action_path = action_path(parser, args)
     lang = getattr(args, "lang", None) or os.environ.get("RENKEI_LANG")
@@ -130,16 +142,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"renkei: {i18n.t('vault.disk_full', path=exc.filename or '-')}", file=sys.stderr)
             return errors.EXIT_PROBLEMS
         return _unexpected(exc)
-    except sqlite3.OperationalError as exc:
-        if "disk" in str(exc) or "full" in str(exc):  # disk I/O error, database or disk is full
-            print(f"renkei: {i18n.t('guard.disk.storage', detail=str(exc))}", file=sys.stderr)
-            return errors.EXIT_PROBLEMS
-        return _unexpected(exc)
     except KeyboardInterrupt:
         print(f"renkei: {i18n.t('common.cli.interrupted')}", file=sys.stderr)
         return errors.EXIT_INTERRUPTED
     except Exception as exc:
+        if _sqlite_disk_error(exc):  # disk I/O error, database or disk is full
+            print(f"renkei: {i18n.t('guard.disk.storage', detail=str(exc))}", file=sys.stderr)
+            return errors.EXIT_PROBLEMS
         return _unexpected(exc)
+
+
+def _sqlite_disk_error(exc: Exception) -> bool:
+    """An SQLite error about the disk. ``sqlite3`` is not imported for this: a
+    command that never opened a database cannot raise one (the TUI starts faster)."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (
+        sqlite3 is not None
+        and isinstance(exc, sqlite3.OperationalError)
+        and ("disk" in str(exc) or "full" in str(exc))
+    )
 
 
 def _unexpected(exc: Exception) -> int:

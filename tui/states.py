@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui import dates
 from tui.text import tr
+
+if TYPE_CHECKING:
+    from core.terminal import OutboxItem, WaitingEntry
 
 
 @dataclass(frozen=True)
@@ -37,23 +40,23 @@ class Standing:
         return text
 
 
-def latest(items: Iterable[Any]) -> dict[str, Any]:
+def latest(items: Iterable[OutboxItem]) -> dict[str, OutboxItem]:
     """The newest outbox item per certificate (``items`` newest first, as
     ``Terminal.outbox`` gives them)."""
-    out: dict[str, Any] = {}
+    out: dict[str, OutboxItem] = {}
     for item in items:
         out.setdefault(item.card_number, item)
     return out
 
 
-def standing(entry: Any, item: Any) -> Standing:
+def standing(entry: WaitingEntry | None, item: OutboxItem | None) -> Standing:
     """The standing of a certificate from its 未入力 entry (or ``None``) and its
     newest outbox item (or ``None``)."""
-    entered = getattr(entry, "entered_date", None) if entry is not None else None
+    entered = entry.entered_date if entry is not None else None
     if item is not None:
-        state = getattr(item, "state", "")
+        state = item.state
         if state == "rejected" and entered is None:
-            return Standing("rejected", item.delivered, getattr(item, "reason", ""))
+            return Standing("rejected", item.delivered, item.reason)
         if state == "queued":
             return Standing("entered", item.delivered)
         if state in ("sending", "sent"):

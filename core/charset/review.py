@@ -56,6 +56,8 @@ class Pending:
     text: str
     suggestions: list[str]
     places: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, column
+    code_points: str = ""  # how reports name it: ``U+845B U+E0100``
+    forms: list[str] = field(default_factory=list)  # the character of each suggestion
 
 
 def decisions_path(data_dir: Path) -> Path:
@@ -101,7 +103,11 @@ def pending(
             text = p.params.get("char", "")
             if p.key != "charset.unmappable" or not text or text in (decided or {}):
                 continue
-            entry = found.setdefault(text, Pending(text, table.suggest(text)))
+            if text not in found:
+                codes = table.suggest(text)
+                forms = [table.to_unicode.get(code, "") for code in codes]
+                found[text] = Pending(text, codes, code_points=u_codes(text), forms=forms)
+            entry = found[text]
             entry.places.append((name, p.line, p.column))
     return sorted(found.values(), key=lambda e: (-len(e.places), [ord(c) for c in e.text]))
 

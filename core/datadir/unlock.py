@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import getpass
 import os
 import re
 import sqlite3
@@ -33,7 +32,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core import config as config_mod
-from core.config import Config
+from core.config import USER_ENV, Config, default_operator  # noqa: F401 (re-exported)
 from core.datadir import anchor
 from core.datadir.opened import Vault
 from core.durable import FILE_MODE, DiskFull, make_private_dir, sweep_temp_files
@@ -68,20 +67,8 @@ from core.vault.passphrase import check_new
 DELAY_ENV = "RENKEI_UNLOCK_DELAY"  # base delay in seconds (tests set it low)
 DEFAULT_DELAY = 1.0
 MAX_DELAY = 60.0
-USER_ENV = "RENKEI_USER"  # the operator name, else the login name
 KEYS_LOCK = "keys"  # held while keys.toml is read, changed and replaced
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
-
-
-def default_operator() -> str:
-    """``$RENKEI_USER``, else the login name."""
-    name = os.environ.get(USER_ENV, "")
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "operator"
 
 
 def check_name(name: str) -> str:

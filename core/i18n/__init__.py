@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+MESSAGES = Path(__file__).with_name("messages")  # package data, beside this module
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
 
@@ -49,11 +50,20 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, dict[str, str]])
 def catalogue() -> dict[str, dict[str, str]]:
     """Every message, keyed by dotted name, each a ``{"ja": …, "en": …}`` dict."""
     out: dict[str, dict[str, str]] = {}
-    folder = resources.files(__package__) / "messages"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    for entry in sorted(MESSAGES.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            stem = entry.name.removesuffix(".toml")
-            _flatten(stem, tomllib.loads(entry.read_text(encoding="utf-8")), out)
+            out.update(_domain(entry.name.removesuffix(".toml")))
+    return out
+
+
+@cache
+def _domain(stem: str) -> dict[str, dict[str, str]]:
+    """The messages of one file (``<stem>.toml``): ``t()`` reads only the files
+    of the keys it is asked for (the unlock screen needs two of sixteen)."""
+    out: dict[str, dict[str, str]] = {}
+    entry = MESSAGES / f"{stem}.toml"
+    if stem and entry.is_file():
+        _flatten(stem, tomllib.loads(entry.read_text(encoding="utf-8")), out)
     return out
 
 
@@ -63,7 +73,7 @@ def t(key: str, lang: str | None = None, /, **params: Any) -> str:
     An unknown key returns the key itself with its parameters, so a missing
     string is visible rather than fatal.
     """
-    entry = catalogue().get(key)
+    entry = _domain(key.partition(".")[0]).get(key)
     if entry is None:
         detail = ", ".join(f"{k}={v}" for k, v in params.items())
         return f"{key}({detail})" if detail else key

@@ -40,7 +40,7 @@ def test_tick_syncs_the_line_connection_and_inbox_shows_held_files(
 
     async def tick(pilot: Any, *, wait: bool = True) -> None:
         if wait:
-            app._boundary_at = None  # as if 30 seconds had passed
+            app.boundary._at = None  # as if 30 seconds had passed
         await app._tick()
         await settle(pilot)
 

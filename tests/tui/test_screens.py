@@ -322,12 +322,12 @@ def test_lock_key_and_idle_lock_drop_the_data_screens(make_app) -> None:
             await settle(pilot)
             assert app.current_mode == "locked" and app.terminal is None
             assert app.waiting_index is None
-            assert app._mode_screen("waiting") is None  # no screen of the list is kept
+            assert app.mode_screen("waiting") is None  # no screen of the list is kept
             await unlock(pilot)
             assert app.current_mode == "waiting"
             assert len(rows(app)) == WAITING  # fetched data is still there
             app.config.ui.idle_lock_minutes = 1
-            app._last_input -= 61  # a minute without a key
+            app.idle._last -= 61  # a minute without a key
             await app._tick()
             await settle(pilot)
             assert app.current_mode == "locked" and app.terminal is None

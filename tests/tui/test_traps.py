@@ -714,7 +714,7 @@ def test_idle_lock_says_why_and_that_the_typed_date_was_not_entered(make_app) ->
             await settle(pilot)
             await pilot.press(*number, "enter", *"R6.4")  # half a date, then away
             app.config.ui.idle_lock_minutes = 1
-            app._last_input -= 61
+            app.idle._last -= 61
             await app._tick()
             await settle(pilot)
             assert app.current_mode == "locked"

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from core import i18n
-from core.terminal import Progress, ProgressFn
+from core.terminal import Progress, ProgressFn, Terminal
 from tui.text import tr
 from tui.widgets.keybar import KeyBar
 
@@ -43,7 +43,8 @@ class BaseScreen(Screen[Any]):
         return self.app  # type: ignore[return-value]
 
     @property
-    def terminal(self) -> Any:
+    def terminal(self) -> Terminal | None:
+        """The unlocked terminal (``None`` once locked)."""
         return self.renkei.terminal
 
     def compose(self) -> ComposeResult:

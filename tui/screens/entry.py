@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from core.terminal import EntryResult
+from core.terminal import EntryResult, WaitingEntry
 from tui import dates
 from tui.screens.base import BaseScreen
 from tui.screens.confirm import ConfirmScreen
@@ -112,21 +112,17 @@ class EntryScreen(BaseScreen):
         self._show_who(card_number)
         self.set_focus(self.query_one("#date", Input))  # at once: a date typed next lands here
 
-    def _lookup(self, typed: str) -> tuple[Any, int]:
+    def _lookup(self, typed: str) -> tuple[WaitingEntry | None, int]:
         """(waiting entry, candidates) for a typed number, forgivingly."""
         index = self.renkei.waiting_index
         if index is None or not typed.strip():
             return None, 0
-        if hasattr(index, "find"):
-            return index.find(typed)
-        entry = index.get(typed.strip())
-        return entry, 1 if entry is not None else 0
+        return index.find(typed)
 
     def _outbox_card(self, typed: str) -> str:
         """A number no longer on the list but in the outbox (sent): its stored form."""
-        from core.waiting import card_key
-
-        key = card_key(typed)
+        terminal = self.terminal
+        key = terminal.card_key(typed) if terminal is not None else ""
         return key if key in self.renkei.outbox_latest else ""
 
     def _show_who(self, typed: str) -> Any:

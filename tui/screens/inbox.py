@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,6 +20,11 @@ from tui.screens.outbox import when
 from tui.text import tr
 from tui.widgets.keybar import KeyBar
 from tui.widgets.vtable import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from core.exchange.intake import Recheck
+    from core.notice_view import NoticeView
+    from core.report import Problem
 
 
 def status_word(status: str) -> str:
@@ -148,13 +153,15 @@ class InboxScreen(BaseScreen):
 
     def action_open(self) -> None:
         item = self.query_one("#inbox-table", VirtualTable).current
-        if item is not None and self.terminal is not None:
-            self.renkei.run_core(
-                self.terminal.inbox_records,
-                item.file_id,
-                done=lambda result: self.app.push_screen(InboxFileScreen(item, *result)),
-                name="records",
-            )
+        terminal = self.terminal
+        if item is not None and terminal is not None:
+
+            def show(result: tuple[list[dict[str, str]], list[Problem]]) -> None:
+                records, problems = result
+                screen = InboxFileScreen(item, records, problems, terminal.describe_notice)
+                self.app.push_screen(screen)
+
+            self.renkei.run_core(terminal.inbox_records, item.file_id, done=show, name="records")
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()
@@ -166,12 +173,13 @@ class InboxScreen(BaseScreen):
         if not self.renkei.permitted("inbox.recheck"):  # roles.toml: supervisor
             return
         item = self.query_one("#inbox-table", VirtualTable).current
-        recheck = getattr(self.terminal, "recheck", None)
-        if item is not None and recheck is not None:
-            self.renkei.run_core(recheck, item.file_id, done=self._rechecked, name="recheck")
+        terminal = self.terminal
+        if item is not None and terminal is not None:
+            self.renkei.run_core(
+                terminal.recheck, item.file_id, done=self._rechecked, name="recheck"
+            )
 
-    def _rechecked(self, result: Any) -> None:
-        from core.i18n import t
+    def _rechecked(self, result: Recheck) -> None:
 
         name = shown(result.name, 80)
         if result.ok:
@@ -201,18 +209,24 @@ class InboxFileScreen(Screen[None]):
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         """Enter on a record: its items as table 4.1.1 names them, old beside new."""
-        from core.notice_view import describe
         from tui.screens.notice import NoticeScreen
 
         event.stop()
-        view = describe(self.item.kind, event.item, event.index + 2)  # header: line 1
+        view = self.describe(self.item.kind, event.item, event.index + 2)  # header: line 1
         self.app.push_screen(NoticeScreen(view))
 
-    def __init__(self, item: InboxFile, records: list[dict[str, str]], problems: list[Any]):
+    def __init__(
+        self,
+        item: InboxFile,
+        records: list[dict[str, str]],
+        problems: list[Problem],
+        describe: Callable[[str, Mapping[str, str], int], NoticeView],
+    ) -> None:
         super().__init__()
         self.item = item
         self.records = records
         self.problems = problems
+        self.describe = describe  # Terminal.describe_notice
 
     def compose(self) -> ComposeResult:
         yield TitleBar(tr("inbox.file_title", name=self.item.name))

@@ -3,7 +3,7 @@ by side for 修正, and its data check (``core.notice_view``)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,11 +11,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from core.i18n import t
-from core.notice_view import ItemRow, NoticeView
 from tui.screens.base import TitleBar
 from tui.text import tr
 from tui.widgets.keybar import KeyBar
 from tui.widgets.vtable import Column, VirtualTable
+
+if TYPE_CHECKING:  # the value types Terminal.describe_notice returns
+    from core.notice_view import ItemRow, NoticeView
 
 
 def item_row(row: ItemRow) -> tuple[str, ...]:

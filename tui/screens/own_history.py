@@ -50,10 +50,3 @@ class OwnHistoryScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
-
-
-def own_entries(vault: Any) -> list[Any]:
-    """The operator's own last ``SHOWN`` entries (runs on the core thread)."""
-    from core.datadir.audit_export import Filter, search
-
-    return search(vault, Filter(operator=vault.operator), limit=SHOWN)

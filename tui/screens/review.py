@@ -9,27 +9,31 @@ is ``renkei charset review decide CHAR --gaiji CODE``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Static
 
-from core import charset
-from core.charset import review
 from core.i18n import t
 from tui.screens.base import TitleBar
 from tui.widgets.keybar import KeyBar
 from tui.widgets.vtable import Column, VirtualTable
 
+if TYPE_CHECKING:
+    from core.charset.review import Decision, Pending
+    from tui.shell import RenkeiApp
 
-def review_row(item: review.Pending, table: charset.JukiTable) -> tuple[str, ...]:
+
+def review_row(item: Pending) -> tuple[str, ...]:
     name, line, column = item.places[0]
-    suggested = ", ".join(f"{c} {table.to_unicode.get(c, '')}" for c in item.suggestions[:3])
+    suggested = ", ".join(
+        f"{c} {f}" for c, f in zip(item.suggestions[:3], item.forms, strict=False)
+    )
     return (
         item.text,
-        charset.u_codes(item.text),
+        item.code_points,
         str(len(item.places)),
         suggested or "-",
         f"{name} {line} {column}",
@@ -46,16 +50,15 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[review.Pending] = []
+        self.items: list[Pending] = []
 
     @property
-    def _data_dir(self) -> Any:
-        return self.app.terminal.data_dir  # type: ignore[attr-defined]
+    def renkei(self) -> RenkeiApp:
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar(t("charset.review.tui.title"))
         yield Static(t("charset.review.tui.hint"), id="review-hint", classes="hint", markup=False)
-        self.table = charset.load_juki(self._data_dir)
         yield VirtualTable(
             [
                 Column(t("charset.review.tui.col_char"), 4),
@@ -64,7 +67,7 @@ class ReviewScreen(Screen[None]):
                 Column(t("charset.review.tui.col_suggested"), 28),
                 Column(t("charset.review.tui.col_first"), 0),
             ],
-            lambda item: review_row(item, self.table),
+            review_row,
             id="review-table",
         )
         yield KeyBar()
@@ -74,9 +77,9 @@ class ReviewScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        held = [(r.name, r.problems) for r in getattr(self.app, "boundary_held", ())]
-        decided = review.load_decisions(self._data_dir)
-        self.items = review.pending(held, self.table, decided)
+        terminal = self.renkei.terminal
+        held = [(r.name, r.problems) for r in self.renkei.boundary_held]
+        self.items = terminal.pending_names(held) if terminal is not None else []
         self.query_one("#review-table", VirtualTable).set_source(self.items)
         if not self.items:
             self.query_one("#review-hint", Static).update(t("charset.review.none"))
@@ -86,25 +89,21 @@ class ReviewScreen(Screen[None]):
         self.action_use()
 
     def action_use(self) -> None:
-        if not getattr(self.app, "permitted", lambda _id: True)("review.use"):
+        if not self.renkei.permitted("review.use"):
             return  # roles.toml: supervisor
         item = self.query_one("#review-table", VirtualTable).current
-        if item is None or not item.suggestions:
+        terminal = self.renkei.terminal
+        if item is None or not item.suggestions or terminal is None:
             return
-        terminal = self.app.terminal  # type: ignore[attr-defined]
-        code = item.suggestions[0]
-        from core.store.audit import default_actor
 
-        def decide() -> review.Decision:
-            return review.decide(terminal.vault, item.text, self.table, use=code,
-                                 actor=default_actor())  # fmt: skip
-
-        def done(decision: review.Decision) -> None:
+        def done(decision: Decision) -> None:
             self.app.notify(
-                t("charset.review.decided_use", char=item.text, code=charset.u_codes(item.text),
+                t("charset.review.decided_use", char=item.text, code=item.code_points,
                   juki=decision.juki_code, form=decision.form),
                 markup=False,
             )  # fmt: skip
             self.reload()
 
-        self.app.run_core(decide, done=done, name="review")  # type: ignore[attr-defined]
+        self.renkei.run_core(
+            terminal.decide_name, item.text, item.suggestions[0], done=done, name="review"
+        )

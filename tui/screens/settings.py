@@ -16,7 +16,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
-from core import config_check
 from core.errors import RenkeiError
 from core.i18n import t
 from tui import dates
@@ -134,10 +133,10 @@ class SettingsScreen(BaseScreen):
         """Save through the terminal: checked whole, written atomically, applied
         everywhere at once — or nothing changes and the reason is shown."""
         config, wrong = self.edited()
-        problems = config_check.check(config)
+        terminal = self.terminal
+        problems = terminal.check_settings(config) if terminal is not None else []
         lines = [tr("settings.not_a_number", field=f) for f in wrong]
         lines += [f"{field_label(p.column)}: {p.reason()}" for p in problems]
-        terminal = self.terminal
         if lines or terminal is None:
             self._say("\n".join(lines), error=True)
             return

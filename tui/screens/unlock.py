@@ -65,10 +65,10 @@ class UnlockScreen(Screen[None]):
         yield KeyBar()
 
     def _offer_operator(self) -> None:
-        from core.datadir.unlock import default_operator
+        import core
 
         who = self.query_one("#operator", Input)
-        who.value = getattr(self.app, "last_operator", "") or default_operator()
+        who.value = getattr(self.app, "last_operator", "") or core.default_operator()
         who.cursor_blink = False
 
     def on_mount(self) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from textual.app import App
 
+from core.notice_view import describe
 from core.reference import synth
 from core.terminal import InboxFile
 from tui.screens.inbox import InboxFileScreen
@@ -30,7 +31,7 @@ def test_enter_on_a_correction_record_shows_items_old_beside_new() -> None:
     records[index]["old_period_code"] = ""  # a 修正 without its old value: a problem
     item = InboxFile("f1", "moj", "moj-131041-20261121-0001.csv", len(records),
                      datetime(2026, 11, 21, 9, 0), "ok")  # fmt: skip
-    app = _Host(InboxFileScreen(item, records, []))
+    app = _Host(InboxFileScreen(item, records, [], describe))
 
     async def go() -> None:
         async with app.run_test(size=(80, 24)) as pilot:

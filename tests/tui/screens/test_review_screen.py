@@ -27,7 +27,7 @@ def test_review_screen_decides_a_held_character(make_app, demo, tmp_path: Path) 
         return app._core.submit(fn).result()
 
     async def tick(pilot: Any) -> None:
-        app._boundary_at = None  # as if 30 seconds had passed
+        app.boundary._at = None  # as if 30 seconds had passed
         await app._tick()
         await settle(pilot)
 
