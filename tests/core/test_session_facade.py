@@ -62,15 +62,14 @@ def test_provision_tls_copies_privately_and_points_the_settings_there(tmp_path: 
 def _with_clerk(data: Path) -> None:
     """The admin who made the vault adds a clerk (initial passphrase, changed at
     first login); the vault is closed again."""
-    from core.vault import operators
+    from core.datadir import operators
 
     with Session(new_vault(data)) as admin:
         operators.add(admin.vault, "clerk1", "clerk", "clerk initial passphrase 1")
 
 
 def test_operator_role_and_tui_permissions_follow_roles_toml(tmp_path: Path) -> None:
-    from core.vault.roles import Forbidden
-
+    from core.datadir.roles import Forbidden
     from core.session import change_passphrase, unlock
     from core.vault.errors import MustChangePassphrase
 
@@ -166,7 +165,7 @@ def test_card_key_is_the_stored_form_of_a_typed_number(tmp_path: Path) -> None:
 
 
 def test_describe_notice_numbers_items_as_table_4_1_1(tmp_path: Path) -> None:
-    from core import synth
+    from core.reference import synth
 
     records = synth.moj_records("131041", 59, 0)
     record = next(r for r in records if r["pattern"] == "H")

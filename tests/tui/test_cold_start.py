@@ -26,7 +26,7 @@ HEAVY = [
     "PIL",
     "smartcard",
     "core.session",
-    "core.vault.unlock",
+    "core.datadir",
     "core.vault.keys",
     "core.store",
     "core.exchange",
