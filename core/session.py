@@ -121,7 +121,7 @@ class Session:
 
     # ② list
     def waiting(self) -> WaitingList:
-        return WaitingList(entry.waiting_entries(self.vault.store))
+        return entry.waiting_index(self.vault.store)
 
     # ④⑤ enter
     def check_entry(self, card_number: str, delivered: date) -> list[Problem]:

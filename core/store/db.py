@@ -23,7 +23,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -282,6 +282,19 @@ class Store:
         with self._lock, self._translate():
             return self.conn.execute(sql, params).fetchall()
 
+    def scan(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = (), size: int = 2000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a read, ``size`` at a time, as plain tuples: a large table
+        (the 未入力 list) is read without holding all of it at once. The store
+        stays locked until the iteration ends (consume it, or close it)."""
+        with self._lock, self._translate():
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(size):
+                yield rows
+
     # -- migrations -----------------------------------------------------------------
 
     def migrate(self) -> list[int]:
@@ -353,6 +366,34 @@ class Store:
 
     def unseal_text(self, blob: bytes, aad: str | bytes) -> str:
         return self.unseal(blob, aad).decode("utf-8")
+
+    def unseal_many(self, blobs: Iterable[bytes], aad: str | bytes) -> list[bytes]:
+        """The plaintexts of ``blobs``, all sealed at the same place ``aad`` (one
+        column of a read): the same checks as ``unseal``, the key lookups and the
+        aad digest done once, not once a value."""
+        digest = _aad_digest(aad)
+        opened: dict[bytes, tuple[Any, bytes]] = {}  # key id -> (AEAD, associated data)
+        out = []
+        for blob in blobs:
+            head = blob[:_HEAD]
+            if len(blob) < _HEAD + 16 or head[:4] != SEAL_MAGIC:
+                raise SealError("vault.seal.not_sealed")
+            key_id = head[4 : 4 + KEY_ID_SIZE]
+            found = opened.get(key_id)
+            if found is None:
+                key = self._keys().key_for(key_id)
+                if key is None:
+                    raise SealError("vault.seal.wrong_key", key_id=key_id.hex())
+                found = opened[key_id] = (key.seal_aead, SEAL_MAGIC + key.key_id + digest)
+            if not hmac.compare_digest(head[_HEAD - 16 :], digest):
+                raise SealError("vault.seal.misplaced")
+            try:
+                out.append(
+                    found[0].decrypt(head[4 + KEY_ID_SIZE : _HEAD - 16], blob[_HEAD:], found[1])
+                )
+            except InvalidTag:
+                raise SealError("vault.seal.tampered") from None
+        return out
 
     def _parse(self, blob: bytes) -> tuple[DataKey, bytes]:
         blob = bytes(blob)
