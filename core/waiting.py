@@ -404,7 +404,8 @@ class WaitingList:
                     f: [getattr(e, f) for e in part] for f in FIELDS
                 }
                 for name in _DATES:
-                    columns[name] = [ymd(d) for d in columns[name]]
+                    texts = {d: ymd(d) for d in set(columns[name])}
+                    columns[name] = list(map(texts.__getitem__, columns[name]))
                 yield columns
 
         self._build(chunks(), entered, sort=False)
