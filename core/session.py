@@ -11,7 +11,7 @@ import copy
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import boundary, formats, settings
 from core.config import Config
@@ -19,9 +19,7 @@ from core.errors import RenkeiError
 from core.exchange import entry, fetch, ledger, schedule, send
 from core.exchange.client import Client
 from core.exchange.protocol import ExchangeError
-from core.pdf import export as pdf_export
 from core.pdf import lifetime
-from core.pdf.export import PdfExport
 from core.report import Problem
 from core.store.audit import AuditEntry
 from core.terminal import (
@@ -38,6 +36,9 @@ from core.terminal import (
 from core.vault.atomic import make_private_dir, write_atomic
 from core.vault.unlock import Vault, open_vault
 from core.waiting import WaitingList
+
+if TYPE_CHECKING:  # fpdf and its fonts (~20 MB) load with the first PDF, not at unlock
+    from core.pdf.export import PdfExport
 
 TLS_DIR = "tls"  # <data>/tls: the server's CA and this terminal's certificate and key
 TLS_FILES = {"ca": "ca.pem", "client_cert": "client.pem", "client_key": "client.key"}
@@ -233,6 +234,8 @@ class Session:
         """The 未入力 list (``entries``: all, or a search's rows) as the PDF, after
         sweeping the PDFs whose time has come; logged in the audit log.
         ``held``: this process stays running and deletes it when it expires."""
+        from core.pdf import export as pdf_export
+
         store = self.vault.store
         lifetime.sweep(store, now)
         return pdf_export.export_list(
