@@ -21,6 +21,7 @@ Plain core code: the TUI, the PDF and the CLI share it.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -249,7 +250,8 @@ class _Codes:
 class _Builder:
     """Columns filled a chunk at a time (so no chunk's objects outlive it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keys: bool = True) -> None:
+        self.keys = keys  # build the search keys with the columns (else later)
         self.text = {f: _Packed() for f in _TEXT}
         self.dates = {f: _Fixed(8) for f in _DATES}
         self.codes = {f: _Codes() for f in _CODES}
@@ -269,7 +271,8 @@ class _Builder:
             fixed.add(columns[name])
         for name, codes in self.codes.items():
             codes.add(columns[name])
-        self._add_hay(columns)
+        if self.keys:
+            self._add_hay(columns)
         self.rows += count
 
     def _add_hay(self, columns: dict[str, Sequence[Any]]) -> None:
@@ -318,9 +321,28 @@ class _Builder:
         columns += [*self.dates.values(), *self.codes.values()]
         for column in columns:
             column.close(order)
-        for hay in self.hay:
-            hay.close(order)
+        if self.keys:
+            for hay in self.hay:
+                hay.close(order)
         self._forms = {}
+
+    @classmethod
+    def keys_of(
+        cls, text: dict[str, _Packed], births: _Fixed, rows: int
+    ) -> tuple[_Packed, _Packed]:
+        """The search keys of columns already built (a chunk of rows at a time)."""
+        builder = cls()
+        for start in range(0, rows, CHUNK):
+            part = range(start, min(rows, start + CHUNK))
+            columns: dict[str, Sequence[Any]] = {
+                name: [text[name][r] for r in part]
+                for name in ("card_number", "name_alpha", "name_kanji")
+            }
+            columns["birth_date"] = [births[r] for r in part]
+            builder._add_hay(columns)
+        for hay in builder.hay:
+            hay.close(None)
+        return builder.hay
 
 
 def _scan(hay: _Packed, word: str) -> list[int]:
@@ -416,18 +438,29 @@ class WaitingList:
         chunks: Iterable[dict[str, Sequence[Any]]],
         entered: dict[str, date] | None = None,
         sort: bool = True,
+        keys: str = "now",
     ) -> WaitingList:
         """The list from chunks of columns (see ``_Builder.add``), sorted by
         card number when ``sort``; ``entered``: dates entered here by card number
-        (read once the chunks are, so a loader may fill it while they are read)."""
+        (read once the chunks are, so a loader may fill it while they are read).
+
+        ``keys``: when the search keys are built: ``"now"``, ``"later"`` (by the
+        first search that needs them) or ``"background"`` (by a thread started
+        now: the list can be shown first; a search meanwhile waits for them)."""
         self = cls.__new__(cls)
-        self._build(chunks, {} if entered is None else entered, sort)  # filled as read
+        self._build(chunks, {} if entered is None else entered, sort, keys)
         return self
 
     def _build(
-        self, chunks: Iterable[dict[str, Sequence[Any]]], entered: dict[str, date], sort: bool
+        self,
+        chunks: Iterable[dict[str, Sequence[Any]]],
+        entered: dict[str, date],
+        sort: bool,
+        keys: str = "now",
     ) -> None:
-        builder = _Builder()
+        if keys not in ("now", "later", "background"):
+            raise ValueError(f"keys: now, later or background, not {keys!r}")
+        builder = _Builder(keys=keys == "now")
         for chunk in chunks:
             builder.add(chunk)
         cards = builder.text["card_number"]
@@ -447,7 +480,8 @@ class WaitingList:
         self._text = builder.text
         self._dates = builder.dates
         self._codes = builder.codes
-        self._hay = builder.hay
+        self._hay: tuple[_Packed, _Packed] | None = builder.hay if keys == "now" else None
+        self._keys_lock = threading.Lock()
         self._cards = builder.text["card_number"]
         self._base = n  # rows held in the columns
         self._rows = n  # rows ever (columns + added later)
@@ -463,6 +497,19 @@ class WaitingList:
             row = self._row_of(card)
             if row is not None:
                 self._entered[row] = day
+        if keys == "background":
+            threading.Thread(target=self._search_keys, name="waiting-keys", daemon=True).start()
+
+    def _search_keys(self) -> tuple[_Packed, _Packed]:
+        """The two haystacks, built now if they were deferred (once, under a lock)."""
+        hay = self._hay
+        if hay is None:
+            with self._keys_lock:
+                hay = self._hay
+                if hay is None:
+                    hay = _Builder.keys_of(self._text, self._dates["birth_date"], self._base)
+                    self._hay = hay
+        return hay
 
     # -- rows ---------------------------------------------------------------
 
@@ -604,7 +651,7 @@ class WaitingList:
         extra = self._extra_hay.get(row)
         if extra is not None:
             return extra
-        latin, native = self._hay
+        latin, native = self._search_keys()
         return latin[row] + native[row]  # each ends in _ROW: no word spans the two
 
     def _rows_with(self, word: str) -> list[int]:
@@ -612,7 +659,7 @@ class WaitingList:
         haystack, jumping to the next row after each hit."""
         out: list[int] = []
         if _ROW not in word and _SEP not in word:
-            for hay in self._hay:
+            for hay in self._search_keys():
                 found = _scan(hay, word)
                 if found and out:
                     out = sorted(set(out).union(found))

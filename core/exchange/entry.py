@@ -358,7 +358,8 @@ def waiting_index(store: Store) -> waiting.WaitingList:
                         entered[card] = day
             yield columns
 
-    return waiting.WaitingList.from_columns(chunks(), entered)
+    # the list shows at once; its search keys are built meanwhile (a search waits for them)
+    return waiting.WaitingList.from_columns(chunks(), entered, keys="background")
 
 
 def waiting_entries(store: Store) -> list[WaitingEntry]:
