@@ -369,28 +369,25 @@ class Store:
 
     def unseal_many(self, blobs: Iterable[bytes], aad: str | bytes) -> list[bytes]:
         """The plaintexts of ``blobs``, all sealed at the same place ``aad`` (one
-        column of a read): the same checks as ``unseal``, the key lookups and the
-        aad digest done once, not once a value."""
+        column of a read): the same checks as ``unseal``, with the key lookup and
+        the aad digest done once for the run of values sealed under one key."""
         digest = _aad_digest(aad)
-        opened: dict[bytes, tuple[Any, bytes]] = {}  # key id -> (AEAD, associated data)
-        out = []
+        prefix = b""  # magic and key id of the key in use
+        decrypt: Any = None
+        associated = b""
+        out: list[bytes] = []
+        append = out.append
         for blob in blobs:
-            head = blob[:_HEAD]
-            if len(blob) < _HEAD + 16 or head[:4] != SEAL_MAGIC:
+            if not (blob.startswith(prefix) and prefix):
+                key, _digest = self._parse(blob)  # the refusals of unseal
+                prefix = SEAL_MAGIC + key.key_id
+                decrypt, associated = key.seal_aead.decrypt, prefix + digest
+            if len(blob) < _HEAD + 16:
                 raise SealError("vault.seal.not_sealed")
-            key_id = head[4 : 4 + KEY_ID_SIZE]
-            found = opened.get(key_id)
-            if found is None:
-                key = self._keys().key_for(key_id)
-                if key is None:
-                    raise SealError("vault.seal.wrong_key", key_id=key_id.hex())
-                found = opened[key_id] = (key.seal_aead, SEAL_MAGIC + key.key_id + digest)
-            if not hmac.compare_digest(head[_HEAD - 16 :], digest):
+            if blob[_HEAD - 16 : _HEAD] != digest:  # the aad's digest: not a secret
                 raise SealError("vault.seal.misplaced")
             try:
-                out.append(
-                    found[0].decrypt(head[4 + KEY_ID_SIZE : _HEAD - 16], blob[_HEAD:], found[1])
-                )
+                append(decrypt(blob[len(prefix) : _HEAD - 16], blob[_HEAD:], associated))
             except InvalidTag:
                 raise SealError("vault.seal.tampered") from None
         return out
