@@ -62,13 +62,6 @@ def normalise_card(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
 
 
-def _d(text: str) -> date:
-    parsed = parse_ymd(text)
-    if parsed is None:
-        raise ValueError(text)
-    return parsed
-
-
 def certificate(store: Store, card_number: str) -> tuple[str, dict[str, str], str] | None:
     """(state, notice record, received_at) of a certificate, or None."""
     rows = store.query(
