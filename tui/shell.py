@@ -431,7 +431,8 @@ class RenkeiApp(App[int]):
                 ),
                 markup=False,
             )
-            self.refresh_waiting()
+            if result.files:  # no file taken: the list is as it was (no reload of 100,000)
+                self.refresh_waiting()
             if done:
                 done(result)
 
