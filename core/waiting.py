@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import operator
 import re
 import threading
 import unicodedata
@@ -327,8 +328,9 @@ class _Builder:
         if rows:
             hay.add_joined(_ROW.join(rows) + _ROW, [len(r) + 1 for r in rows])
 
-    def close(self, order: Sequence[int] | None) -> None:
-        """Every column but the card numbers (closed first, to sort by them)."""
+    def close(self, order: Sequence[int] | None, keys_order: Sequence[int] | None = None) -> None:
+        """Every column but the card numbers (closed first, to sort by them);
+        ``keys_order``: the order of the search keys, if not ``order``."""
         columns: list[_Packed | _Fixed | _Codes] = [
             c for name, c in self.text.items() if name != "card_number"
         ]
@@ -337,17 +339,20 @@ class _Builder:
             column.close(order)
         if self.keys:
             for hay in self.hay:
-                hay.close(order)
+                hay.close(order if keys_order is None else keys_order)
         self._forms = {}
 
     @classmethod
     def keys_of(
-        cls, text: dict[str, _Packed], births: _Fixed, rows: int
+        cls, text: dict[str, _Packed], births: _Fixed, rows: int, at: Sequence[int] | None
     ) -> tuple[_Packed, _Packed]:
-        """The search keys of columns already built (a chunk of rows at a time)."""
+        """The search keys of columns already built (a chunk of rows at a time);
+        ``at``: each row's column position, if not the row itself."""
         builder = cls()
         for start in range(0, rows, CHUNK):
-            part = range(start, min(rows, start + CHUNK))
+            part: Sequence[int] = range(start, min(rows, start + CHUNK))
+            if at is not None:
+                part = at[start : start + CHUNK]
             columns: dict[str, Sequence[Any]] = {
                 name: [text[name][r] for r in part]
                 for name in ("card_number", "name_alpha", "name_kanji")
@@ -481,15 +486,20 @@ class WaitingList:
         cards.close(None)
         n = builder.rows
         by_card = sorted(range(n), key=cards.__getitem__)
-        if sort and by_card != list(range(n)):
-            builder.text["card_number"] = fresh = _Packed()
-            fresh.add([cards[r] for r in by_card])
-            fresh.close(None)
-            builder.close(by_card)
-            self._order: array[int] | None = None  # rows are in card order
-        else:
-            builder.close(None)
-            self._order = None if by_card == list(range(n)) else array("I", by_card)
+        in_order = all(map(operator.eq, by_card, range(n)))
+        # Sorted: row r (card order) is at column position _phys[r]; the columns
+        # stay as read (no copy), the search keys are made in row order.
+        self._phys: array[int] | None = None
+        self._inverse: array[int] | None = None  # column position -> row
+        self._order: array[int] | None = None  # unsorted: the rows in card order
+        if not in_order and sort:
+            self._phys = array("I", by_card)
+            self._inverse = inverse = array("I", bytes(4 * n))
+            for sorted_row, at in enumerate(by_card):
+                inverse[at] = sorted_row
+        elif not in_order:
+            self._order = array("I", by_card)
+        builder.close(None, by_card if self._phys is not None else None)
         del by_card
         self._text = builder.text
         self._dates = builder.dates
@@ -523,7 +533,9 @@ class WaitingList:
             with self._keys_lock:
                 hay = self._hay
                 if hay is None:
-                    hay = _Builder.keys_of(self._text, self._dates["birth_date"], self._base)
+                    hay = _Builder.keys_of(
+                        self._text, self._dates["birth_date"], self._base, self._phys
+                    )
                     self._hay = hay
                     if self._base >= BIG:
                         give_back_memory()
@@ -538,6 +550,9 @@ class WaitingList:
         if row in self._dead or not 0 <= row < self._base:
             raise IndexError(row)
         text, dates, codes = self._text, self._dates, self._codes
+        entered = self._entered.get(row)
+        if self._phys is not None:
+            row = self._phys[row]
         return WaitingEntry(
             card_number=text["card_number"][row],
             notice_id=text["notice_id"][row],
@@ -553,7 +568,7 @@ class WaitingList:
             address=text["address"][row],
             lasdec_code=codes["lasdec_code"][row],
             received_at=codes["received_at"][row],
-            entered_date=self._entered.get(row),
+            entered_date=entered,
         )
 
     def _by_card(self) -> Sequence[int]:
@@ -562,6 +577,10 @@ class WaitingList:
     def _card_range(self, low: str, high: str | None) -> list[int]:
         """Column rows whose number is ``low`` (``high`` None) or starts with ``low``."""
         seq, cards = self._by_card(), self._cards.__getitem__
+        phys = self._phys
+        if phys is not None:
+            card_at = cards
+            cards = lambda row: card_at(phys[row])  # noqa: E731
         lo = bisect_left(seq, low, key=cards)
         if high is None:
             hi = lo + 1 if lo < len(seq) and cards(seq[lo]) == low else lo
@@ -690,7 +709,9 @@ class WaitingList:
         return sorted(out + extra) if extra else out
 
     def _rows_born(self, day: date) -> set[int]:
-        rows = set(self._dates["birth_date"].rows_of(ymd(day)))
+        found = self._dates["birth_date"].rows_of(ymd(day))  # column positions
+        inverse = self._inverse
+        rows = set(found) if inverse is None else {inverse[at] for at in found}
         rows.difference_update(self._masked)
         rows.update(r for r, e in self._extra.items() if e.birth_date == day)
         return rows
