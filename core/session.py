@@ -125,7 +125,7 @@ class Session:
 
     # ② list
     def waiting(self) -> WaitingList:
-        return WaitingList(entry.waiting_entries(self.vault.store))
+        return entry.waiting_index(self.vault.store)
 
     # ④⑤ enter
     def check_entry(self, card_number: str, delivered: date) -> list[Problem]:
@@ -237,10 +237,11 @@ class Session:
         """The 未入力 list (``entries``: all, or a search's rows) as the PDF, after
         sweeping the PDFs whose time has come; logged in the audit log.
         ``held``: this process stays running and deletes it when it expires."""
+        from core.pdf import export as pdf_export
+
         store = self.vault.store
         # fpdf2 and its fonts load only when a list is printed: every scripted
         # command opens a Session, and none of the others needs them
-        from core.pdf import export as pdf_export
 
         lifetime.sweep(store, now)
         return pdf_export.export_list(

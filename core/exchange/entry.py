@@ -9,13 +9,15 @@ it queues a correction. Every entry is audited (by reference, no personal data).
 from __future__ import annotations
 
 import json
+import operator
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from core import formats
+from core import formats, waiting
 from core.errors import EXIT_PROBLEMS, RenkeiError
 from core.exchange import fetch, ledger
 from core.exchange.ledger import checkpoint
@@ -58,13 +60,6 @@ class EntryRefused(RenkeiError):
 
 def normalise_card(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
-
-
-def _d(text: str) -> date:
-    parsed = parse_ymd(text)
-    if parsed is None:
-        raise ValueError(text)
-    return parsed
 
 
 def certificate(store: Store, card_number: str) -> tuple[str, dict[str, str], str] | None:
@@ -296,9 +291,8 @@ def queued_notice_ids(store: Store, notice_ids: list[str]) -> set[str]:
     return found
 
 
-def waiting_entries(store: Store) -> list[WaitingEntry]:
-    """The 未入力 list, decrypted in memory: waiting certificates, each with the
-    date entered here if one is queued but not yet sent."""
+def _entered_dates(store: Store) -> dict[bytes, date]:
+    """Dates entered here but not yet sent, by card blind."""
     entered: dict[bytes, date] = {}
     for row in store.query(
         "SELECT notice_id, card_blind, delivered_sealed FROM exchange_outbox"
@@ -309,30 +303,58 @@ def waiting_entries(store: Store) -> list[WaitingEntry]:
         )
         if delivered:  # records from the resident-record system may report no date
             entered[bytes(row["card_blind"])] = date.fromisoformat(delivered)
-    out = []
-    for row in store.query(
-        "SELECT card_blind, record_sealed, received_at FROM exchange_certificates"
-        " WHERE state = 'waiting'"
-    ):
-        rec = json.loads(store.unseal_text(row["record_sealed"], fetch.CERT_AAD_RECORD))
-        out.append(
-            WaitingEntry(
-                card_number=rec.get("card_number", ""),
-                notice_id=rec.get("notice_id", ""),
-                card_made_date=_d(rec.get("card_made_date", "")),
-                application_text=rec.get("application_text", ""),
-                name_alpha=rec.get("name_alpha", ""),
-                name_kanji=rec.get("name_kanji", ""),
-                name_class_code=rec.get("name_class_code", ""),
-                birth_date=_d(rec.get("birth_date", "")) if rec.get("birth_date") else date.min,
-                sex_code=rec.get("sex_code", ""),
-                nationality=rec.get("nationality", ""),
-                nationality_code=rec.get("nationality_code", ""),
-                address=rec.get("address", ""),
-                lasdec_code=rec.get("lasdec_code", ""),
-                received_at=datetime.fromisoformat(row["received_at"]),
-                entered_date=entered.get(bytes(row["card_blind"])),
+    return entered
+
+
+_RECORD_FIELDS = tuple(f for f in waiting.FIELDS if f != "received_at")
+
+
+def waiting_index(store: Store) -> waiting.WaitingList:
+    """The 未入力 list, decrypted in memory as compact columns (``core.waiting``):
+    waiting certificates in card-number order, each with the date entered here
+    if one is queued but not yet sent.
+
+    Read in chunks: each chunk's records are unsealed in one call, parsed by one
+    ``json.loads`` and go into the columns before the next chunk is read, so no
+    object per certificate outlives its chunk."""
+    by_blind = _entered_dates(store)
+    entered: dict[str, date] = {}
+
+    def chunks() -> Iterator[dict[str, Sequence[Any]]]:
+        pick = operator.itemgetter(*_RECORD_FIELDS)
+        stamps: dict[str, datetime] = {}
+        for rows in store.scan(
+            "SELECT card_blind, record_sealed, received_at FROM exchange_certificates"
+            " WHERE state = 'waiting'"
+        ):
+            blinds, blobs, received = zip(*rows, strict=True)
+            plain = store.unseal_many(blobs, fetch.CERT_AAD_RECORD)
+            records = json.loads(b"[" + b",".join(plain) + b"]")
+            del plain
+            try:
+                values = list(map(pick, records))
+            except KeyError:  # an older record without some field: empty, as before
+                values = [tuple(r.get(f, "") for f in _RECORD_FIELDS) for r in records]
+            del records
+            columns: dict[str, Sequence[Any]] = dict(
+                zip(_RECORD_FIELDS, zip(*values, strict=True), strict=True)
             )
-        )
-    out.sort(key=lambda e: e.card_number)
-    return out
+            if "" in columns["birth_date"]:
+                columns["birth_date"] = [b or waiting.NO_DATE for b in columns["birth_date"]]
+            for stamp in set(received).difference(stamps):  # one a fetch: parsed once
+                stamps[stamp] = datetime.fromisoformat(stamp)
+            columns["received_at"] = list(map(stamps.__getitem__, received))
+            if by_blind:
+                for blind, card in zip(blinds, columns["card_number"], strict=True):
+                    day = by_blind.get(bytes(blind))
+                    if day is not None:
+                        entered[card] = day
+            yield columns
+
+    # the list shows at once; its search keys are built meanwhile (a search waits for them)
+    return waiting.WaitingList.from_columns(chunks(), entered, keys="background")
+
+
+def waiting_entries(store: Store) -> list[WaitingEntry]:
+    """The 未入力 list as entry objects (for a few hundred; the TUI keeps the index)."""
+    return list(waiting_index(store))

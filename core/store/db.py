@@ -292,6 +292,19 @@ class Store:
         with self._lock, self._translate():
             return self.conn.execute(sql, params).fetchall()
 
+    def scan(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = (), size: int = 2000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a read, ``size`` at a time, as plain tuples: a large table
+        (the 未入力 list) is read without holding all of it at once. The store
+        stays locked until the iteration ends (consume it, or close it)."""
+        with self._lock, self._translate():
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(size):
+                yield rows
+
     # -- migrations -----------------------------------------------------------------
 
     def migrate(self) -> list[int]:
@@ -376,6 +389,31 @@ class Store:
 
     def unseal_text(self, blob: bytes, aad: str | bytes) -> str:
         return self.unseal(blob, aad).decode("utf-8")
+
+    def unseal_many(self, blobs: Iterable[bytes], aad: str | bytes) -> list[bytes]:
+        """The plaintexts of ``blobs``, all sealed at the same place ``aad`` (one
+        column of a read): the same checks as ``unseal``, with the key lookup and
+        the aad digest done once for the run of values sealed under one key."""
+        digest = _aad_digest(aad)
+        prefix = b""  # magic and key id of the key in use
+        decrypt: Any = None
+        associated = b""
+        out: list[bytes] = []
+        append = out.append
+        for blob in blobs:
+            if not (blob.startswith(prefix) and prefix):
+                key, _digest = self._parse(blob)  # the refusals of unseal
+                prefix = SEAL_MAGIC + key.key_id
+                decrypt, associated = key.seal_aead.decrypt, prefix + digest
+            if len(blob) < _HEAD + 16:
+                raise SealError("vault.seal.not_sealed")
+            if blob[_HEAD - 16 : _HEAD] != digest:  # the aad's digest: not a secret
+                raise SealError("vault.seal.misplaced")
+            try:
+                append(decrypt(blob[len(prefix) : _HEAD - 16], blob[_HEAD:], associated))
+            except InvalidTag:
+                raise SealError("vault.seal.tampered") from None
+        return out
 
     def _parse(self, blob: bytes) -> tuple[DataKey, bytes]:
         blob = bytes(blob)

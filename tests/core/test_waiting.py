@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from core.waiting import WaitingList, normalise, parse_date
 from tests.support.waiting import entry, many
 
@@ -204,3 +206,38 @@ def test_numbers_typed_with_spaces_hyphens_case_width_or_only_their_start() -> N
     assert found is None and count == 2  # two start so: says how many, guesses none
     assert card_key("ｂｃ 2271-7775 cm") == "BC22717775CM"
     assert _numbers(waiting.search("AB-1234-5678")) == ["AB12345678CD"]
+
+
+# -- issue 19: built from columns, search keys deferred ------------------------
+
+
+def _columns(entries) -> dict[str, list]:
+    from core.waiting import FIELDS, ymd
+
+    columns = {f: [getattr(e, f) for e in entries] for f in FIELDS}
+    for name in ("card_made_date", "birth_date"):
+        columns[name] = [ymd(d) for d in columns[name]]
+    return columns
+
+
+def test_built_from_column_chunks_sorted_with_keys_now_later_or_in_the_background() -> None:
+    entries = many(5000)
+    shuffled = entries[2500:] + entries[:2500]
+    chunks = [_columns(shuffled[i : i + 700]) for i in range(0, len(shuffled), 700)]
+    by_card = sorted(entries, key=lambda e: e.card_number)
+    day = entries[1234].birth_date
+    for keys in ("now", "later", "background"):
+        waiting = WaitingList.from_columns(iter(chunks), {by_card[3].card_number: day}, keys=keys)
+        assert len(waiting) == len(entries)
+        # sorted by card number, as the store's list is; the entered date on its row
+        assert _numbers(waiting.search("")) == [e.card_number for e in by_card]
+        assert waiting.get(by_card[3].card_number).entered_date == day
+        # expected from the entries themselves, not from the index
+        assert _numbers(waiting.search("yoshida")) == [
+            e.card_number for e in by_card if "YOSHIDA" in e.name_alpha
+        ], keys
+        assert _numbers(waiting.search(day.isoformat())) == [
+            e.card_number for e in by_card if e.birth_date == day
+        ], keys
+    with pytest.raises(ValueError):
+        WaitingList.from_columns([], keys="soon")

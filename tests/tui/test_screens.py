@@ -80,6 +80,25 @@ def test_fetch_then_search_as_you_type(make_app) -> None:
     run(go())
 
 
+def test_a_fetch_that_takes_no_file_keeps_the_list_as_loaded(make_app) -> None:
+    """The fetch at start usually finds nothing new: the 100,000-row list is
+    not read again (twice the memory and seconds of work while the clerk types)."""
+    app = make_app()
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock_and_fetch(pilot)
+            loaded = app.waiting_index
+            assert loaded is not None and len(loaded) == WAITING
+            await pilot.press("f9")  # the server has nothing more: every file was receipted
+            await settle(pilot)
+            assert "fetch" not in app.busy
+            assert app.waiting_index is loaded
+            assert f"{WAITING} / {WAITING}" in text_of(app, "#count")
+
+    run(go())
+
+
 def test_search_by_wareki_birth_date(make_app) -> None:
     app = make_app()
 

@@ -112,7 +112,8 @@ class DataWork(_Host):
                    waiting=result.waiting_added),
                 markup=False,
             )  # fmt: skip
-            self.refresh_waiting()
+            if result.files:  # no file taken: the list is as it was (no reload of 100,000)
+                self.refresh_waiting()
 
         self.jobs.start(Job("fetch", lambda: terminal.fetch(report), finished, done=done))
 

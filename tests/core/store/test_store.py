@@ -123,3 +123,26 @@ def test_sql_and_python_migrations_in_order_each_all_or_nothing(
         ]
         assert store.query("SELECT note FROM item_log")[0][0] == "added; logged"
         assert store.query("PRAGMA user_version")[0][0] == 2
+
+
+def test_bulk_reads_unseal_like_one_at_a_time_and_refuse_alike(store: Store) -> None:
+    store.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)")
+    values = [f"値{n}" for n in range(5)]
+    for n, value in enumerate(values):
+        store.execute("INSERT INTO t VALUES (?, ?)", (n, store.seal(value, "t.v")))
+    chunks = list(store.scan("SELECT k, v FROM t ORDER BY k", size=2))
+    assert [len(c) for c in chunks] == [2, 2, 1]  # plain tuples, two at a time
+    blobs = [row[1] for chunk in chunks for row in chunk]
+    assert [p.decode() for p in store.unseal_many(blobs, "t.v")] == values
+    assert store.unseal_many([], "t.v") == []
+    with pytest.raises(SealError) as moved:
+        store.unseal_many(blobs, "t.w")
+    assert moved.value.key == "vault.seal.misplaced"
+    flipped = bytearray(blobs[3])
+    flipped[-1] ^= 1
+    with pytest.raises(SealError) as tampered:
+        store.unseal_many([blobs[0], bytes(flipped)], "t.v")
+    assert tampered.value.key == "vault.seal.tampered"
+    with pytest.raises(SealError) as plain:
+        store.unseal_many([b"not sealed at all, not at all long enough?"], "t.v")
+    assert plain.value.key == "vault.seal.not_sealed"
