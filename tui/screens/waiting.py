@@ -80,7 +80,6 @@ class WaitingScreen(BaseScreen):
             yield Static("", id="count", classes="count", markup=False)
         yield Static("", id="progress-text", classes="hint", markup=False)
         yield ProgressBar(id="progress", show_eta=False)
-        yield Static("", id="waiting-hint", classes="hint", markup=False)
         yield VirtualTable(
             waiting_columns(),
             lambda entry: waiting_row(entry, self.renkei.standing(entry.card_number, entry)),
@@ -125,22 +124,16 @@ class WaitingScreen(BaseScreen):
             self._show("count", tr("waiting.loading"))
             return
         result = index.search(query)
-        table.set_source(result, keep=keep)
         total = len(index)
+        if not total:
+            table.set_empty_text(tr("waiting.empty"))
+        elif not len(result):
+            table.set_empty_text(tr("waiting.no_match", query=query.strip()))
+        table.set_source(result, keep=keep)
         self._show_count(
             tr("waiting.count", shown=len(result), total=total),
             tr("waiting.count", shown=total, total=total),
         )
-        if not len(index):
-            text = tr("waiting.empty")
-        elif not len(result):
-            text = tr("waiting.no_match", query=query.strip())
-        else:
-            text = ""
-        self._show("waiting-hint", text)
-        hint = self.query_one("#waiting-hint", Static)
-        if hint.display != bool(text):
-            hint.display = bool(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":

@@ -27,6 +27,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -82,6 +83,7 @@ class VirtualTable(Widget, can_focus=True):
         "vtable--cursor",
         "vtable--cursor-blurred",
         "vtable--row",
+        "vtable--empty",
     }
 
     WHEEL_ROWS = 3  # rows per mouse-wheel step
@@ -112,21 +114,18 @@ class VirtualTable(Widget, can_focus=True):
         self.render_row = render_row
         self._source: Sequence[Any] = source
         self.top = 0  # the row shown on the first line under the header
-        self._shown: list[Hashable] = []  # per line: the key of what it shows
+        self._shown: list[tuple[Any, ...]] = []  # per line: the key of what it shows
         self._strips: dict[Hashable, Strip] = {}
         self._bar_key: Hashable = None
         self._bar: list[Segment] = []
+        self._empty_text = ""
+        self._empty_lines: tuple[int, list[str]] = (0, [])
 
     # -- data --------------------------------------------------------------
 
     @property
     def source(self) -> Sequence[Any]:
         return self._source
-
-    @property
-    def scroll_y(self) -> int:
-        """The first row shown (as a ``ScrollView``'s ``scroll_y``)."""
-        return self.top
 
     def set_source(self, source: Sequence[Any], keep: Any = None) -> None:
         """Show ``source``; the cursor goes to ``keep``'s row if given, else row 0.
@@ -143,6 +142,27 @@ class VirtualTable(Widget, can_focus=True):
         self._scroll_to_cursor()
         self._sync()
         self._announce()
+
+    @property
+    def empty_text(self) -> str:
+        """What the rows' place says while there are no rows (how to get some)."""
+        return self._empty_text
+
+    def set_empty_text(self, text: str) -> None:
+        """Say ``text`` where the rows would be while the source is empty.
+
+        In the table rather than a line above it: showing or hiding a widget
+        makes Textual lay out and resend the whole screen."""
+        if text != self._empty_text:
+            self._empty_text = text
+            self._empty_lines = (0, [])
+            self._sync()
+
+    def _wrapped(self, width: int) -> list[str]:
+        if self._empty_lines[0] != width:
+            lines = [line.plain for line in Content(self._empty_text).wrap(width)]
+            self._empty_lines = (width, lines)
+        return self._empty_lines[1]
 
     @property
     def current(self) -> Any:
@@ -244,7 +264,7 @@ class VirtualTable(Widget, can_focus=True):
             old = shown[y] if y < len(shown) else None
             if old == key:
                 continue
-            same_bar = old is not None and old[-1] == key[-1] and key[-1] is not None  # type: ignore[index]
+            same_bar = old is not None and old[-1] == key[-1] and key[-1] is not None
             regions.append(Region(0, y, width - 1 if same_bar else width, 1))
         self._shown = keys
         if regions:
@@ -296,6 +316,10 @@ class VirtualTable(Widget, can_focus=True):
         if y == 0:
             return (None, "vtable--header", width, cell)
         index = self.top + y - 1
+        if not self._source and self._empty_text:
+            lines = self._wrapped(width)
+            if y - 1 < len(lines):
+                return ((lines[y - 1],), "vtable--empty", width, cell)
         if index >= len(self._source):
             return ((), "", width, cell)
         cells = tuple(self.render_row(self._source[index]))
@@ -332,7 +356,9 @@ class VirtualTable(Widget, can_focus=True):
         if strip is None:
             if cells is None:
                 cells = [c.label for c in self.columns]
-            if cells:
+            if name == "vtable--empty":
+                segments = [Segment(set_cell_size(cells[0], width), style)]
+            elif cells:
                 segments = [self._line(cells, width, style)]
             else:
                 segments = [Segment(" " * width, style)]
