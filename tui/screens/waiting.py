@@ -27,7 +27,7 @@ from tui import dates, printing
 from tui.screens.base import BaseScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.text import tr
-from tui.widgets.field import Field
+from tui.widgets.search_field import SearchField
 from tui.widgets.vtable import Column, VirtualTable
 
 
@@ -76,7 +76,7 @@ class WaitingScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Field(id="search", placeholder=tr("waiting.search_placeholder"))
+            yield SearchField(id="search", placeholder=tr("waiting.search_placeholder"))
             yield Static("", id="count", classes="count", markup=False)
         yield Static("", id="progress-text", classes="hint", markup=False)
         yield ProgressBar(id="progress", show_eta=False)
