@@ -244,9 +244,11 @@ class VirtualTable(Widget, can_focus=True):
         self._sync()
 
     def on_resize(self) -> None:
-        self._shown = []  # Textual repaints all of a resized widget
         self.top = min(self.top, self._max_top())
         self._scroll_to_cursor()
+        # Textual repaints all of a resized widget: this is what it shows now
+        self._shown = [self._line_key(y) for y in range(self.size.height)]
+        self.refresh()
 
     # -- what each line shows ------------------------------------------------
 
