@@ -2,16 +2,20 @@
 
 The search runs on the UI thread against the in-memory index
 (``core.waiting``): a few milliseconds on 100,000 entries, then the virtual
-table repaints only the visible rows. An empty list or an empty result says
-what to do next (F9 to fetch; how the search matches). F7 prints the rows
-shown (``tui.printing``): never an empty list, and more than a few pages only
-after a yes.
+table repaints only the visible rows that changed. Every keystroke is bytes
+on an SSH line, so nothing else is redrawn unless its text changed: the count
+keeps one width (that of "total / total"), so the search box never changes
+width under the typist's fingers (which would resend it whole). An empty list
+or an empty result says what to do next (F9 to fetch; how the search matches).
+F7 prints the rows shown (``tui.printing``): never an empty list, and more
+than a few pages only after a yes.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -23,7 +27,7 @@ from tui import dates, printing
 from tui.screens.base import BaseScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.text import tr
-from tui.widgets.field import Field
+from tui.widgets.search_field import SearchField
 from tui.widgets.vtable import Column, VirtualTable
 
 
@@ -72,11 +76,10 @@ class WaitingScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Field(id="search", placeholder=tr("waiting.search_placeholder"))
+            yield SearchField(id="search", placeholder=tr("waiting.search_placeholder"))
             yield Static("", id="count", classes="count", markup=False)
         yield Static("", id="progress-text", classes="hint", markup=False)
         yield ProgressBar(id="progress", show_eta=False)
-        yield Static("", id="waiting-hint", classes="hint", markup=False)
         yield VirtualTable(
             waiting_columns(),
             lambda entry: waiting_row(entry, self.renkei.standing(entry.card_number, entry)),
@@ -93,6 +96,22 @@ class WaitingScreen(BaseScreen):
     def table(self) -> VirtualTable:
         return self.query_one("#waiting-table", VirtualTable)
 
+    def _show(self, widget_id: str, text: str) -> bool:
+        """Put ``text`` in the Static ``widget_id``; nothing is redrawn when it
+        already shows that. True when it changed."""
+        widget = self.query_one(f"#{widget_id}", Static)
+        if widget.content == text:
+            return False
+        widget.update(text)
+        return True
+
+    def _show_count(self, text: str, widest: str) -> None:
+        count = self.query_one("#count", Static)
+        width = cell_len(widest) + 2  # its padding: 0 1
+        if count.styles.min_width is None or count.styles.min_width.value != width:
+            count.styles.min_width = width
+        self._show("count", text)
+
     def data_changed(self) -> None:
         self.apply_search(self.query_one("#search", Input).value)
 
@@ -102,27 +121,24 @@ class WaitingScreen(BaseScreen):
         keep = table.current.card_number if table.current is not None else None
         if index is None:
             table.set_source([])
-            self.query_one("#count", Static).update(tr("waiting.loading"))
+            self._show("count", tr("waiting.loading"))
             return
         result = index.search(query)
-        table.set_source(result, keep=keep)
-        self.query_one("#count", Static).update(
-            tr("waiting.count", shown=len(result), total=len(index))
-        )
-        if not len(index):
-            text = tr("waiting.empty")
+        total = len(index)
+        if not total:
+            table.set_empty_text(tr("waiting.empty"))
         elif not len(result):
-            text = tr("waiting.no_match", query=query.strip())
-        else:
-            text = ""
-        hint = self.query_one("#waiting-hint", Static)
-        hint.update(text)
-        hint.display = bool(text)
+            table.set_empty_text(tr("waiting.no_match", query=query.strip()))
+        table.set_source(result, keep=keep)
+        self._show_count(
+            tr("waiting.count", shown=len(result), total=total),
+            tr("waiting.count", shown=total, total=total),
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
             if "fetch" not in self.renkei.busy:
-                self.query_one("#progress-text", Static).update("")  # the last fetch's word
+                self._show("progress-text", "")  # the last fetch's word
             self.apply_search(event.value)
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -176,10 +192,9 @@ class WaitingScreen(BaseScreen):
 
     def _print(self, rows: list[Any]) -> None:
         query = self.query_one("#search", Input).value
-        count = self.query_one("#count", Static)
 
         def progress(step: Progress) -> None:
-            count.update(tr("pdf.progress", done=step.done, total=step.total or 0))
+            self._show("count", tr("pdf.progress", done=step.done, total=step.total or 0))
 
         def written(result: Any) -> None:
             self.data_changed()

@@ -1,27 +1,39 @@
-"""A table that draws only the rows on screen (Line API).
+"""A table that draws only the rows on screen (Line API), and repaints only
+the lines that changed.
 
 The stock ``DataTable`` builds every row up front (~14 s for 100,000 rows on
-the target machine); this one asks its row source for the visible rows only,
-so a new search result costs one repaint of the visible lines. Cells are plain
-text placed as segments, never parsed as markup, and padded by terminal cell
-width so columns with wide characters (髙, 𠮷) line up.
+the target machine); this one asks its row source for the visible rows only.
+Cells are plain text placed as segments, never parsed as markup, and padded by
+terminal cell width so columns with wide characters (髙, 𠮷) line up.
+
+Bytes matter (the terminal is used over SSH and thin lines): Textual sends
+every line of a dirty region again, whatever was on screen before. So the
+table remembers what each of its lines shows (``_shown``) and, after a new
+source, a cursor move or a scroll, marks dirty only the lines whose content
+changed. For that it scrolls itself (``top``) and draws its own scroll bar in
+the last column with Textual's ``ScrollBarRender`` (the same picture as a
+``ScrollView``'s bar): a ``ScrollView`` re-sends its whole bar and all its
+lines on every change of its virtual size, i.e. on every search keystroke.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ def fit(text: str, width: int, mark: str = ELLIPSIS) -> str:
     return set_cell_size(text, width)
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(Widget, can_focus=True):
     """Rows come from ``source[i]`` through ``render_row(item) -> cells``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,9 +75,6 @@ class VirtualTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     VirtualTable {
         height: 1fr;
-        overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-size-vertical: 1;
     }
     """
 
@@ -74,7 +83,10 @@ class VirtualTable(ScrollView, can_focus=True):
         "vtable--cursor",
         "vtable--cursor-blurred",
         "vtable--row",
+        "vtable--empty",
     }
+
+    WHEEL_ROWS = 3  # rows per mouse-wheel step
 
     cursor = reactive(0, repaint=False, always_update=True)
 
@@ -101,6 +113,13 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.render_row = render_row
         self._source: Sequence[Any] = source
+        self.top = 0  # the row shown on the first line under the header
+        self._shown: list[tuple[Any, ...]] = []  # per line: the key of what it shows
+        self._strips: dict[Hashable, Strip] = {}
+        self._bar_key: Hashable = None
+        self._bar: list[Segment] = []
+        self._empty_text = ""
+        self._empty_lines: tuple[int, list[str]] = (0, [])
 
     # -- data --------------------------------------------------------------
 
@@ -109,18 +128,41 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._source
 
     def set_source(self, source: Sequence[Any], keep: Any = None) -> None:
-        """Show ``source``; the cursor goes to ``keep``'s row if given, else row 0."""
+        """Show ``source``; the cursor goes to ``keep``'s row if given, else row 0.
+
+        Only the lines that now show something else are repainted."""
         self._source = source
-        self.virtual_size = Size(self._total_width(), len(source) + 1)
         index = 0
         if keep is not None:
             finder = getattr(source, "index_of", None)
             found = finder(keep) if finder else None
             index = found or 0
         self.cursor = min(index, max(len(source) - 1, 0))
+        self.top = min(self.top, self._max_top())
         self._scroll_to_cursor()
-        self.refresh()
+        self._sync()
         self._announce()
+
+    @property
+    def empty_text(self) -> str:
+        """What the rows' place says while there are no rows (how to get some)."""
+        return self._empty_text
+
+    def set_empty_text(self, text: str) -> None:
+        """Say ``text`` where the rows would be while the source is empty.
+
+        In the table rather than a line above it: showing or hiding a widget
+        makes Textual lay out and resend the whole screen."""
+        if text != self._empty_text:
+            self._empty_text = text
+            self._empty_lines = (0, [])
+            self._sync()
+
+    def _wrapped(self, width: int) -> list[str]:
+        if self._empty_lines[0] != width:
+            lines = [line.plain for line in Content(self._empty_text).wrap(width)]
+            self._empty_lines = (width, lines)
+        return self._empty_lines[1]
 
     @property
     def current(self) -> Any:
@@ -131,7 +173,10 @@ class VirtualTable(ScrollView, can_focus=True):
     # -- movement ------------------------------------------------------------
 
     def _page_rows(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
+        return max(self.size.height - 1, 1)
+
+    def _max_top(self) -> int:
+        return max(len(self._source) - self._page_rows(), 0)
 
     def _move_to(self, index: int) -> None:
         if not self._source:
@@ -139,11 +184,9 @@ class VirtualTable(ScrollView, can_focus=True):
         index = max(0, min(index, len(self._source) - 1))
         if index == self.cursor:
             return
-        old = self.cursor
         self.cursor = index
-        if not self._scroll_to_cursor():
-            self._refresh_row(old)
-            self._refresh_row(index)
+        self._scroll_to_cursor()
+        self._sync()
         self._announce()
 
     def action_cursor(self, delta: int) -> None:
@@ -163,40 +206,132 @@ class VirtualTable(ScrollView, can_focus=True):
     def _announce(self) -> None:
         self.post_message(self.Highlighted(self, self.cursor, self.current))
 
-    def _scroll_to_cursor(self) -> bool:
-        """Scroll so the cursor row is visible; True when the view moved."""
+    def _scroll_to_cursor(self) -> None:
+        """Move ``top`` so the cursor row is on screen (nothing drawn yet)."""
         rows = self._page_rows()
-        top = int(self.scroll_y)
-        if self.cursor < top:
-            new = self.cursor
-        elif self.cursor >= top + rows:
-            new = self.cursor - rows + 1
-        else:
-            return False
-        self.scroll_to(y=new, animate=False, immediate=True)
-        self.refresh()
-        return True
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + rows:
+            self.top = self.cursor - rows + 1
 
-    def _refresh_row(self, index: int) -> None:
-        y = index - int(self.scroll_y) + 1
-        if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+    def scroll_rows(self, delta: int) -> None:
+        """Scroll the view by ``delta`` rows; the cursor stays on its row."""
+        top = max(0, min(self.top + delta, self._max_top()))
+        if top != self.top:
+            self.top = top
+            self._sync()
 
-    def on_click(self, event: Any) -> None:
-        y = event.y
-        if y >= 1:
-            self._move_to(int(self.scroll_y) + y - 1)
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_rows(self.WHEEL_ROWS)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_rows(-self.WHEEL_ROWS)
+
+    def on_click(self, event: events.Click) -> None:
+        if self._bar and event.x >= self.size.width - 1:
+            # the scroll bar: jump there (as far down the list as down the bar)
+            height = max(self.size.height - 1, 1)
+            self.scroll_rows(round(event.y / height * self._max_top()) - self.top)
+        elif event.y >= 1:
+            self._move_to(self.top + event.y - 1)
 
     def on_focus(self) -> None:
-        self._refresh_row(self.cursor)
+        self._sync()
 
     def on_blur(self) -> None:
-        self._refresh_row(self.cursor)
+        self._sync()
+
+    def on_resize(self) -> None:
+        self.top = min(self.top, self._max_top())
+        self._scroll_to_cursor()
+        # Textual repaints all of a resized widget: this is what it shows now
+        self._shown = [self._line_key(y) for y in range(self.size.height)]
+        self.refresh()
+
+    # -- what each line shows ------------------------------------------------
+
+    def _sync(self) -> None:
+        """Mark dirty the lines whose content changed since they were last synced.
+
+        A line whose scroll-bar cell did not change is repainted without it."""
+        width, height = self.size
+        if not height or not self.is_mounted:
+            return
+        shown = self._shown
+        keys = [self._line_key(y) for y in range(height)]
+        regions = []
+        for y, key in enumerate(keys):
+            old = shown[y] if y < len(shown) else None
+            if old == key:
+                continue
+            same_bar = old is not None and old[-1] == key[-1] and key[-1] is not None
+            regions.append(Region(0, y, width - 1 if same_bar else width, 1))
+        self._shown = keys
+        if regions:
+            self.refresh(*regions)
+
+    def _scrollbar(self) -> list[Segment]:
+        """The scroll bar's cell per line (empty when everything fits), drawn by
+        Textual's own ``ScrollBarRender`` in the widget's scrollbar colours."""
+        height = self.size.height
+        virtual = len(self._source) + 1  # the header and the rows
+        if virtual <= height or height < 2:
+            return []
+        background = self.styles.scrollbar_background
+        if background.a < 1:
+            base, _ = self.background_colors
+            background = base + background
+        color = background + self.styles.scrollbar_color
+        key = (height, virtual, self.top, background, color)
+        if key != self._bar_key:
+            bar = ScrollBarRender.render_bar(
+                size=height,
+                virtual_size=virtual,
+                window_size=height,
+                position=self.top,
+                thickness=1,
+                vertical=True,
+                back_color=background.rich_color,
+                bar_color=color.rich_color,
+            )
+            # without the bar's mouse meta: a click on it is handled in on_click
+            self._bar = [
+                Segment(
+                    s.text,
+                    Style(color=s.style.color, bgcolor=s.style.bgcolor, reverse=s.style.reverse),
+                )
+                if s.style
+                else s
+                for s in bar.segments
+                if s.text != "\n"
+            ]
+            self._bar_key = key
+        return self._bar
+
+    def _line_key(self, y: int) -> tuple[Any, ...]:
+        """What line ``y`` shows: (cells or a marker, style name, width, bar cell)."""
+        bar = self._scrollbar()
+        cell = bar[y] if y < len(bar) else None
+        width = self.size.width - (1 if bar else 0)
+        if y == 0:
+            return (None, "vtable--header", width, cell)
+        index = self.top + y - 1
+        if not self._source and self._empty_text:
+            lines = self._wrapped(width)
+            if y - 1 < len(lines):
+                return ((lines[y - 1],), "vtable--empty", width, cell)
+        if index >= len(self._source):
+            return ((), "", width, cell)
+        cells = tuple(self.render_row(self._source[index]))
+        if index == self.cursor:
+            name = "vtable--cursor" if self.has_focus else "vtable--cursor-blurred"
+        else:
+            name = "vtable--row"
+        return (cells, name, width, cell)
 
     # -- drawing -------------------------------------------------------------
-
-    def _total_width(self) -> int:
-        return sum(c.width + 1 for c in self.columns)
 
     def _widths(self, width: int) -> list[int]:
         widths = [c.width for c in self.columns]
@@ -209,23 +344,30 @@ class VirtualTable(ScrollView, can_focus=True):
                 widths[i] = share if last else min(share, self.columns[i].most)
         return widths
 
-    def _line(self, cells: Sequence[str], width: int, style: Style) -> Strip:
+    def _line(self, cells: Sequence[str], width: int, style: Style) -> Segment:
         widths = self._widths(width)
         mark = "~" if getattr(self.app, "ascii_borders", False) else ELLIPSIS
         text = " ".join(fit(cell, w, mark) for cell, w in zip(cells, widths, strict=False))
-        return Strip([Segment(set_cell_size(text, width), style)], width)
+        return Segment(set_cell_size(text, width), style)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if y == 0:
-            style = self.get_component_rich_style("vtable--header")
-            return self._line([c.label for c in self.columns], width, style)
-        index = int(self.scroll_y) + y - 1
-        if index >= len(self._source):
-            return Strip.blank(width, self.rich_style)
-        cells = self.render_row(self._source[index])
-        if index == self.cursor:
-            name = "vtable--cursor" if self.has_focus else "vtable--cursor-blurred"
-        else:
-            name = "vtable--row"
-        return self._line(cells, width, self.get_component_rich_style(name))
+        cells, name, width, cell = self._line_key(y)
+        style = self.get_component_rich_style(name) if name else self.rich_style
+        key = (cells, style, width, cell)
+        strip = self._strips.get(key)
+        if strip is None:
+            if cells is None:
+                cells = [c.label for c in self.columns]
+            if name == "vtable--empty":
+                segments = [Segment(set_cell_size(cells[0], width), style)]
+            elif cells:
+                segments = [self._line(cells, width, style)]
+            else:
+                segments = [Segment(" " * width, style)]
+            if cell is not None:
+                segments.append(cell)
+            strip = Strip(segments, width + (cell is not None))
+            if len(self._strips) > 512:  # a few screens' worth; rows come and go
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip

@@ -84,3 +84,96 @@ def test_fit_pads_and_cuts_by_cells() -> None:
     assert fit("abc", 2) == "a\u22ef"
     assert fit("𠮷田花子", 5) == "𠮷田\u22ef"
     assert fit("ab", 2) == "ab" and fit("", 3) == "   "
+
+
+# -- repaint only what changed (issue 19: bytes per keystroke over SSH) ----------
+
+
+class DrawnTable(VirtualTable):
+    """Records which lines Textual asked it to draw (only dirty lines are asked)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.drawn: list[int] = []
+
+    def render_line(self, y: int):
+        self.drawn.append(y)
+        return super().render_line(y)
+
+
+class DrawnApp(App[None]):
+    def __init__(self, source) -> None:
+        super().__init__()
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        yield DrawnTable(waiting_columns(), waiting_row, self.source)
+
+
+def test_a_new_source_repaints_only_the_lines_that_show_something_else() -> None:
+    people = many(50)
+    # line 0 is the header, line 1 + i shows row i (the view starts at the top)
+    replaced = 3
+    other = entry("ZZ99999999ZZ", "OTHER PERSON", "別\u3000人", date(1999, 9, 9))
+    changed = [*people[:replaced], other, *people[replaced + 1 :]]
+    app = DrawnApp(WaitingList(people).search(""))
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = app.query_one(DrawnTable)
+            await pilot.pause()
+            assert table.drawn  # the first paint draws every line
+            table.drawn.clear()
+            # the same rows in a new result object (a keystroke that found the same):
+            table.set_source(WaitingList(people).search(""))
+            await pilot.pause()
+            assert table.drawn == []
+            # one visible row differs: that line only
+            table.set_source(WaitingList(changed).search(""))
+            await pilot.pause()
+            assert set(table.drawn) == {1 + replaced}
+            assert "ZZ99999999ZZ" in table.render_line(1 + replaced).text
+            # the cursor moves one down: the two rows whose highlight changed
+            table.focus()
+            await pilot.pause()
+            table.drawn.clear()
+            await pilot.press("down")
+            await pilot.pause()
+            assert set(table.drawn) == {1, 2}
+            # nothing happens for a while: nothing is drawn
+            table.drawn.clear()
+            await pilot.pause(0.5)
+            assert table.drawn == []
+
+    asyncio.run(go())
+
+
+def test_scrolling_and_the_scroll_bar() -> None:
+    """Past the first page the view follows the cursor; the bar's thumb moves
+    with it, and a list that fits has no bar (the rows take the full width)."""
+    app = DrawnApp(WaitingList(many(200)).search(""))
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = app.query_one(DrawnTable)
+            table.focus()
+            await pilot.pause()
+            bar_top = [table.render_line(y).text[-1] for y in range(24)]
+            # one style for the row's text, one for its scroll-bar cell
+            assert all(len(list(table.render_line(y))) == 2 for y in range(24))
+            await pilot.press("end")
+            await pilot.pause()
+            assert table.cursor == 199 and table.top == 200 - 23
+            assert "SP00000199" in table.render_line(23).text
+            bar_end = [table.render_line(y).text[-1] for y in range(24)]
+            assert bar_top != bar_end  # the thumb went down
+            await pilot.press("home")
+            await pilot.pause()
+            assert table.top == 0
+            table.set_source(WaitingList(many(5)).search(""))
+            await pilot.pause()
+            assert all(cell_len(table.render_line(y).text) == 80 for y in range(24))
+            # one style change per line (escape bytes), and no bar cell when all fits
+            assert all(len(list(table.render_line(y))) == 1 for y in range(24))
+
+    asyncio.run(go())
