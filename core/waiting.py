@@ -73,7 +73,7 @@ def normalise(text: str) -> str:
 
 
 _CARD_JUNK = re.compile(r"[\s\-‐‑‒–—―−ー_./]")
-_CARD_PREFIX = re.compile(r"[A-Z]{2}[0-9]{0,8}(?:[A-Z]{0,2})?")
+_CARD_PREFIX = re.compile(r"[A-Z]{2}[0-9]{2,8}[A-Z]{0,2}")
 
 
 def card_key(text: str) -> str:

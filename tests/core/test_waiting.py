@@ -241,3 +241,19 @@ def test_built_from_column_chunks_sorted_with_keys_now_later_or_in_the_backgroun
         ], keys
     with pytest.raises(ValueError):
         WaitingList.from_columns([], keys="soon")
+
+
+def test_a_name_of_four_letters_is_a_name_not_a_number() -> None:
+    """A certificate number is two letters, eight digits, two letters (CARD.md):
+    four letters typed (``kim m``) are a name, found as one, never a number."""
+    people = [
+        entry("AB12345678CD", name_alpha="KIM MINJUN"),
+        entry("AB12345679CD", name_alpha="KIMURA MIKA"),
+        entry("AB12345680CD", name_alpha="LEE SORA"),
+    ]
+    found = WaitingList(people).search("kim m")
+    assert sorted(e.name_alpha for e in found) == ["KIM MINJUN", "KIMURA MIKA"]
+    assert [e.card_number for e in WaitingList(people).search("ab1234567")] == [
+        "AB12345678CD",
+        "AB12345679CD",
+    ]

@@ -233,16 +233,13 @@ class WaitingScreen(BaseScreen):
         entry: Any = self.table.current
         if entry is None:
             return
-        from core.card import counter
-        from core.store.audit import default_actor
         from tui.screens.card import CardCheckScreen
 
-        vault = getattr(self.terminal, "vault", None)
+        terminal = self.terminal
 
         def unverified(handover: Any) -> None:
-            if vault is not None:
-                ref = vault.store.ref(entry.card_number)
-                counter.audit_unverified(vault.audit, ref, handover, default_actor())
+            if terminal is not None:
+                terminal.audit_unverified_card(entry.card_number, handover)
 
         def decided(day: Any) -> None:
             if day is not None:
