@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import formats, waiting
 from core.errors import EXIT_PROBLEMS, RenkeiError
-from core.exchange import fetch, ledger
+from core.exchange import intake, ledger
 from core.exchange.ledger import checkpoint
 from core.model import EntryResult, WaitingEntry
 from core.report import Problem
@@ -70,7 +70,7 @@ def certificate(store: Store, card_number: str) -> tuple[str, dict[str, str], st
     )
     if not rows:
         return None
-    record = json.loads(store.unseal_text(rows[0]["record_sealed"], fetch.CERT_AAD_RECORD))
+    record = json.loads(store.unseal_text(rows[0]["record_sealed"], intake.CERT_AAD_RECORD))
     return rows[0]["state"], record, rows[0]["received_at"]
 
 
@@ -328,7 +328,7 @@ def waiting_index(store: Store) -> waiting.WaitingList:
             " WHERE state = 'waiting'"
         ):
             blinds, blobs, received = zip(*rows, strict=True)
-            plain = store.unseal_many(blobs, fetch.CERT_AAD_RECORD)
+            plain = store.unseal_many(blobs, intake.CERT_AAD_RECORD)
             records = json.loads(b"[" + b",".join(plain) + b"]")
             del plain
             try:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from core import formats
-from core.exchange import columns, intake, ledger
+from core.exchange import intake, ledger
 from core.exchange import protocol as p
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
@@ -25,15 +24,10 @@ from core.paths import INBOX_DIR
 from core.store import locks
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from core.datadir.opened import Vault
     from core.exchange.client import Client
     from core.store.db import Store
     from core.vault import envelope
-
-CERT_AAD_CARD = "exchange_certificates.card_sealed"
-CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 
 
 @dataclass
@@ -281,61 +275,6 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
     tally.duplicates += dups
     if errors:
         tally.invalid.append(f"{item.file_id} {item.name}")
-
-
-def _ingest(
-    store: Store,
-    conn: sqlite3.Connection,
-    file_id: str,
-    rows: list[dict[str, str]],
-    blinds: list[bytes] | None = None,
-) -> int:
-    """Certificate notices into the 未入力 list: one entry per card number (the
-    same card again updates it; a notice carrying the date removes it).
-
-    One ``executemany`` in the caller's transaction; the card numbers and the
-    records are sealed in two batches (``Store.seal_many``); ``blinds``: the
-    card blinds (``card``) of ``rows`` when the caller has them already."""
-    at = ledger.stamp()
-    if blinds is None:
-        blinds = store.blind_many(list(map(itemgetter("card_number"), rows)), "card")
-    known = {bytes(r[0]) for r in conn.execute("SELECT card_blind FROM exchange_certificates")}
-    added = 0
-    states = []
-    delivered = columns.column(rows, "card_delivered_date")
-    for date, card_blind in zip(delivered, blinds, strict=True):
-        state = "reported" if date else "waiting"
-        states.append(state)
-        if card_blind not in known:
-            known.add(card_blind)
-            added += state == "waiting"
-    notices = _notice_texts(rows)
-    cards = store.seal_many(list(map(itemgetter("card_number"), rows)), CERT_AAD_CARD)
-    records = store.seal_many(notices, CERT_AAD_RECORD)
-    params = [
-        (card_blind, card, record, file_id, state, at, at)
-        for card_blind, card, record, state in zip(blinds, cards, records, states, strict=True)
-    ]
-    conn.executemany(
-        "INSERT INTO exchange_certificates (card_blind, card_sealed, record_sealed, file_id,"
-        " state, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (card_blind) DO UPDATE SET record_sealed = excluded.record_sealed,"
-        " file_id = excluded.file_id, updated_at = excluded.updated_at,"
-        " state = CASE WHEN excluded.state = 'reported' THEN 'reported'"
-        " ELSE exchange_certificates.state END",
-        params,
-    )
-    return added
-
-
-def _notice_texts(rows: list[dict[str, str]]) -> list[str]:
-    """``json.dumps(record without its "_" columns, ensure_ascii=False)`` of each
-    record: what the 未入力 list seals."""
-    return columns.json_texts(rows, _public_column)
-
-
-def _public_column(name: str) -> bool:
-    return not name.startswith("_")
 
 
 def _send_receipts(vault: Vault, client: Client, tally: _Tally, report: ProgressFn) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import count, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from core import formats
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from core.store.db import Store
     from core.vault.keys import DataKey
 
+CERT_AAD_CARD = "exchange_certificates.card_sealed"
 CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 
 
@@ -202,8 +204,6 @@ def take_in(
 ) -> Intake:
     """Register the file's notices and ingest the new ones (inside ``conn``'s
     transaction): returns what was added and what was a duplicate."""
-    from core.exchange.fetch import _ingest
-
     key = store.blind_key()
     # each record's digest and card blind, computed once for the duplicate
     # search, the notice register and the 未入力 list
@@ -230,7 +230,7 @@ def take_in(
     if blinds is not None:
         fresh = [n for n in range(len(rows)) if n not in skip]
         if fresh:
-            added = _ingest(
+            added = ingest(
                 store, conn, file_id, [rows[n] for n in fresh], [blinds[n] for n in fresh]
             )
     return Intake(added, tuple(dups))
@@ -327,3 +327,58 @@ def recheck(vault: Vault, file_id: str) -> Recheck:
         intake.added,
         len(intake.duplicates),
     )
+
+
+def ingest(
+    store: Store,
+    conn: sqlite3.Connection,
+    file_id: str,
+    rows: list[dict[str, str]],
+    blinds: list[bytes] | None = None,
+) -> int:
+    """Certificate notices into the 未入力 list: one entry per card number (the
+    same card again updates it; a notice carrying the date removes it).
+
+    One ``executemany`` in the caller's transaction; the card numbers and the
+    records are sealed in two batches (``Store.seal_many``); ``blinds``: the
+    card blinds (``card``) of ``rows`` when the caller has them already."""
+    at = ledger.stamp()
+    if blinds is None:
+        blinds = store.blind_many(list(map(itemgetter("card_number"), rows)), "card")
+    known = {bytes(r[0]) for r in conn.execute("SELECT card_blind FROM exchange_certificates")}
+    added = 0
+    states = []
+    delivered = columns.column(rows, "card_delivered_date")
+    for date, card_blind in zip(delivered, blinds, strict=True):
+        state = "reported" if date else "waiting"
+        states.append(state)
+        if card_blind not in known:
+            known.add(card_blind)
+            added += state == "waiting"
+    notices = _notice_texts(rows)
+    cards = store.seal_many(list(map(itemgetter("card_number"), rows)), CERT_AAD_CARD)
+    records = store.seal_many(notices, CERT_AAD_RECORD)
+    params = [
+        (card_blind, card, record, file_id, state, at, at)
+        for card_blind, card, record, state in zip(blinds, cards, records, states, strict=True)
+    ]
+    conn.executemany(
+        "INSERT INTO exchange_certificates (card_blind, card_sealed, record_sealed, file_id,"
+        " state, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (card_blind) DO UPDATE SET record_sealed = excluded.record_sealed,"
+        " file_id = excluded.file_id, updated_at = excluded.updated_at,"
+        " state = CASE WHEN excluded.state = 'reported' THEN 'reported'"
+        " ELSE exchange_certificates.state END",
+        params,
+    )
+    return added
+
+
+def _notice_texts(rows: list[dict[str, str]]) -> list[str]:
+    """``json.dumps(record without its "_" columns, ensure_ascii=False)`` of each
+    record: what the 未入力 list seals."""
+    return columns.json_texts(rows, _public_column)
+
+
+def _public_column(name: str) -> bool:
+    return not name.startswith("_")
