@@ -7,8 +7,10 @@ with wide characters (髙, 𠮷) line up on the real terminal.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 import uuid
@@ -69,7 +71,31 @@ class Tmux:
             time.sleep(0.2)
 
     def close(self) -> None:
+        """Close the terminal (the tmux server, as when an SSH window closes) and
+        check that what ran in it is gone: a demo must not hang on a terminal that
+        went away (it did, inside Textual's output thread, once its SIGHUP handler
+        raised into the App)."""
+        panes = subprocess.run(
+            [*self.tmux, "list-panes", "-a", "-F", "#{pane_pid}"], capture_output=True, text=True
+        )
+        pids = [int(p) for p in panes.stdout.split()]
         subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        deadline = time.monotonic() + 30
+        left = pids
+        while left and time.monotonic() < deadline:
+            time.sleep(0.1)
+            left = [pid for pid in pids if _alive(pid)]
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)  # leave nothing running for the next test
+        assert left == [], f"still running 30 s after its terminal closed: {left}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
 
 
 def date_columns(text: str, marker: str) -> set[int]:

@@ -13,6 +13,7 @@ is swept at the next demo's start.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import signal
@@ -160,10 +161,6 @@ class _Hangup(Exception):
     """SIGHUP/SIGTERM: end the demo through its clean-up."""
 
 
-def _raise_hangup(signum: int, _frame: object) -> None:
-    raise _Hangup(signum)
-
-
 def run(args: argparse.Namespace) -> int:
     from core.i18n import t
 
@@ -176,7 +173,28 @@ def run(args: argparse.Namespace) -> int:
         root = Path(tempfile.mkdtemp(prefix=PREFIX))
         made_root = True
     (root / MARKER).write_text(str(os.getpid()), encoding="ascii")
-    previous = {sig: signal.signal(sig, _raise_hangup) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    running: list[Any] = []  # the App, once it runs
+
+    def stop(signum: int, _frame: object) -> None:
+        """SIGHUP/SIGTERM. Before the App runs: unwind through the clean-up below.
+        Once it runs, never raise into it: an exception from a signal handler can
+        land inside a lock of Textual's output thread and hang the exit for ever.
+        The terminal is gone (SIGHUP, and the output would block on it): clean up
+        here and leave at once. Told to stop (SIGTERM): the App exits as on Ctrl+Q,
+        restoring the terminal, and the clean-up below runs."""
+        if not running:
+            raise _Hangup(signum)
+        if signum == signal.SIGHUP:
+            if not args.keep:
+                _remove(root, made_root)
+            os._exit(128 + signum)
+        try:
+            loop = asyncio.get_running_loop()  # the App's, in this (main) thread
+        except RuntimeError:  # the App has ended: unwind through the clean-up
+            raise _Hangup(signum) from None
+        loop.call_soon_threadsafe(running[0].exit)  # what asyncio's own handlers do
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGHUP, signal.SIGTERM)}
     try:
         demo = prepare(root, waiting=args.waiting)
         try:
@@ -194,6 +212,7 @@ def run(args: argparse.Namespace) -> int:
                 passphrase_hint=PASSPHRASE,
                 schedule=None if args.schedule else False,
             )
+            running.append(app)
             app.run()
         finally:
             demo.stop()
