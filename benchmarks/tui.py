@@ -77,6 +77,28 @@ class MemoryTerminal:
     def outbox(self) -> list[Any]:
         return []
 
+    # the rest of what the App asks of a terminal at start, as an operator-less one answers
+    operator = ""
+    role = "admin"
+
+    def check_ready(self) -> None:
+        pass
+
+    def allows(self, action: str) -> bool:
+        return True
+
+    def require(self, action: str) -> None:
+        pass
+
+    def record_lock(self) -> None:
+        pass
+
+    def changes_mark(self) -> tuple[int, int]:
+        return (0, 0)
+
+    def sweep_pdfs(self, now: Any, when: str = "due") -> int:
+        return 0
+
     def close(self) -> None:
         pass
 
@@ -184,9 +206,11 @@ class Child:
         """Seconds from start until ``marker`` was drawn."""
         deadline = time.perf_counter() + timeout
         while marker not in self.buffer:
-            if time.perf_counter() > deadline:
+            ended = os.waitpid(self.pid, os.WNOHANG)[0] == self.pid
+            if ended or time.perf_counter() > deadline:
                 tail = bytes(self.buffer[-400:])
-                raise RuntimeError(f"{marker!r} never drawn; last output {tail!r}")
+                why = "the child ended" if ended else "timed out"
+                raise RuntimeError(f"{marker!r} never drawn ({why}); last output {tail!r}")
             self.read(0.05)
         return time.perf_counter() - self.started
 
