@@ -19,9 +19,8 @@ from core.datadir.opened import Vault
 from core.datadir.unlock import open_vault
 from core.durable import make_private_dir, write_atomic
 from core.errors import RenkeiError
-from core.exchange import entry, fetch, ledger, schedule, send
+from core.exchange import entry, fetch, schedule, send, views
 from core.exchange.client import Client
-from core.exchange.protocol import ExchangeError
 from core.paths import TLS_DIR, TLS_FILES
 from core.pdf import lifetime  # light: fpdf2 is in core.pdf.export/document
 from core.report import Problem
@@ -89,32 +88,10 @@ class Session:
             return fetch.run(self.vault, c, progress)
 
     def inbox(self) -> Sequence[InboxFile]:
-        rows = self.vault.store.query(
-            "SELECT file_id, kind, name, records, stored_at, listed_at, status, problems, state"
-            " FROM exchange_inbox ORDER BY file_id DESC"
-        )
-        return [
-            InboxFile(
-                file_id=r["file_id"],
-                kind=r["kind"],
-                name=r["name"],
-                records=r["records"],
-                received_at=datetime.fromisoformat(r["stored_at"] or r["listed_at"]),
-                status=r["status"] if r["state"] != "listed" else "listed",
-                problems=r["problems"],
-            )
-            for r in rows
-        ]
+        return views.inbox(self.vault.store)
 
     def inbox_records(self, file_id: str) -> tuple[list[dict[str, str]], list[Problem]]:
-        rows = self.vault.store.query(
-            "SELECT kind, path, state FROM exchange_inbox WHERE file_id = ?", (file_id,)
-        )
-        if not rows or rows[0]["state"] == "listed":
-            raise ExchangeError("exchange.inbox.unknown", file=file_id)
-        data = fetch.read_inbox(self.vault, file_id)
-        parsed = formats.read(rows[0]["kind"], data, lasdec=self.config.terminal.lasdec or None)
-        return list(parsed.records), list(parsed.report.problems)
+        return views.inbox_records(self.vault, file_id)
 
     def recheck(self, file_id: str) -> Recheck:
         """Check a kept file again with today's rules and tables; take it in when
@@ -140,85 +117,17 @@ class Session:
 
     # ⑥ send
     def outbox(self) -> Sequence[OutboxItem]:
-        store = self.vault.store
-        out = []
-        for r in store.query(
-            "SELECT notice_id, card_sealed, delivered_sealed, state, created_at, sent_at,"
-            " receipt_id, reason FROM exchange_outbox WHERE state != 'replaced'"
-            " ORDER BY created_at DESC"
-        ):
-            out.append(
-                OutboxItem(
-                    notice_id=r["notice_id"],
-                    card_number=store.unseal_text(r["card_sealed"], entry.OUTBOX_AAD_CARD),
-                    state=r["state"],
-                    delivered=_iso_or_none(
-                        store.unseal_text(
-                            r["delivered_sealed"],
-                            entry.outbox_aad(r["notice_id"], "delivered_sealed"),
-                        )
-                    ),
-                    created_at=datetime.fromisoformat(r["created_at"]),
-                    sent_at=datetime.fromisoformat(r["sent_at"]) if r["sent_at"] else None,
-                    receipt_id=r["receipt_id"],
-                    reason=r["reason"],
-                )
-            )
-        return out
+        return views.outbox(self.vault.store)
 
     def send(self, progress: ProgressFn | None = None) -> SendResult:
         with self.client() as c:
             return send.run(self.vault, c, progress)
 
     def status(self, now: datetime | None = None) -> Status:
-        store = self.vault.store
-        counts = {
-            r[0]: r[1]
-            for r in store.query("SELECT state, count(*) FROM exchange_outbox GROUP BY state")
-        }
-        waiting = store.query(
-            "SELECT count(*) FROM exchange_certificates c WHERE state = 'waiting' AND NOT EXISTS"
-            " (SELECT 1 FROM exchange_outbox o WHERE o.card_blind = c.card_blind"
-            " AND o.state IN ('queued', 'sending'))"
-        )[0][0]
-        # A rejection stays open until the certificate is entered again: a later
-        # queued, sending or sent row for the same card resolves it.
-        rejected = store.query(
-            "SELECT count(*) FROM exchange_outbox r WHERE r.state = 'rejected' AND NOT EXISTS"
-            " (SELECT 1 FROM exchange_outbox o WHERE o.card_blind = r.card_blind"
-            " AND o.notice_id != r.notice_id AND o.created_at >= r.created_at"
-            " AND o.state IN ('queued', 'sending', 'sent'))"
-        )[0][0]
-        next_fetch, next_send = self.schedule.next_times(now or datetime.now())
-        skew = ledger.get_state(store, "clock_skew")
-        batches = store.query("SELECT count(*) FROM exchange_batches WHERE state = 'sending'")
-        url = self.config.server.url
-        return Status(
-            waiting=int(waiting),
-            queued=counts.get("queued", 0),
-            sending=counts.get("sending", 0),
-            sent=counts.get("sent", 0),
-            rejected=int(rejected),
-            last_fetch=fetch.last_time(store, "last_fetch"),
-            last_send=fetch.last_time(store, "last_send"),
-            next_fetch=next_fetch,
-            next_send=next_send,
-            last_error=ledger.get_state(store, "last_error") or "",
-            server_url=url,
-            plain_http=url.lower().startswith("http:"),
-            clock_skew=float(skew) if skew else None,
-            pending_batches=int(batches[0][0]),
-        )
+        return views.status(self.vault, self.schedule, now or datetime.now())
 
     def history(self, limit: int = 200) -> Sequence[HistoryEvent]:
-        rows = self.vault.store.query(
-            "SELECT at, action, detail, result FROM exchange_history ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
-        return [
-            HistoryEvent(datetime.fromisoformat(r["at"]), r["action"], r["detail"], r["result"])
-            for r in rows
-        ]
+        return views.history(self.vault.store, limit)
 
     # the list PDF for the counter
     def export_pdf(
@@ -325,10 +234,7 @@ class Session:
             self.vault.audit.append("vault.lock")
 
     def changes_mark(self) -> tuple[int, int]:
-        row = self.vault.store.query(
-            "SELECT count(*), coalesce(max(rowid), 0) FROM exchange_outbox"
-        )
-        return int(row[0][0]), int(row[0][1])
+        return views.changes_mark(self.vault.store)
 
     def sweep_pdfs(self, now: datetime, when: str = lifetime.DUE) -> int:
         return len(lifetime.sweep_in(self.data_dir, now, when))
@@ -378,10 +284,6 @@ def _copy_private(source: str, target: Path) -> str:
         raise RenkeiError("common.error.file_not_found", path=source) from None
     write_atomic(target, data)
     return str(target.resolve())
-
-
-def _iso_or_none(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def unlock(

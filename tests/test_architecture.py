@@ -42,3 +42,14 @@ def test_importing_core_and_scripted_commands_load_no_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_the_facade_runs_no_sql_of_its_own() -> None:
+    """Each workflow owns its SQL (issue 11): ``core.session`` hands the opened
+    data directory to the workflows and reads nothing from the database itself."""
+    import re
+
+    source = (ROOT / "core" / "session.py").read_text(encoding="utf-8")
+    statements = re.findall(r"\b(?:SELECT|INSERT|UPDATE|DELETE)\b", source)
+    assert statements == []
+    assert ".query(" not in source and ".execute(" not in source
