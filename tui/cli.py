@@ -64,9 +64,15 @@ def action_path(parser: argparse.ArgumentParser, args: argparse.Namespace) -> st
         parser = subs[0].choices[chosen]
 
 
-def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+# a subcommand whose module is named otherwise (``list`` would shadow the builtin)
+_MODULE_OF = {"list": "listing"}
+
+
+def build_parser(commands: bool | str = True) -> argparse.ArgumentParser:
     """The ``renkei`` parser; ``commands=False``: without the subcommands (their
-    modules import most of ``core``), for a command line that names none."""
+    modules import most of ``core``), for a command line that names none; a
+    command's name: with that subcommand alone (cron starts one command at a
+    time, and importing the other 23 cost a third of its start)."""
     common = common_parser()
     parser = argparse.ArgumentParser(
         prog="renkei",
@@ -82,10 +88,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 
     import tui.commands as pkg
 
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+    names = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name[0] != "_")
+    if isinstance(commands, str):
+        names = [_MODULE_OF.get(commands, commands)]
+    for name in names:
+        module = importlib.import_module(f"{pkg.__name__}.{name}")
         module.register(sub, common)
     return parser
 
@@ -96,12 +103,23 @@ def _run_tui(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
-def _names_command(argv: Sequence[str]) -> bool:
-    """Whether ``argv`` holds anything beyond the common options (a subcommand,
-    ``--help``, ``--version``, a typo): only then are the command modules loaded,
-    so the TUI paints its unlock screen without importing them."""
+def _commands_needed(argv: Sequence[str]) -> bool | str:
+    """Which command modules ``argv`` needs: none when it holds only the common
+    options (the TUI paints its unlock screen without them); the one a known
+    subcommand names; all of them for ``--help``, ``--version`` or a typo (the
+    usage lists every subcommand)."""
     _known, rest = common_parser().parse_known_args(argv)
-    return bool(rest)
+    if not rest:
+        return False
+    first = rest[0]
+    if first.startswith("-") or not first.isidentifier():
+        return True
+    import importlib.util
+
+    module = _MODULE_OF.get(first, first)
+    if module.startswith("_") or importlib.util.find_spec(f"tui.commands.{module}") is None:
+        return True
+    return first
 
 
 def _early_lang(argv: Sequence[str]) -> str | None:
@@ -122,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     early = _early_lang(given) or os.environ.get("RENKEI_LANG")
     if early in i18n.LANGS:
         i18n.set_language(early)
-    parser = build_parser(commands=_names_command(given))
+    parser = build_parser(commands=_commands_needed(given))
     args = parser.parse_args(given)
     args.action_path = action_path(parser, args)
     lang = getattr(args, "lang", None) or os.environ.get("RENKEI_LANG")

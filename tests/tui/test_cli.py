@@ -64,3 +64,26 @@ def test_scripted_commands_load_no_pdf_and_no_textual(cli_env: dict[str, str]) -
         [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == []
+
+
+def test_a_named_command_loads_its_own_module_only(cli_env: dict[str, str], tmp_path) -> None:
+    """``renkei status`` from cron imports the status command, not the other
+    subcommands and what they pull in; ``renkei --help`` still lists them all."""
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        f"main(['status', '--data', {str(tmp_path / 'none')!r}])\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('tui.commands.')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, check=True
+    )
+    loaded = {m.removeprefix("tui.commands.") for m in out.stdout.split()}
+    assert "status" in loaded
+    assert not loaded & {"bundle", "user", "demo", "server", "card", "charset", "pdf", "audit"}
+    usage = subprocess.run(
+        [sys.executable, "-m", "tui", "--help"], env=cli_env, capture_output=True, text=True
+    )
+    assert all(name in usage.stdout for name in ("bundle", "user", "status", "list", "card"))
