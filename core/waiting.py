@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import operator
 import re
 import threading
@@ -44,23 +45,9 @@ NO_DATE = "00010101"  # a missing birth date (``date.min``)
 CHUNK = 2000  # rows a builder takes at a time (the objects of one chunk at most)
 BIG = 10_000  # rows from which a build hands its freed heap back (give_back_memory)
 
-# The fields of a row, in the order the builders take them.
-FIELDS = (
-    "card_number",
-    "notice_id",
-    "card_made_date",
-    "application_text",
-    "name_alpha",
-    "name_kanji",
-    "name_class_code",
-    "birth_date",
-    "sex_code",
-    "nationality",
-    "nationality_code",
-    "address",
-    "lasdec_code",
-    "received_at",
-)
+# The fields of a row, in the order the builders take them: those of the model's
+# WaitingEntry (its one owner), but the date entered here, which is kept aside.
+FIELDS = tuple(f.name for f in dataclasses.fields(WaitingEntry) if f.name != "entered_date")
 _TEXT = ("card_number", "notice_id", "name_alpha", "name_kanji", "address")  # one buffer each
 _DATES = ("card_made_date", "birth_date")  # YYYYMMDD, 8 characters a row
 _CODES = tuple(f for f in FIELDS if f not in _TEXT and f not in _DATES)  # interned
