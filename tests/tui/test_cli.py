@@ -48,22 +48,24 @@ def test_unknown_subcommand_is_usage_error(renkei_cmd: list[str], cli_env: dict[
     assert "Traceback" not in out.stderr
 
 
+def _modules_after(code: str, env: dict[str, str]) -> set[str]:
+    """The modules a fresh Python holds after running ``code`` (a new process,
+    as every scripted command is)."""
+    import sys
+
+    probe = f"{code}\nimport sys\nprint(' '.join(sys.modules))\n"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    return set(out.stdout.split())
+
+
 def test_scripted_commands_load_no_pdf_and_no_textual(cli_env: dict[str, str]) -> None:
     """Every scripted command starts a new Python (cron, the tests, an admin's
     loop): the parser with all its subcommands must not pull in fpdf2 and its
     fonts, Textual or the QR encoder, which only the commands that use them load."""
-    import sys
-
-    probe = (
-        "import sys\n"
-        "from tui.cli import build_parser\n"
-        "build_parser()\n"
-        "print(' '.join(m for m in ('fpdf', 'textual', 'qrcode', 'uvicorn') if m in sys.modules))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.split() == []
+    loaded = _modules_after("from tui.cli import build_parser\nbuild_parser()", cli_env)
+    assert [m for m in ("fpdf", "textual", "qrcode", "uvicorn") if m in loaded] == []
 
 
 def test_a_named_command_loads_its_own_module_only(cli_env: dict[str, str], tmp_path) -> None:
@@ -71,16 +73,12 @@ def test_a_named_command_loads_its_own_module_only(cli_env: dict[str, str], tmp_
     subcommands and what they pull in; ``renkei --help`` still lists them all."""
     import sys
 
-    probe = (
-        "import sys\n"
-        "from tui.cli import main\n"
-        f"main(['status', '--data', {str(tmp_path / 'none')!r}])\n"
-        "print(' '.join(m for m in sys.modules if m.startswith('tui.commands.')))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], env=cli_env, capture_output=True, text=True, check=True
-    )
-    loaded = {m.removeprefix("tui.commands.") for m in out.stdout.split()}
+    code = f"from tui.cli import main\nmain(['status', '--data', {str(tmp_path / 'none')!r}])"
+    loaded = {
+        m.removeprefix("tui.commands.")
+        for m in _modules_after(code, cli_env)
+        if m.startswith("tui.commands.")
+    }
     assert "status" in loaded
     assert not loaded & {"bundle", "user", "demo", "server", "card", "charset", "pdf", "audit"}
     usage = subprocess.run(
