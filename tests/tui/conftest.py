@@ -92,15 +92,30 @@ async def type_text(pilot: Any, text: str) -> None:
     paste arrives over SSH: the key events the driver would make, all posted, then one
     wait. (``pilot.press`` waits for the app to go idle after every key, ≈40–70 ms
     each.) Only for plain text within one field: a key that moves the focus (Enter,
-    Tab, F-keys) goes through ``pilot.press``."""
+    Tab, F-keys) goes through ``pilot.press``, or through ``type_ahead``."""
+    await type_ahead(pilot, *text)
+
+
+NAMED_CHARACTERS = {"escape": "\x1b", "enter": "\r", "tab": "\t", "backspace": "\x7f"}
+
+
+async def type_ahead(pilot: Any, *keys: str) -> None:
+    """Post ``keys`` (single characters, or names such as ``ctrl+n``, ``f3``,
+    ``escape``) as one burst, as the driver does when they arrive together: a key
+    typed before the previous one was handled. Nothing waits between them."""
     from textual import events
 
     app = pilot.app
-    for char in text:
-        name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
-        key = events.Key(char if char.isalnum() else name, char)
-        key.set_sender(app)
-        app.post_message(key)
+    for key in keys:
+        if len(key) == 1:
+            name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+            event = events.Key(key if key.isalnum() else name, key)
+        elif key.startswith("ctrl+") and len(key) == 6:
+            event = events.Key(key, chr(ord(key[-1]) - ord("a") + 1))
+        else:
+            event = events.Key(key, NAMED_CHARACTERS.get(key))
+        event.set_sender(app)
+        app.post_message(event)
     await pilot.pause()
 
 

@@ -55,6 +55,20 @@ class BaseScreen(Screen[Any]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    FIRST_FOCUS = ""  # what has the focus when the screen is first shown
+
+    def focus_first(self) -> None:
+        """The focus on ``FIRST_FOCUS``, now: ``focus()`` would set it later, from
+        the app's queue, behind keys already typed."""
+        if self.FIRST_FOCUS:
+            self.set_focus(self.query_one(self.FIRST_FOCUS))
+
+    def shown(self) -> None:
+        """Shown (the app switched to it): the focus is set before the next key is
+        delivered, so a key typed right after the switch reaches this screen."""
+        if self.focused is None:
+            self.focus_first()
+
     def set_title_extra(self, text: str) -> None:
         self.query_one(TitleBar).show(text)
 

@@ -46,9 +46,13 @@ def log_row(result: EntryResult) -> tuple[str, ...]:
 class EntryScreen(BaseScreen):
     TITLE_KEY = "nav.entry"
 
+    # Enter is the screen's, not the fields' (priority): the number field's Enter
+    # moves to the date field before the next key is delivered, where an
+    # ``Input.Submitted`` message would move it later, behind a date typed ahead.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", tr("entry.back"), id="entry.back"),
         Binding("ctrl+n", "new", tr("entry.new"), id="entry.new"),
+        Binding("enter", "submit", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -87,6 +91,9 @@ class EntryScreen(BaseScreen):
         self._open()
 
     def on_screen_resume(self) -> None:
+        self._open()
+
+    def shown(self) -> None:
         self._open()
 
     def _open(self) -> None:
@@ -208,12 +215,19 @@ class EntryScreen(BaseScreen):
             terminal.check_entry, card, day, done=checked, error=lambda _e: None, name="check"
         )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "card":
-            if self._show_who(event.value) is not None:
-                self.query_one("#date", Input).focus()
-        elif event.input.id == "date":
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "submit":  # Enter elsewhere (the log) is that widget's
+            return self.focused in (self.query_one("#card"), self.query_one("#date"))
+        return True
+
+    def action_submit(self) -> None:
+        """Enter: in the number field, on to the date (when the number is known);
+        in the date field, the entry."""
+        card = self.query_one("#card", Input)
+        if self.focused is card:
+            if self._show_who(card.value) is not None:
+                self.set_focus(self.query_one("#date", Input))
+        else:
             self.submit()
 
     def _set_check(self, text: str, error: bool = True) -> None:
@@ -306,17 +320,17 @@ class EntryScreen(BaseScreen):
             self.query_one("#who", Static).update("")
         if self.return_to:
             target, self.return_to = self.return_to, None
-            self.app.call_later(self.renkei.switch_mode, target)
+            self.app.call_later(self.renkei.show_mode, target)
         else:
-            card_in.focus()
+            self.set_focus(card_in)
 
     def data_changed(self) -> None:
         self._show_who(self.query_one("#card", Input).value)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Esc: back to the list this entry came from, else to 未入力."""
         target, self.return_to = self.return_to or "waiting", None
-        self.app.call_later(self.renkei.switch_mode, target)
+        await self.renkei.show_mode(target)
 
     def action_new(self) -> None:
         """Start a fresh entry (clears the two fields, keeps the log)."""
@@ -324,4 +338,4 @@ class EntryScreen(BaseScreen):
         self.query_one("#card", Input).value = ""
         self.query_one("#date", Input).value = ""
         self._set_check("")
-        self.query_one("#card", Input).focus()
+        self.set_focus(self.query_one("#card", Input))

@@ -86,6 +86,7 @@ def problem_line(problem: Any) -> str:
 
 class InboxScreen(BaseScreen):
     TITLE_KEY = "nav.inbox"
+    FIRST_FOCUS = "#inbox-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", tr("inbox.open"), id="inbox.open"),
@@ -120,7 +121,7 @@ class InboxScreen(BaseScreen):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#inbox-table", VirtualTable).focus()
+        self.focus_first()
         self.data_changed()
 
     def data_changed(self) -> None:

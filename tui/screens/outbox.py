@@ -93,6 +93,7 @@ def status_lines(status: Status, when: TimeText = when, session_error: str = "")
 
 class OutboxScreen(BaseScreen):
     TITLE_KEY = "nav.outbox"
+    FIRST_FOCUS = "#outbox-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("h", "toggle_history", tr("outbox.history"), id="outbox.history"),
@@ -133,7 +134,7 @@ class OutboxScreen(BaseScreen):
         self._refs: dict[str, str] = {}  # card reference (12 hex) -> number, for the history
 
     def on_mount(self) -> None:
-        self.query_one("#outbox-table", VirtualTable).focus()
+        self.focus_first()
         self.data_changed()
 
     def data_changed(self) -> None:

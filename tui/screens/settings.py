@@ -63,6 +63,7 @@ def field_label(column: str) -> str:
 
 class SettingsScreen(BaseScreen):
     TITLE_KEY = "nav.settings"
+    FIRST_FOCUS = "Field"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", tr("settings.save"), id="settings.save"),
@@ -89,7 +90,7 @@ class SettingsScreen(BaseScreen):
         for field in self.query(Input):
             field.cursor_blink = False
         self.action_revert()
-        self.query_one(Field).focus()
+        self.focus_first()
 
     def action_revert(self) -> None:
         """Show the saved settings again (drops unsaved edits)."""

@@ -62,9 +62,13 @@ def waiting_columns() -> list[Column]:
 
 class WaitingScreen(BaseScreen):
     TITLE_KEY = "nav.waiting"
+    FIRST_FOCUS = "#search"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "enter_date", tr("waiting.enter_date"), id="waiting.enter"),
+        # Enter is the screen's (priority), not the search field's: the entry opens
+        # before the next key is delivered, so a date typed right after lands in the
+        # date field (an ``Input.Submitted`` message would open it behind that date).
+        Binding("enter", "enter_date", tr("waiting.enter_date"), id="waiting.enter", priority=True),
         Binding("escape", "clear", tr("waiting.clear"), id="waiting.clear"),
         Binding("f7,ctrl+o", "pdf", tr("waiting.pdf"), id="waiting.pdf"),
         Binding("f8,ctrl+g", "card", tr("waiting.card"), id="waiting.card"),
@@ -89,7 +93,7 @@ class WaitingScreen(BaseScreen):
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)
         search.cursor_blink = False
-        search.focus()
+        self.focus_first()
         self.data_changed()
 
     @property
@@ -141,11 +145,6 @@ class WaitingScreen(BaseScreen):
                 self._show("progress-text", "")  # the last fetch's word
             self.apply_search(event.value)
 
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "search":
-            event.stop()
-            await self.action_enter_date()
-
     async def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()
         await self.action_enter_date()
@@ -156,7 +155,7 @@ class WaitingScreen(BaseScreen):
     def action_clear(self) -> None:
         search = self.query_one("#search", Input)
         search.value = ""
-        search.focus()
+        self.set_focus(search)
 
     async def action_enter_date(self) -> None:
         entry: Any = self.table.current

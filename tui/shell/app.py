@@ -36,7 +36,8 @@ from tui.shell.boundary import BoundarySync
 from tui.shell.core_thread import CoreThread
 from tui.shell.idle import IdleClock
 from tui.shell.jobs import Jobs
-from tui.shell.modes import DATA_MODES, LOCKED, MODES, ShowsFetch, ShowsSend
+from tui.shell.keyorder import KeyDone, KeyOrder
+from tui.shell.modes import DATA_MODES, LOCKED, MODES, Shown, ShowsFetch, ShowsSend
 from tui.shell.schedule import ScheduleRunner
 from tui.shell.unlocking import UnlockFn, default_unlock
 from tui.shell.work import DataWork
@@ -108,6 +109,11 @@ class RenkeiApp(DataWork, App[int]):
         self._core = CoreThread(self)
         self.jobs = Jobs(self)
         self.idle = IdleClock()
+        self.key_order = KeyOrder(
+            self._deliver_key,
+            lambda: self.focused or self.screen,
+            lambda delay, callback: self.set_timer(delay, callback),
+        )
         self.boundary = BoundarySync(self)
         self.schedule = ScheduleRunner(self, schedule)
         self.last_error = ""
@@ -312,7 +318,16 @@ class RenkeiApp(DataWork, App[int]):
             return
         if mode == "entry":
             self.entry_request = ("", None)  # opened directly: the number field first
+        await self.show_mode(mode)
+
+    async def show_mode(self, mode: str) -> None:
+        """Switch to ``mode`` with its focus already set when this returns: the keys
+        typed after the one that switched go to the field the screen puts first,
+        not to the screen left behind (Textual would set it later, from a queue)."""
         await self.switch_mode(mode)
+        screen: object = self.screen  # (mypy: Screen is no Protocol)
+        if isinstance(screen, Shown):
+            screen.shown()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("go", "fetch", "send", "lock") and self.terminal is None:
@@ -371,12 +386,23 @@ class RenkeiApp(DataWork, App[int]):
         if isinstance(event, (events.Key, events.MouseDown)):
             self.idle.touch()
         if isinstance(event, events.Key) and not event.is_forwarded:
-            from tui import altkeys, asks
-
-            alt = altkeys.as_alt(event)
-            if alt is not None and not asks.free_text(self.focused):
-                event = alt  # ESC+digit: Alt+digit, not a ¢ in the search field
+            await self.key_order.key(event)  # after the key before it is handled
+            return
         await super().on_event(event)
+
+    async def _deliver_key(self, event: events.Key) -> bool:
+        """A key from the terminal, delivered as Textual does; true when it went on
+        to a widget's queue (no priority binding took it)."""
+        from tui import altkeys, asks
+
+        alt = altkeys.as_alt(event)
+        if alt is not None and not asks.free_text(self.focused):
+            event = alt  # ESC+digit: Alt+digit, not a ¢ in the search field
+        await super().on_event(event)
+        return event.is_forwarded
+
+    async def on_key_done(self, message: KeyDone) -> None:
+        await self.key_order.done(message)
 
     def idle_seconds(self) -> float:
         return self.idle.seconds()
@@ -455,4 +481,4 @@ class RenkeiApp(DataWork, App[int]):
         before it gets keys, so a date typed at once lands in the date field.
         """
         self.entry_request = (card_number, self.current_mode)
-        await self.switch_mode("entry")
+        await self.show_mode("entry")

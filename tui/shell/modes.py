@@ -81,3 +81,10 @@ class ShowsSend(Protocol):
     """A screen that runs F10 itself, on its own progress line."""
 
     def start_send(self) -> None: ...
+
+
+@runtime_checkable
+class Shown(Protocol):
+    """A screen that puts its focus where the next key belongs, at once, when shown."""
+
+    def shown(self) -> None: ...
