@@ -12,6 +12,7 @@ The child gets the passphrase, salt and parameters on its stdin, never in
 argv or the environment (both readable in ``/proc`` by the same user), and
 gets an environment with none of the parent's variables but the few the
 interpreter and OpenSSL may need (``RENKEI_PASSPHRASE`` is not passed on). It
+makes itself non-dumpable before it reads them, as the terminal is. It
 answers ``MAGIC`` and the key on stdout; anything else (a non-zero exit, a
 signal, a short or foreign answer, no answer in ``TIMEOUT`` s) is
 ``KeyDerivationFailed`` and no key is returned, so no key file is written
@@ -46,11 +47,19 @@ INTERPRETER: str | None = None
 IN_PROCESS = False
 in_process_runs = 0
 
-# The child: reads "n r p maxmem length s<salt in hex>" and a newline, then the
-# passphrase up to EOF; writes MAGIC and the key. Stdlib only, nothing printed
-# on error (its stderr is discarded; a traceback names no values anyway).
-_CHILD = (
+# The child's first lines: on Linux it makes itself non-dumpable before the
+# passphrase is in its memory, as ``core.hardening`` does for the terminal
+# (exec resets the flag; the core size limit of 0 is inherited).
+_PRELUDE = (
     "import sys,hashlib\n"
+    "if sys.platform.startswith('linux'):\n"
+    " import ctypes\n"
+    " ctypes.CDLL(None).prctl(4,0,0,0,0)\n"
+)
+# Then it reads "n r p maxmem length s<salt in hex>" and a newline, the
+# passphrase up to EOF, and writes MAGIC and the key. Stdlib only, nothing
+# printed on error (its stderr is discarded; a traceback names no values).
+_CHILD = _PRELUDE + (
     "h,_,pw=sys.stdin.buffer.read().partition(b'\\n')\n"
     "n,r,p,m,k,s=h.split()\n"
     "key=hashlib.scrypt(pw,salt=bytes.fromhex(s[1:].decode()),n=int(n),r=int(r),p=int(p),"

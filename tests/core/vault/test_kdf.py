@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -125,6 +126,19 @@ def test_the_passphrase_is_in_neither_argv_nor_environment(
         assert secret not in cmdline
         assert secret not in environ
     assert b"RENKEI_PASSPHRASE" not in environ
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_child_is_not_dumpable_before_it_reads_the_secret() -> None:
+    """exec makes a process dumpable again (prctl(2), PR_SET_DUMPABLE); the
+    child's first lines clear the flag, as core.hardening does for the terminal."""
+    probe = kdf._PRELUDE + "print(ctypes.CDLL(None).prctl(3,0,0,0,0))\n"  # PR_GET_DUMPABLE
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "0"
+    assert kdf._CHILD.startswith(kdf._PRELUDE)
+    assert kdf._CHILD.index("prctl") < kdf._CHILD.index("stdin")
 
 
 @pytest.mark.parametrize(
