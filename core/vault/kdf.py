@@ -93,9 +93,11 @@ def scrypt(passphrase: bytes, salt: bytes, *, n: int, r: int, p: int, length: in
     try:
         out, _ = child.communicate(header + passphrase, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
+        _stop(child)
         raise KeyDerivationFailed("vault.kdf.timeout", seconds=f"{TIMEOUT:.0f}") from None
+    except BaseException:  # Ctrl+C, or anything else: no child left holding the secret
+        _stop(child)
+        raise
     status = child.returncode
     if status < 0:
         raise KeyDerivationFailed("vault.kdf.signal", signal=_signal_name(-status))
@@ -138,6 +140,11 @@ def _here(
         return hashlib.scrypt(passphrase, salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=length)
     except (ValueError, MemoryError):  # OpenSSL could not have its work area
         raise KeyDerivationFailed("vault.kdf.memory") from None
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    child.kill()
+    child.communicate()
 
 
 def _signal_name(number: int) -> str:

@@ -9,9 +9,12 @@ list is ``cryptography``'s Scrypt, which the terminal used in-process before.
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -186,6 +189,27 @@ def test_a_hung_child_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert caught.value.key == "vault.kdf.timeout"
     pid = int(pid_file.read_text())
     assert not Path(f"/proc/{pid}").exists()  # killed and reaped, nothing left running
+
+
+def test_an_interrupt_leaves_no_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C while the child works: the child is stopped and reaped, not left
+    running with the passphrase in its memory."""
+    pid_file = tmp_path / "pid"
+    script = _script(
+        tmp_path / "python",
+        f'echo $$ > "{pid_file}.tmp"\nmv "{pid_file}.tmp" "{pid_file}"\nexec sleep 600\n',
+    )
+    monkeypatch.setattr(kdf, "INTERPRETER", script)
+
+    def interrupt() -> None:
+        while not pid_file.exists():
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGINT)  # a real signal: it ends the wait in select
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        kdf.scrypt(b"x", b"salt", n=16, r=1, p=1)
+    assert not Path(f"/proc/{int(pid_file.read_text())}").exists()
 
 
 def test_no_child_at_all_runs_here_with_the_same_key(
