@@ -24,7 +24,11 @@ of entries:
   it, the passphrase is typed into its unlock screen, and *unlock to usable
   list* runs from the Enter key to the list's count drawn (the server keeps
   running: the fetch at start is part of a real start). Peak RSS is the
-  child's own ``VmHWM`` (``/proc``), read just before it quits;
+  child's own ``VmHWM`` (``/proc``), read just before it quits. The same
+  directory is first unlocked with the passphrase's scrypt run inside the
+  terminal, as before ``core.vault.kdf`` moved it to a child process of its
+  own: that start's figures are printed beside, with the key derivation
+  alone, in-process and through its child (whose start is printed too);
 - an in-memory terminal holding the same synthetic entries (the screen alone,
   without the store).
 
