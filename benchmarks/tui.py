@@ -24,7 +24,11 @@ of entries:
   it, the passphrase is typed into its unlock screen, and *unlock to usable
   list* runs from the Enter key to the list's count drawn (the server keeps
   running: the fetch at start is part of a real start). Peak RSS is the
-  child's own ``VmHWM`` (``/proc``), read just before it quits;
+  child's own ``VmHWM`` (``/proc``), read just before it quits. The same
+  directory is first unlocked with the passphrase's scrypt run inside the
+  terminal, as before ``core.vault.kdf`` moved it to a child process of its
+  own: that start's figures are printed beside, with the key derivation
+  alone, in-process and through its child (whose start is printed too);
 - an in-memory terminal holding the same synthetic entries (the screen alone,
   without the store).
 
@@ -281,9 +285,20 @@ def interactive(kind: str, count: int, keystrokes: str) -> dict[str, Any]:
     return _session(child, ready, keystrokes)
 
 
-def unlock_real(data_dir: Path, count: int, keystrokes: str) -> dict[str, Any]:
+# ``python -m tui`` with the passphrase's scrypt run inside the terminal, as it
+# was before core.vault.kdf moved it to a child process (the comparison row).
+_KDF_IN_PROCESS = (
+    "import runpy,sys;import core.vault.kdf as k;k.IN_PROCESS=True;sys.argv[0]='tui';"
+    "runpy.run_module('tui',run_name='__main__',alter_sys=True)"
+)
+
+
+def unlock_real(
+    data_dir: Path, count: int, keystrokes: str, kdf_in_process: bool = False
+) -> dict[str, Any]:
     """``python -m tui --data DIR``: type the passphrase, Enter, until the list shows."""
-    child = Child(["-m", "tui", "--data", str(data_dir)], {"RENKEI_LANG": "ja"})
+    start = ["-c", _KDF_IN_PROCESS] if kdf_in_process else ["-m", "tui"]
+    child = Child([*start, "--data", str(data_dir)], {"RENKEI_LANG": "ja"})
     child.until("パスフレーズ".encode(), 60)
     child.settle(1.0)
     os.write(child.fd, PASSPHRASE.encode())
@@ -364,24 +379,44 @@ def real_directory(root: Path, count: int, cost: str) -> tuple[Any, Path]:
     return server, data
 
 
-def scrypt_alone(cost: str) -> tuple[float, float]:
-    """(seconds, peak MiB) of the key derivation at ``cost`` in a fresh process:
-    the part of unlocking that is the passphrase's protection, not the list."""
+def scrypt_alone(cost: str) -> dict[str, float]:
+    """The key derivation at ``cost``, each in a fresh process: the part of
+    unlocking that is the passphrase's protection, not the list. ``here_s``,
+    ``here_mb``: run in that process (as the terminal did before); ``child_s``:
+    through ``core.vault.kdf``'s child, start included, and ``child_mb`` its
+    peak (``RUSAGE_CHILDREN``); ``start_ms``: the child's interpreter alone
+    (``python -I -S`` importing what it imports), median of 20."""
     import subprocess
 
-    code = (
-        "import time;from core.vault.keys import COSTS;"
-        "from cryptography.hazmat.primitives.kdf.scrypt import Scrypt;"
-        f"c=COSTS[{cost!r}];t=time.perf_counter();"
-        "Scrypt(salt=bytes(16),length=32,**c).derive(b'x');"
-        "t=time.perf_counter()-t;"
+    def run(code: str) -> list[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+
+    derive = (
+        "import time,resource;from core.vault.keys import COSTS;from core.vault import kdf;"
+        f"kdf.IN_PROCESS={{}};c=COSTS[{cost!r}];t=time.perf_counter();"
+        "kdf.scrypt(b'x',bytes(16),**c);t=time.perf_counter()-t;"
         "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1];"
-        "print(t,hwm)"
+        "print(t,hwm,resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
-    return float(out[0]), int(out[1]) / 1024
+    here = run(derive.format(True))
+    child = run(derive.format(False))
+    from core.vault import kdf
+
+    starts = []
+    for _ in range(20):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-I", "-S", "-c", kdf._PRELUDE], check=True)
+        starts.append(time.perf_counter() - t)
+    return {
+        "here_s": float(here[0]),
+        "here_mb": int(here[1]) / 1024,
+        "child_s": float(child[0]),
+        "child_mb": int(child[2]) / 1024,
+        "parent_mb": int(child[1]) / 1024,
+        "start_ms": statistics.median(starts) * 1000,
+    }
 
 
 def _table(
@@ -422,11 +457,12 @@ def main() -> None:
     server, real = real_directory(root / "real", count, cost)
     print(f"  (prepared in {time.perf_counter() - started:.0f} s; scrypt cost {cost})")
     try:
+        before = unlock_real(real, count, QUERY, kdf_in_process=True)
         r = unlock_real(real, count, QUERY)
     finally:
         server.stop()
     b = interactive("baseline", count, QUERY[:3])
-    kdf_s, kdf_mb = scrypt_alone(cost)
+    kdf = scrypt_alone(cost)
     _table(
         [
             ("unlock to usable list", "ready", "s", 2, "<= 0.8 s (baseline: bare list)"),
@@ -443,7 +479,15 @@ def main() -> None:
     )
     print(
         f"  of which the passphrase's key derivation alone (scrypt {cost}, fresh process):"
-        f" {kdf_s * 1000:.0f} ms, peak RSS {kdf_mb:.0f} MiB"
+        f" {kdf['child_s'] * 1000:.0f} ms in its child (peak RSS {kdf['child_mb']:.0f} MiB there,"
+        f" the caller {kdf['parent_mb']:.0f} MiB); the child's start alone"
+        f" {kdf['start_ms']:.0f} ms"
+    )
+    print(
+        f"  the same directory unlocked with the key derivation in the terminal's own process"
+        f" (as before core.vault.kdf): unlock to usable list {before['ready']:.2f} s,"
+        f" peak RSS {before['rss_mb']:.1f} MiB, held {before['held_mb']:.1f} MiB;"
+        f" scrypt alone there {kdf['here_s'] * 1000:.0f} ms, peak {kdf['here_mb']:.0f} MiB"
     )
 
     print(f"\nin-memory terminal with {count:,} waiting certificates (the screen alone)")

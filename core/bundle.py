@@ -41,8 +41,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from core.boundary import notices
 from core.charset import CharsetError, Tables
 from core.config import LimitsSettings
@@ -50,7 +48,7 @@ from core.durable import DIR_MODE, AtomicFile, write_atomic
 from core.errors import RenkeiError
 from core.paths import BUNDLE_LEDGER_NAME
 from core.textsafe import shown
-from core.vault import envelope
+from core.vault import envelope, kdf
 from core.vault.errors import WrongKey
 
 if TYPE_CHECKING:
@@ -62,7 +60,8 @@ VERSION = 1
 SUFFIX = ".rkb"
 DIRECTIONS = ("to-juki", "from-juki")
 TRANSFER_ENV = "RENKEI_TRANSFER_PASSPHRASE"
-# scrypt cost for the transfer key: done once per export/import (~0.2 s, 64 MiB).
+# scrypt cost for the transfer key: done once per export/import (~0.2 s, 64 MiB, in a
+# child process: core.vault.kdf).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**16, 8, 1
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 MAX_MANIFEST = 1 << 20
@@ -91,10 +90,13 @@ def transfer_key(passphrase: str, lasdec: str) -> TransferKey:
         raise BundleError("bundle.no_passphrase", env=TRANSFER_ENV)
     if not re.fullmatch(r"\d{6}", lasdec or ""):
         raise BundleError("bundle.no_lasdec", value=lasdec or "-")
-    kdf = Scrypt(
-        salt=b"renkei transfer v1 " + lasdec.encode(), length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P
+    secret = kdf.scrypt(
+        passphrase.encode("utf-8"),
+        b"renkei transfer v1 " + lasdec.encode(),
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
     )
-    secret = kdf.derive(passphrase.encode("utf-8"))
     key_id = hmac.new(secret, b"renkei transfer key id", hashlib.sha256).digest()[:8]
     return TransferKey(key_id, secret)
 

@@ -150,3 +150,20 @@ class MustEnrol(LockedError):
 class MustChangePassphrase(LockedError):
     def __init__(self, operator: str) -> None:
         super().__init__("operator.must_change", operator=operator)
+
+
+# -- the key derivation (core.vault.kdf) -------------------------------------------
+
+
+class KeyDerivationFailed(VaultError):
+    """The scrypt child did not answer with a key: no key, so nothing is written."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key, **params)
+
+
+class KeyDerivationParams(VaultError):
+    """scrypt parameters it does not take (a damaged or altered key file)."""
+
+    def __init__(self, **params: object) -> None:
+        super().__init__("vault.kdf.params", **params)

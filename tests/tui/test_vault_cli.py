@@ -139,3 +139,21 @@ def test_systemd_credential(renkei_cmd: list[str], env: dict[str, str], tmp_path
     env["CREDENTIALS_DIRECTORY"] = str(creds)
     out = _run(renkei_cmd, env, "audit", "verify", "--data", data)
     assert out.returncode == 0, out.stderr
+
+
+def test_the_standard_cost_work_area_is_not_the_commands(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """``renkei init`` and ``renkei status`` at the standard cost (n = 2**17, r = 8):
+    scrypt's work area is 128 * r * N bytes (RFC 7914 section 2), 128 MiB, which
+    the key derivation's child holds, so the command's own peak (its VmHWM)
+    stays below it; run in the command's process it would be above."""
+    from tests.support.peak_rss import run_measured
+
+    data = str(tmp_path / "data")
+    work_area_kib = 128 * 8 * 2**17 // 1024
+    for argv in (["init", "--data", data], ["status", "--data", data]):
+        code, peak, output = run_measured([*argv, "--lang", "en"], env, tmp_path)
+        assert code == 0, output
+        assert "test/demo cost" not in output  # the standard cost (vault.kdf.low unsaid)
+        assert peak < work_area_kib, f"{argv[0]}: peak RSS {peak} KiB"

@@ -136,7 +136,8 @@ class DataWork(_Host):
                 severity="warning" if result.rejected else "information",
                 markup=False,
             )  # fmt: skip
-            self.refresh_waiting()
+            if result.files:  # nothing sent (a scheduled send, nothing queued): no reload
+                self.refresh_waiting()
 
         self.jobs.start(Job("send", lambda: terminal.send(report), finished, done=done))
 
