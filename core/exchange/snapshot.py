@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from core.store.db import Store
 
 MAGIC = b"renkei waiting snapshot 1\n"
+CHUNK = envelope.DEFAULT_CHUNK  # plaintext bytes per sealed chunk
 _LENGTH = 8
 
 
@@ -126,7 +127,7 @@ def save(store: Store, at: str, index: WaitingList) -> bool:
         return False
     try:
         described, parts = index.pack()
-        writer = envelope.EnvelopeWriter(path_of(store), keys.current)
+        writer = envelope.EnvelopeWriter(path_of(store), keys.current, CHUNK)
     except (RenkeiError, OSError, ValueError):
         return False
     try:
