@@ -13,12 +13,14 @@ whether it came from the snapshot or from the rows.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
 import subprocess
 import sys
 import threading
+import tracemalloc
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from core.exchange import entry, intake, snapshot
 from core.session import Session, unlock
 from core.store.db import Store
 from core.vault import envelope
-from core.waiting import FIELDS
+from core.waiting import FIELDS, keys_version, normalise
 from tests.conftest import ROOT
 from tests.support.linkage import PASSPHRASE, LinkageServer, Sleeps, spr_file, spr_records
 
@@ -317,3 +319,42 @@ def test_no_snapshot_is_written_once_the_vault_is_locked(
     assert snapshot.save(store, now, index) is False
     assert not snapshot.path_of(store).exists()
     assert not [p for p in snapshot.path_of(store).parent.iterdir() if p.name.startswith(".tmp")]
+
+
+def test_a_snapshot_load_peaks_lower_than_a_load_from_the_rows(
+    linkage_server: LinkageServer,
+    terminal_dir: Path,
+    sources: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bytes by ``tracemalloc``, not time: both loads with their search keys built."""
+    linkage_server.put_notice(FILE.format(1), spr_file(spr_records(20_000)))
+    with session(terminal_dir) as t:
+        t.fetch()
+        store = t.vault.store
+        normalise("髙")  # tables read once per process, in neither measure
+        keys_version()
+        saved: list[Any] = []
+        monkeypatch.setattr(snapshot, "save_quietly", lambda *args: saved.append(args))
+        gc.collect()
+        tracemalloc.start()
+        try:
+            index = t.waiting()
+            index._search_keys()
+            rows_peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        settled()
+        assert snapshot.save(*saved[0])  # the save the keys thread would have made
+        del index
+        gc.collect()
+        tracemalloc.start()
+        try:
+            index = t.waiting()
+            snapshot_peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert sources == ["rows", "snapshot"]
+        assert len(index) == 20_000
+        assert snapshot_peak <= rows_peak, (snapshot_peak, rows_peak)
+        assert as_rows(index) == reference(store)
