@@ -692,6 +692,7 @@ class WaitingList:
         hay = (packed[-2], packed[-1])
         self._adopt(text_columns, dates, codes, hay, n)
         self._enter_dates(entered)
+        normalise("")  # the first search folds its query: the table is read here, not then
         return self
 
     # -- rows ---------------------------------------------------------------
