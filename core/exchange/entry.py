@@ -335,6 +335,23 @@ def waiting_index(store: Store) -> waiting.WaitingList:
     return index
 
 
+def seal_waiting(store: Store) -> bool:
+    """Seal a snapshot of the list now unless the one on disk is of the store's
+    state: after a command that changed the list outside the TUI (``renkei
+    fetch`` or ``send`` from cron), so the next unlock opens it instead of
+    reading every row. True when one was written; never raises (the rows stay
+    the truth, the next load reads them)."""
+    try:
+        with store.reading():
+            now = snapshot.token(store)
+            if snapshot.sealed_token(store) == now:
+                return False
+            index = waiting.WaitingList.from_columns(_row_chunks(store), keys="now")
+    except Exception:  # only time is lost: the next unlock reads the rows
+        return False
+    return snapshot.save(store, now, index)
+
+
 def _row_chunks(store: Store) -> Iterator[dict[str, Sequence[Any]]]:
     """The waiting rows as columns, a chunk at a time: each chunk's records are
     unsealed in one call, parsed by one ``json.loads`` and go into the columns

@@ -117,6 +117,26 @@ def load(store: Store, now: str, entered: dict[str, date]) -> WaitingList | None
         chunks.close()  # type: ignore[attr-defined]  # a generator: closes the file
 
 
+def sealed_token(store: Store) -> str | None:
+    """The token the snapshot on disk was made at (its first chunk only), or
+    None when there is none that opens."""
+    path = path_of(store)
+    keys = store.keyring
+    if keys is None or not path.exists():
+        return None
+    chunks = envelope.iter_decrypt(path, keys)
+    try:
+        frames = _Frames(chunks)
+        if frames.exact(len(MAGIC)) != MAGIC:
+            return None
+        found = json.loads(frames.frame()).get("token")
+        return found if isinstance(found, str) else None
+    except (RenkeiError, OSError, ValueError, AttributeError):
+        return None
+    finally:
+        chunks.close()  # type: ignore[attr-defined]  # a generator: closes the file
+
+
 def save(store: Store, at: str, index: WaitingList) -> bool:
     """Seal ``index`` (built from the rows at token ``at``, its search keys
     built) as the snapshot; False, and the old file kept, when the store was
@@ -145,7 +165,7 @@ def save(store: Store, at: str, index: WaitingList) -> bool:
                 return False
             writer.close()
         return True
-    except Exception:
+    except Exception:  # a full disk, a closed store: the rows stay the truth
         with contextlib.suppress(Exception):
             writer.abort()
         return False

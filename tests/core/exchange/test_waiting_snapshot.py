@@ -358,3 +358,33 @@ def test_a_snapshot_load_peaks_lower_than_a_load_from_the_rows(
         assert len(index) == 20_000
         assert snapshot_peak <= rows_peak, (snapshot_peak, rows_peak)
         assert as_rows(index) == reference(store)
+
+
+def test_renkei_fetch_and_send_from_cron_leave_the_list_sealed_for_the_next_unlock(
+    linkage_server: LinkageServer,
+    terminal_dir: Path,
+    sources: list[str],
+    renkei_cmd: list[str],
+    cli_env: dict[str, str],
+) -> None:
+    env = dict(cli_env, RENKEI_PASSPHRASE=PASSPHRASE, RENKEI_UNLOCK_DELAY="0.01")
+
+    def renkei(*args: str) -> None:
+        done = subprocess.run(
+            [*renkei_cmd, *args, "--data", str(terminal_dir), "--lang", "en"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+
+    linkage_server.put_notice(FILE.format(1), spr_file(spr_records(25)))
+    renkei("fetch")
+    with session(terminal_dir) as t:
+        assert len(check(t)) == 25 and sources == ["snapshot"]
+        t.enter("AB00000002CD", date(2024, 5, 2))
+    renkei("send")
+    with session(terminal_dir) as t:
+        assert len(check(t)) == 24 and sources == ["snapshot", "snapshot"]
+        assert t.seal_waiting() is False  # already of this state: nothing written
