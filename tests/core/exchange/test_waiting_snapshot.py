@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -388,3 +389,22 @@ def test_renkei_fetch_and_send_from_cron_leave_the_list_sealed_for_the_next_unlo
     with session(terminal_dir) as t:
         assert len(check(t)) == 24 and sources == ["snapshot", "snapshot"]
         assert t.seal_waiting() is False  # already of this state: nothing written
+
+
+def test_no_snapshot_takes_the_last_free_space_of_the_disk(
+    linkage_server: LinkageServer,
+    terminal_dir: Path,
+    sources: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    linkage_server.put_notice(FILE.format(1), spr_file(spr_records(20)))
+    free = shutil.disk_usage(terminal_dir).free
+    monkeypatch.setattr(snapshot, "SPARE", free)  # as if the disk were nearly full
+    with session(terminal_dir) as t:
+        t.fetch()
+        check(t)
+        check(t)
+        assert sources == ["rows", "rows"]
+        path = snapshot.path_of(t.vault.store)
+        assert not path.exists()
+        assert not [p for p in path.parent.iterdir() if p.name.startswith(".tmp")]
