@@ -16,6 +16,11 @@ previous one only scans the previous matches.
 Rows changed after the list was built (an entry made, a certificate removed)
 live beside the columns, so an update never rebuilds 100,000 rows.
 
+A built list is taken apart into a few large parts and put together again
+(``pack`` / ``unpack``) without a row's worth of work: the store's loader
+seals them as a snapshot (``core.exchange.snapshot``) and opens that at the
+next unlock instead of every row.
+
 Plain core code: the TUI, the PDF and the CLI share it.
 """
 
