@@ -33,6 +33,7 @@ def failures_name(operator: str) -> str:
 FILES_DIR = "files"  # every encrypted file lives below here
 INBOX_DIR = "files/inbox"  # received MOJ files (core.exchange.fetch)
 OUTBOX_DIR = "files/outbox"  # batches on their way to the server (core.exchange.send)
+WAITING_SNAPSHOT_NAME = "files/waiting.snapshot"  # the 未入力 list sealed (core.exchange.snapshot)
 AUDIT_KEY_FILE = (
     "files/audit-export.key"  # the audit export's signing key (core.datadir.audit_export)
 )

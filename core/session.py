@@ -104,6 +104,11 @@ class Session:
     def waiting(self) -> WaitingList:
         return entry.waiting_index(self.vault.store)
 
+    def seal_waiting(self) -> bool:
+        """Seal the list's snapshot if the list changed since it was made
+        (``core.exchange.entry.seal_waiting``): for commands run outside the TUI."""
+        return entry.seal_waiting(self.vault.store)
+
     # ④⑤ enter
     def check_entry(self, card_number: str, delivered: date) -> list[Problem]:
         return entry.check(self.vault.store, card_number, delivered, date.today())

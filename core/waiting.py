@@ -16,6 +16,11 @@ previous one only scans the previous matches.
 Rows changed after the list was built (an entry made, a certificate removed)
 live beside the columns, so an update never rebuilds 100,000 rows.
 
+A built list is taken apart into a few large parts and put together again
+(``pack`` / ``unpack``) without a row's worth of work: the store's loader
+seals them as a snapshot (``core.exchange.snapshot``) and opens that at the
+next unlock instead of every row.
+
 Plain core code: the TUI, the PDF and the CLI share it.
 """
 
@@ -24,19 +29,23 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
+import functools
+import hashlib
 import operator
 import re
+import sys
 import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
+from importlib import resources
 from itertools import accumulate
 from typing import Any, overload
 
 from core import wareki
-from core.charset.fold import fold
+from core.charset.fold import FOLD_DATA, fold
 from core.model import WaitingEntry
 
 _SEP = "\x00"  # never typed, so a token never matches across two fields
@@ -369,6 +378,39 @@ def _scan(hay: _Packed, word: str) -> list[int]:
     return out
 
 
+# -- a snapshot's parts -------------------------------------------------------
+
+SNAPSHOT_FORMAT = 1  # what pack writes; unpack takes only this
+PIECE = 1 << 20  # characters of a text column per part
+
+
+@functools.lru_cache(maxsize=1)
+def keys_version() -> str:
+    """What the search keys depend on beyond the rows: the folding table and
+    the Unicode version of NFKC (a snapshot's keys made under others are stale)."""
+    table = resources.files("core.charset").joinpath("data", FOLD_DATA).read_bytes()
+    return f"{unicodedata.unidata_version}:{hashlib.sha256(table).hexdigest()[:32]}"
+
+
+def _pieces(buf: str) -> Iterator[bytes]:
+    for at in range(0, len(buf), PIECE):
+        yield buf[at : at + PIECE].encode("utf-8", "surrogatepass")
+
+
+def _code_texts(values: list[Any], stamps: bool) -> list[str]:
+    """The values of a code column as text (``received_at``: ISO date-times)."""
+    kind = datetime if stamps else str
+    if not all(type(v) is kind for v in values):
+        raise ValueError("a code value of another type")
+    return [v.isoformat() for v in values] if stamps else list(values)
+
+
+def _code_values(texts: list[str], stamps: bool) -> list[Any]:
+    if not all(type(t) is str for t in texts):
+        raise ValueError("a code value of another type")
+    return list(map(datetime.fromisoformat, texts)) if stamps else texts
+
+
 # -- the list -----------------------------------------------------------------
 
 
@@ -445,6 +487,7 @@ class WaitingList:
         entered: dict[str, date] | None = None,
         sort: bool = True,
         keys: str = "now",
+        keys_built: Callable[[WaitingList], None] | None = None,
     ) -> WaitingList:
         """The list from chunks of columns (see ``_Builder.add``), sorted by
         card number when ``sort``; ``entered``: dates entered here by card number
@@ -452,9 +495,11 @@ class WaitingList:
 
         ``keys``: when the search keys are built: ``"now"``, ``"later"`` (by the
         first search that needs them) or ``"background"`` (by a thread started
-        now: the list can be shown first; a search meanwhile waits for them)."""
+        now: the list can be shown first; a search meanwhile waits for them);
+        ``keys_built``: called with the list on that thread once they are (the
+        loader seals a snapshot of the list then)."""
         self = cls.__new__(cls)
-        self._build(chunks, {} if entered is None else entered, sort, keys)
+        self._build(chunks, {} if entered is None else entered, sort, keys, keys_built)
         return self
 
     def _build(
@@ -463,6 +508,7 @@ class WaitingList:
         entered: dict[str, date],
         sort: bool,
         keys: str = "now",
+        keys_built: Callable[[WaitingList], None] | None = None,
     ) -> None:
         if keys not in ("now", "later", "background"):
             raise ValueError(f"keys: now, later or background, not {keys!r}")
@@ -488,12 +534,44 @@ class WaitingList:
             self._order = array("I", by_card)
         builder.close(None, by_card if self._phys is not None else None)
         del by_card
-        self._text = builder.text
-        self._dates = builder.dates
-        self._codes = builder.codes
-        self._hay: tuple[_Packed, _Packed] | None = builder.hay if keys == "now" else None
+        self._adopt(
+            builder.text, builder.dates, builder.codes, builder.hay if keys == "now" else None, n
+        )
+        self._keys_built: Callable[[WaitingList], None] | None = keys_built
+        self._enter_dates(entered)
+        if n >= BIG:
+            give_back_memory()
+        if keys == "background":
+            threading.Thread(target=self._keys_thread, name="waiting-keys", daemon=True).start()
+
+    def _enter_dates(self, entered: dict[str, date]) -> None:
+        for card, day in entered.items():
+            row = self._row_of(card)
+            if row is not None:
+                self._entered[row] = day
+
+    def _keys_thread(self) -> None:
+        self._search_keys()
+        told, self._keys_built = self._keys_built, None
+        if told is not None:
+            told(self)
+
+    def _adopt(
+        self,
+        text: dict[str, _Packed],
+        dates: dict[str, _Fixed],
+        codes: dict[str, _Codes],
+        hay: tuple[_Packed, _Packed] | None,
+        n: int,
+    ) -> None:
+        """Take built columns (``_phys``, ``_inverse``, ``_order`` already set)."""
+        self._text = text
+        self._dates = dates
+        self._codes = codes
+        self._hay: tuple[_Packed, _Packed] | None = hay
         self._keys_lock = threading.Lock()
-        self._cards = builder.text["card_number"]
+        self._keys_built = None
+        self._cards = text["card_number"]
         self._base = n  # rows held in the columns
         self._rows = n  # rows ever (columns + added later)
         self._live = n
@@ -504,14 +582,6 @@ class WaitingList:
         self._dead: set[int] = set()
         self._last: tuple[str, list[int]] | None = None
         self._entered: dict[int, date] = {}
-        for card, day in entered.items():
-            row = self._row_of(card)
-            if row is not None:
-                self._entered[row] = day
-        if n >= BIG:
-            give_back_memory()
-        if keys == "background":
-            threading.Thread(target=self._search_keys, name="waiting-keys", daemon=True).start()
 
     def _search_keys(self) -> tuple[_Packed, _Packed]:
         """The two haystacks, built now if they were deferred (once, under a lock)."""
@@ -527,6 +597,108 @@ class WaitingList:
                     if self._base >= BIG:
                         give_back_memory()
         return hay
+
+    # -- a snapshot of the columns ------------------------------------------
+
+    def pack(self) -> tuple[dict[str, Any], Iterator[bytes]]:
+        """The columns and search keys as built (not the rows changed since),
+        for ``unpack``: a description (JSON-able) and the parts, bytes each,
+        made one at a time (text in pieces of ``PIECE`` characters, so no
+        second copy of a whole column is made). The search keys must be built."""
+        hay = self._hay
+        if hay is None:
+            raise ValueError("the search keys are not built")
+        packed = [*(self._text[f] for f in _TEXT), *hay]
+        fixed = [self._dates[f] for f in _DATES]
+        codes = [self._codes[f] for f in _CODES]
+        arrays = {"phys": self._phys, "inverse": self._inverse, "order": self._order}
+        meta: dict[str, Any] = {
+            "format": SNAPSHOT_FORMAT,
+            "keys": keys_version(),
+            "rows": self._base,
+            "byteorder": sys.byteorder,
+            "packed": [len(c.buf) for c in packed],
+            "fixed": [len(c.buf) for c in fixed],
+            "codes": [
+                [c.codes.typecode, _code_texts(c.values, name == "received_at")]
+                for name, c in zip(_CODES, codes, strict=True)
+            ],
+            "arrays": {k: (a.typecode if a is not None else None) for k, a in arrays.items()},
+        }
+
+        def parts() -> Iterator[bytes]:
+            for text in packed:
+                yield text.ends.tobytes()
+                yield from _pieces(text.buf)
+            for dates in fixed:
+                yield from _pieces(dates.buf)
+            for code in codes:
+                yield code.codes.tobytes()
+            for value in arrays.values():
+                if value is not None:
+                    yield value.tobytes()
+
+        return meta, parts()
+
+    @classmethod
+    def unpack(
+        cls, meta: dict[str, Any], part: Callable[[], bytes], entered: dict[str, date]
+    ) -> WaitingList:
+        """The list ``pack`` described, reading its parts in order with ``part``
+        (the next part's bytes each call), with the dates ``entered`` here.
+        ``ValueError`` if the description is not one this code makes."""
+        if (
+            meta.get("format") != SNAPSHOT_FORMAT
+            or meta.get("keys") != keys_version()
+            or meta.get("byteorder") != sys.byteorder
+        ):
+            raise ValueError("a snapshot of another format")
+        n = int(meta["rows"])
+
+        def array_of(typecode: str, rows: int) -> array[int]:
+            out = array(typecode)
+            out.frombytes(part())
+            if len(out) != rows:
+                raise ValueError("a column of another length")
+            return out
+
+        def text(length: int) -> str:
+            pieces = [part().decode("utf-8", "surrogatepass") for _ in range(-(-length // PIECE))]
+            joined = "".join(pieces)
+            if len(joined) != length:
+                raise ValueError("a text of another length")
+            return joined
+
+        packed = []
+        for length in meta["packed"]:
+            column = _Packed()
+            column.ends = array_of("I", n + 1)
+            column.buf = text(length)
+            if column.ends[-1] != length:
+                raise ValueError("a text column of another length")
+            packed.append(column)
+        dates = {}
+        for name, length in zip(_DATES, meta["fixed"], strict=True):
+            dates[name] = fixed = _Fixed(8)
+            fixed.buf = text(length)
+            if length != 8 * n:
+                raise ValueError("a date column of another length")
+        codes = {}
+        for name, (typecode, values) in zip(_CODES, meta["codes"], strict=True):
+            codes[name] = code = _Codes()
+            code.codes = array_of(typecode, n)
+            code.values = _code_values(values, name == "received_at")
+            if code.codes and max(code.codes) >= len(code.values):
+                raise ValueError("a code without its value")
+        self = cls.__new__(cls)
+        found = {k: (array_of(t, n) if t is not None else None) for k, t in meta["arrays"].items()}
+        self._phys, self._inverse, self._order = found["phys"], found["inverse"], found["order"]
+        text_columns = dict(zip(_TEXT, packed[: len(_TEXT)], strict=True))
+        hay = (packed[-2], packed[-1])
+        self._adopt(text_columns, dates, codes, hay, n)
+        self._enter_dates(entered)
+        normalise("")  # the first search folds its query: the table is read here, not then
+        return self
 
     # -- rows ---------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import formats, waiting
 from core.errors import EXIT_PROBLEMS, RenkeiError
-from core.exchange import intake, ledger
+from core.exchange import intake, ledger, snapshot
 from core.exchange.ledger import checkpoint
 from core.model import EntryResult, WaitingEntry
 from core.report import Problem
@@ -291,18 +291,21 @@ def queued_notice_ids(store: Store, notice_ids: list[str]) -> set[str]:
     return found
 
 
-def _entered_dates(store: Store) -> dict[bytes, date]:
-    """Dates entered here but not yet sent, by card blind."""
-    entered: dict[bytes, date] = {}
-    for row in store.query(
-        "SELECT notice_id, card_blind, delivered_sealed FROM exchange_outbox"
+def _entered_dates(store: Store) -> dict[str, date]:
+    """Dates entered here but not yet sent, by card number (the latest entry
+    of a card wins)."""
+    rows = store.query(
+        "SELECT notice_id, card_sealed, delivered_sealed FROM exchange_outbox"
         " WHERE state IN ('queued', 'sending') ORDER BY created_at"
-    ):
+    )
+    cards = store.unseal_many([row["card_sealed"] for row in rows], OUTBOX_AAD_CARD)
+    entered: dict[str, date] = {}
+    for row, card in zip(rows, cards, strict=True):
         delivered = store.unseal_text(
             row["delivered_sealed"], outbox_aad(row["notice_id"], "delivered_sealed")
         )
         if delivered:  # records from the resident-record system may report no date
-            entered[bytes(row["card_blind"])] = date.fromisoformat(delivered)
+            entered[card.decode("utf-8")] = date.fromisoformat(delivered)
     return entered
 
 
@@ -314,45 +317,69 @@ def waiting_index(store: Store) -> waiting.WaitingList:
     waiting certificates in card-number order, each with the date entered here
     if one is queued but not yet sent.
 
-    Read in chunks: each chunk's records are unsealed in one call, parsed by one
-    ``json.loads`` and go into the columns before the next chunk is read, so no
-    object per certificate outlives its chunk."""
-    by_blind = _entered_dates(store)
-    entered: dict[str, date] = {}
-
-    def chunks() -> Iterator[dict[str, Sequence[Any]]]:
-        pick = operator.itemgetter(*_RECORD_FIELDS)
-        stamps: dict[str, datetime] = {}
-        for rows in store.scan(
-            "SELECT card_blind, record_sealed, received_at FROM exchange_certificates"
-            " WHERE state = 'waiting'"
-        ):
-            blinds, blobs, received = zip(*rows, strict=True)
-            plain = store.unseal_many(blobs, intake.CERT_AAD_RECORD)
-            records = json.loads(b"[" + b",".join(plain) + b"]")
-            del plain
-            try:
-                values = list(map(pick, records))
-            except KeyError:  # an older record without some field: empty, as before
-                values = [tuple(r.get(f, "") for f in _RECORD_FIELDS) for r in records]
-            del records
-            columns: dict[str, Sequence[Any]] = dict(
-                zip(_RECORD_FIELDS, zip(*values, strict=True), strict=True)
+    From the sealed snapshot when it was made at the state the store is in now
+    (``core.exchange.snapshot``), else from the rows — and then, once its search
+    keys are built, sealed as the new snapshot. Token, dates and rows are read
+    in one read transaction, so they belong to one state of the store."""
+    with store.reading():
+        now = snapshot.token(store)
+        entered = _entered_dates(store)
+        index = snapshot.load(store, now, entered)
+        if index is None:
+            index = waiting.WaitingList.from_columns(
+                _row_chunks(store),
+                entered,
+                keys="background",  # the list shows at once; a search waits for its keys
+                keys_built=lambda built: snapshot.save_quietly(store, now, built),
             )
-            if "" in columns["birth_date"]:
-                columns["birth_date"] = [b or waiting.NO_DATE for b in columns["birth_date"]]
-            for stamp in set(received).difference(stamps):  # one a fetch: parsed once
-                stamps[stamp] = datetime.fromisoformat(stamp)
-            columns["received_at"] = list(map(stamps.__getitem__, received))
-            if by_blind:
-                for blind, card in zip(blinds, columns["card_number"], strict=True):
-                    day = by_blind.get(bytes(blind))
-                    if day is not None:
-                        entered[card] = day
-            yield columns
+    return index
 
-    # the list shows at once; its search keys are built meanwhile (a search waits for them)
-    return waiting.WaitingList.from_columns(chunks(), entered, keys="background")
+
+def seal_waiting(store: Store) -> bool:
+    """Seal a snapshot of the list now unless the one on disk is of the store's
+    state: after a command that changed the list outside the TUI (``renkei
+    fetch`` or ``send`` from cron), so the next unlock opens it instead of
+    reading every row. True when one was written; never raises (the rows stay
+    the truth, the next load reads them)."""
+    try:
+        with store.reading():
+            now = snapshot.token(store)
+            if snapshot.sealed_token(store) == now:
+                return False
+            index = waiting.WaitingList.from_columns(_row_chunks(store), keys="now")
+    except Exception:  # only time is lost: the next unlock reads the rows
+        return False
+    return snapshot.save(store, now, index)
+
+
+def _row_chunks(store: Store) -> Iterator[dict[str, Sequence[Any]]]:
+    """The waiting rows as columns, a chunk at a time: each chunk's records are
+    unsealed in one call, parsed by one ``json.loads`` and go into the columns
+    before the next chunk is read, so no object per certificate outlives its
+    chunk."""
+    pick = operator.itemgetter(*_RECORD_FIELDS)
+    stamps: dict[str, datetime] = {}
+    for rows in store.scan(
+        "SELECT record_sealed, received_at FROM exchange_certificates WHERE state = 'waiting'"
+    ):
+        blobs, received = zip(*rows, strict=True)
+        plain = store.unseal_many(blobs, intake.CERT_AAD_RECORD)
+        records = json.loads(b"[" + b",".join(plain) + b"]")
+        del plain
+        try:
+            values = list(map(pick, records))
+        except KeyError:  # an older record without some field: empty, as before
+            values = [tuple(r.get(f, "") for f in _RECORD_FIELDS) for r in records]
+        del records
+        columns: dict[str, Sequence[Any]] = dict(
+            zip(_RECORD_FIELDS, zip(*values, strict=True), strict=True)
+        )
+        if "" in columns["birth_date"]:
+            columns["birth_date"] = [b or waiting.NO_DATE for b in columns["birth_date"]]
+        for stamp in set(received).difference(stamps):  # one a fetch: parsed once
+            stamps[stamp] = datetime.fromisoformat(stamp)
+        columns["received_at"] = list(map(stamps.__getitem__, received))
+        yield columns
 
 
 def waiting_entries(store: Store) -> list[WaitingEntry]:

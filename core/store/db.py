@@ -117,6 +117,7 @@ class Store:
         # set when this database must not be written (e.g. restored from a backup)
         self.refusal: RenkeiError | None = None
         self.read_only = read_only
+        self.closed = False  # set by close (a background writer stops then)
         if read_only:
             self._open_read_only()
             return
@@ -170,6 +171,7 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            self.closed = True
 
     def __enter__(self) -> Store:
         return self
@@ -237,6 +239,23 @@ class Store:
                 (generation, _, durable), self._bumped = self._bumped, None
                 if self.on_generation is not None:
                     self.on_generation(generation, durable)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction (``BEGIN`` … ``COMMIT``): every read inside sees
+        the same committed state, whatever another process commits meanwhile
+        (WAL). Reads only; nested in a transaction, it just runs in it."""
+        with self._lock, self._translate():
+            nested = bool(self._depth) or self.conn.in_transaction
+            if nested:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
 
     def generation(self) -> int:
         """The state generation: advanced by every commit that matters (see bump)."""

@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if show:
                 print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+        if result.files:  # the next unlock opens the list sealed, not every row
+            session.seal_waiting()
     if not args.quiet or result.errors:
         print(
             t(

@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         result = session.send()
+        if result.accepted:  # sent certificates left the list: reseal it for the next unlock
+            session.seal_waiting()
         rejected = [o for o in session.outbox() if o.state == "rejected"] if result.rejected else []
     if not args.quiet or result.rejected:
         print(
