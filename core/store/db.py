@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from itertools import repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +54,32 @@ class StoreBusy(RenkeiError):
         super().__init__("store.busy", path=path)
 
 
-try:  # HMAC in one C call (what ``hmac.digest`` calls when OpenSSL is there)
-    from _hashlib import hmac_digest as _hmac_sha256
-except ImportError:  # pragma: no cover (a Python built without OpenSSL)
-    _hmac_sha256 = hmac.digest  # type: ignore[assignment]
-_FIRST_16 = itemgetter(slice(0, 16))
+# RFC 2104's pads as ``bytes.translate`` tables (what the ``hmac`` module uses)
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
+def hmac_sha256_many(key: bytes, messages: Iterable[bytes]) -> list[bytes]:
+    """HMAC-SHA256 (RFC 2104) of each of ``messages`` under one ``key``.
+
+    The keyed inner and outer hash states are made once and copied for each
+    message: a fetched file blinds 100,000 values, and ``hmac.digest`` sets the
+    key up again for every one (2.5 times the time for a card number). The
+    result is ``hmac.digest(key, message, "sha256")`` (RFC 4231's vectors in
+    the tests)."""
+    if len(key) > 64:  # a key longer than SHA-256's block is hashed first
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\x00")
+    inner, outer = hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD))
+    out: list[bytes] = []
+    append = out.append
+    for message in messages:
+        h = inner.copy()
+        h.update(message)
+        o = outer.copy()
+        o.update(h.digest())
+        append(o.digest())
+    return out
 
 
 def _aad_digest(aad: str | bytes) -> bytes:
@@ -460,7 +480,7 @@ class Store:
         secret = (key or self.blind_key()).blind_key
         prefix = purpose.encode("utf-8") + b"\x00"
         messages = map(prefix.__add__, map(str.encode, values))
-        return list(map(_FIRST_16, map(_hmac_sha256, repeat(secret), messages, repeat("sha256"))))
+        return [mac[:16] for mac in hmac_sha256_many(secret, messages)]
 
     def ref(self, value: str | bytes) -> str:
         """A short printable reference to a record for the audit log."""
