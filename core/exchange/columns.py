@@ -59,6 +59,30 @@ def json_texts(
     return list(map("".join, zip(*parts)))  # noqa: B905 (the repeats are endless)
 
 
+def json_arrays(rows: Sequence[dict[str, str]], keys: Sequence[str]) -> list[str] | None:
+    """``json.dumps([row[k] for k in keys], ensure_ascii=False, separators=(",", ":"))``
+    of each row; None when a row lacks one of ``keys`` or has other columns
+    (then an array would not say the row), or holds a value that is not a string."""
+    if not rows:
+        return []
+    if not keys:
+        return None
+    if any(map(len(keys).__ne__, map(len, rows))):
+        return None
+    values: list[list[str]] = []
+    for key in keys:
+        try:
+            column = list(map(itemgetter(key), rows))
+            joined = "".join(column)
+        except (KeyError, TypeError):  # a missing column, a value that is not a string
+            return None
+        if _NEEDS_ESCAPE.search(joined) is not None:  # escaped, without its quotes
+            column = [encode_basestring(v)[1:-1] for v in column]
+        values.append(column)
+    # '["' v1 '","' v2 … '"]': one join per row over its values
+    return ['["' + text + '"]' for text in map('","'.join, zip(*values))]  # noqa: B905
+
+
 def column(rows: Sequence[dict[str, str]], name: str, default: str = "") -> list[str]:
     """``row.get(name, default)`` of each row, in one pass when every row has it."""
     try:

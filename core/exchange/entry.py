@@ -9,7 +9,6 @@ it queues a correction. Every entry is audited (by reference, no personal data).
 from __future__ import annotations
 
 import json
-import operator
 import re
 import unicodedata
 import uuid
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import formats, waiting
 from core.errors import EXIT_PROBLEMS, RenkeiError
-from core.exchange import intake, ledger
+from core.exchange import ledger, records
 from core.exchange.ledger import checkpoint
 from core.model import EntryResult, WaitingEntry
 from core.report import Problem
@@ -70,7 +69,7 @@ def certificate(store: Store, card_number: str) -> tuple[str, dict[str, str], st
     )
     if not rows:
         return None
-    record = json.loads(store.unseal_text(rows[0]["record_sealed"], intake.CERT_AAD_RECORD))
+    record = records.open_record(store, rows[0]["record_sealed"])
     return rows[0]["state"], record, rows[0]["received_at"]
 
 
@@ -321,21 +320,13 @@ def waiting_index(store: Store) -> waiting.WaitingList:
     entered: dict[str, date] = {}
 
     def chunks() -> Iterator[dict[str, Sequence[Any]]]:
-        pick = operator.itemgetter(*_RECORD_FIELDS)
         stamps: dict[str, datetime] = {}
         for rows in store.scan(
             "SELECT card_blind, record_sealed, received_at FROM exchange_certificates"
             " WHERE state = 'waiting'"
         ):
             blinds, blobs, received = zip(*rows, strict=True)
-            plain = store.unseal_many(blobs, intake.CERT_AAD_RECORD)
-            records = json.loads(b"[" + b",".join(plain) + b"]")
-            del plain
-            try:
-                values = list(map(pick, records))
-            except KeyError:  # an older record without some field: empty, as before
-                values = [tuple(r.get(f, "") for f in _RECORD_FIELDS) for r in records]
-            del records
+            values = records.open_values(store, blobs, _RECORD_FIELDS)
             columns: dict[str, Sequence[Any]] = dict(
                 zip(_RECORD_FIELDS, zip(*values, strict=True), strict=True)
             )

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 from core import formats
 from core.exchange import columns, ledger
+from core.exchange import records as sealed_records
+from core.exchange.records import CERT_AAD_RECORD as CERT_AAD_RECORD
 from core.report import Problem
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     from core.vault.keys import DataKey
 
 CERT_AAD_CARD = "exchange_certificates.card_sealed"
-CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 
 
 def registered_gaiji(vault: Vault) -> AbstractContextManager[None]:
@@ -159,7 +160,7 @@ def find_duplicates(
             "SELECT card_blind, record_sealed, file_id FROM exchange_certificates"
         ):
             if bytes(blind) in blinds:
-                rec = json.loads(store.unseal_text(sealed, CERT_AAD_RECORD))
+                rec = sealed_records.open_record(store, sealed)
                 cards[bytes(blind)] = (content_digest(store, rec, key), owner)
     if not known and not cards and len(set(ids)) == len(ids):
         # nothing earlier, no notice_id twice: a copy could only be a card twice
@@ -340,7 +341,8 @@ def ingest(
     same card again updates it; a notice carrying the date removes it).
 
     One ``executemany`` in the caller's transaction; the card numbers and the
-    records are sealed in two batches (``Store.seal_many``); ``blinds``: the
+    records are sealed in two batches (``Store.seal_many``; the records in
+    the form of ``core.exchange.records``); ``blinds``: the
     card blinds (``card``) of ``rows`` when the caller has them already."""
     at = ledger.stamp()
     if blinds is None:
@@ -355,9 +357,8 @@ def ingest(
         if card_blind not in known:
             known.add(card_blind)
             added += state == "waiting"
-    notices = _notice_texts(rows)
     cards = store.seal_many(list(map(itemgetter("card_number"), rows)), CERT_AAD_CARD)
-    records = store.seal_many(notices, CERT_AAD_RECORD)
+    records = sealed_records.seal(store, conn, rows)
     params = [
         (card_blind, card, record, file_id, state, at, at)
         for card_blind, card, record, state in zip(blinds, cards, records, states, strict=True)
@@ -372,13 +373,3 @@ def ingest(
         params,
     )
     return added
-
-
-def _notice_texts(rows: list[dict[str, str]]) -> list[str]:
-    """``json.dumps(record without its "_" columns, ensure_ascii=False)`` of each
-    record: what the 未入力 list seals."""
-    return columns.json_texts(rows, _public_column)
-
-
-def _public_column(name: str) -> bool:
-    return not name.startswith("_")

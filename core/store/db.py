@@ -82,7 +82,7 @@ def hmac_sha256_many(key: bytes, messages: Iterable[bytes]) -> list[bytes]:
     return out
 
 
-def _aad_digest(aad: str | bytes) -> bytes:
+def aad_digest(aad: str | bytes) -> bytes:
     raw = aad.encode("utf-8") if isinstance(aad, str) else aad
     return hashlib.sha256(b"renkei seal aad|" + raw).digest()[:16]
 
@@ -385,7 +385,7 @@ class Store:
 
     def seal(self, value: str | bytes, aad: str | bytes) -> bytes:
         """``value`` encrypted under the current data key, bound to ``aad``."""
-        return seal_with(self._keys().current, _as_bytes(value), _aad_digest(aad))
+        return seal_with(self._keys().current, _as_bytes(value), aad_digest(aad))
 
     def seal_many(self, values: Sequence[str], aad: str | bytes) -> list[bytes]:
         """``seal`` of each of ``values`` (all for one place ``aad``): the key, the
@@ -393,17 +393,24 @@ class Store:
         value) are got once and the values encrypted in one pass, for the
         50,000 rows of a fetched file. Each value still has its own nonce."""
         key = self._keys().current
-        digest = _aad_digest(aad)
+        digest = aad_digest(aad)
         head = SEAL_MAGIC + key.key_id
         randoms = os.urandom(12 * len(values))
         nonces = [randoms[n : n + 12] for n in range(0, len(randoms), 12)]
         sealed = map(key.seal_aead.encrypt, nonces, map(str.encode, values), repeat(head + digest))
         return list(map(b"".join, zip(repeat(head), nonces, repeat(digest), sealed)))
 
+    @staticmethod
+    def place_of(blob: bytes) -> bytes:
+        """The aad digest a sealed value carries (not a secret; authenticated by
+        its tag): which of several places a value was sealed for, before
+        opening it. ``aad_digest(aad)`` is the digest of a place."""
+        return bytes(blob[_HEAD - 16 : _HEAD])
+
     def unseal(self, blob: bytes, aad: str | bytes) -> bytes:
         """The plaintext of ``blob``; ``SealError`` if altered, moved or foreign."""
         key, digest = self._parse(blob)
-        if not hmac.compare_digest(digest, _aad_digest(aad)):
+        if not hmac.compare_digest(digest, aad_digest(aad)):
             raise SealError("vault.seal.misplaced")
         return _open_with(key, blob)
 
@@ -414,7 +421,7 @@ class Store:
         """The plaintexts of ``blobs``, all sealed at the same place ``aad`` (one
         column of a read): the same checks as ``unseal``, with the key lookup and
         the aad digest done once for the run of values sealed under one key."""
-        digest = _aad_digest(aad)
+        digest = aad_digest(aad)
         prefix = b""  # magic and key id of the key in use
         decrypt: Any = None
         associated = b""
