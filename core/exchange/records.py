@@ -44,16 +44,22 @@ def record_aad(columns: Sequence[str]) -> str:
     return f"{CERT_AAD_RECORD}:{_list_text(columns)}"
 
 
-def seal(store: Store, conn: sqlite3.Connection, rows: Sequence[dict[str, str]]) -> list[bytes]:
+def seal(
+    store: Store,
+    conn: sqlite3.Connection,
+    rows: Sequence[dict[str, str]],
+    shape: cols.Plain | None = None,
+) -> list[bytes]:
     """``record_sealed`` of each of ``rows`` (their ``_`` columns left out),
     as arrays when every row has the same columns (a file's records do), the
-    column list registered in ``conn``'s transaction; else as objects."""
+    column list registered in ``conn``'s transaction; else as objects.
+    ``shape``: ``columns.plain(rows)`` when the caller has it."""
     if not rows:
         return []
     public = [k for k in rows[0] if not k.startswith("_")]
-    texts = cols.json_arrays(rows, public)
+    texts = cols.json_arrays(rows, public, shape)
     if texts is None:  # rows of different columns, or a value not a string
-        return store.seal_many(cols.json_texts(rows, _public_column), CERT_AAD_RECORD)
+        return store.seal_many(cols.json_texts(rows, _public_column, shape=shape), CERT_AAD_RECORD)
     conn.execute(
         "INSERT OR IGNORE INTO exchange_record_columns (columns) VALUES (?)", (_list_text(public),)
     )
@@ -90,19 +96,45 @@ def open_record(store: Store, blob: bytes) -> dict[str, str]:
     return dict(zip(names, values, strict=True))
 
 
+def open_records(store: Store, blobs: Sequence[bytes]) -> list[dict[str, str]]:
+    """The records sealed in ``blobs`` (either form, any lists), in order."""
+    out: list[dict[str, str]] = [{}] * len(blobs)
+    lists: dict[bytes, tuple[str, ...]] | None = None
+    for place, where in _by_place(store, blobs).items():
+        part = [blobs[n] for n in where]
+        if place == _OBJECT_PLACE:
+            recs = json.loads(b"[" + b",".join(store.unseal_many(part, CERT_AAD_RECORD)) + b"]")
+        else:
+            lists = _lists(store) if lists is None else lists
+            names = lists.get(place)
+            if names is None:
+                raise SealError("vault.seal.misplaced")
+            plain = store.unseal_many(part, record_aad(names))
+            arrays = json.loads(b"[" + b",".join(plain) + b"]")
+            recs = [dict(zip(names, values, strict=True)) for values in arrays]
+        for n, rec in zip(where, recs, strict=True):
+            out[n] = rec
+    return out
+
+
+def _by_place(store: Store, blobs: Sequence[bytes]) -> dict[bytes, list[int]]:
+    """The positions of ``blobs`` by the place each was sealed for."""
+    places = list(map(store.place_of, blobs))
+    if len(set(places)) <= 1:
+        return {places[0]: list(range(len(blobs)))} if places else {}
+    groups: dict[bytes, list[int]] = {}
+    for n, place in enumerate(places):
+        groups.setdefault(place, []).append(n)
+    return groups
+
+
 def open_values(
     store: Store, blobs: Sequence[bytes], fields: Sequence[str]
 ) -> list[tuple[Any, ...]]:
     """``fields``' values of the record sealed in each of ``blobs``, in order
     (``""`` for a field a record lacks): the 未入力 list's loader, a chunk of
     rows at a time, each form opened in one call and parsed by one ``json.loads``."""
-    places = list(map(store.place_of, blobs))
-    groups: dict[bytes, list[int]] = {}
-    if len(set(places)) == 1:
-        groups[places[0]] = list(range(len(blobs)))
-    else:
-        for n, place in enumerate(places):
-            groups.setdefault(place, []).append(n)
+    groups = _by_place(store, blobs)
     lists = _lists(store) if set(groups) - {_OBJECT_PLACE} else {}
     out: list[tuple[Any, ...]] = [()] * len(blobs)
     for place, where in groups.items():
