@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from core import formats, waiting
 from core.errors import EXIT_PROBLEMS, RenkeiError
 from core.exchange import ledger, records
+from core.exchange.bulk import collector_paused
 from core.exchange.ledger import checkpoint
 from core.model import EntryResult, WaitingEntry
 from core.report import Problem
@@ -343,7 +344,8 @@ def waiting_index(store: Store) -> waiting.WaitingList:
             yield columns
 
     # the list shows at once; its search keys are built meanwhile (a search waits for them)
-    return waiting.WaitingList.from_columns(chunks(), entered, keys="background")
+    with collector_paused():  # a chunk's records and texts: many objects, no cycles
+        return waiting.WaitingList.from_columns(chunks(), entered, keys="background")
 
 
 def waiting_entries(store: Store) -> list[WaitingEntry]:
