@@ -183,3 +183,17 @@ def test_bulk_reads_unseal_like_one_at_a_time_and_refuse_alike(store: Store) -> 
     with pytest.raises(SealError) as plain:
         store.unseal_many([b"not sealed at all, not at all long enough?"], "t.v")
     assert plain.value.key == "vault.seal.not_sealed"
+
+
+def test_bulk_read_of_values_under_two_keys_and_one_misplaced(tmp_path: Path) -> None:
+    old, new = DataKey.generate(), DataKey.generate()
+    with Store(tmp_path / DB_NAME, Keyring([old], old.key_id)) as s:
+        first = s.seal_many(["a", "b"], "t.v")
+        s.keyring = Keyring([old, new], new.key_id)  # rekey half done: both keys in use
+        second = s.seal_many(["c", "d"], "t.v")
+        mixed = [first[0], second[0], first[1], bytearray(second[1])]
+        assert s.unseal_many(mixed, "t.v") == [b"a", b"c", b"b", b"d"]
+        assert s.unseal_many(iter(second), "t.v") == [b"c", b"d"]
+        with pytest.raises(SealError) as moved:
+            s.unseal_many([*second, s.seal("e", "t.w")], "t.v")
+        assert moved.value.key == "vault.seal.misplaced"
