@@ -165,7 +165,7 @@ def _array_values(
     plain: list[bytes], names: Sequence[str], fields: Sequence[str]
 ) -> list[tuple[Any, ...]]:
     arrays = json.loads(b"[" + b",".join(plain) + b"]")
-    if any(len(a) != len(names) for a in arrays):
+    if set(map(len, arrays)) - {len(names)}:
         raise SealError("vault.seal.tampered")  # a record that is not of its own list
     where = {name: n for n, name in enumerate(names)}
     if all(f in where for f in fields):
