@@ -161,7 +161,11 @@ def find_duplicates(
     if not known and not cards and len(set(ids)) == len(ids):
         # nothing earlier, no notice_id twice: a copy could only be a card twice
         # with the same content
-        if card_blinds is None or len(set(zip(card_blinds, digests, strict=True))) == len(ids):
+        if (
+            card_blinds is None
+            or len(set(card_blinds)) == len(ids)  # (no card twice: the usual file)
+            or len(set(zip(card_blinds, digests, strict=True))) == len(ids)
+        ):
             return []
     out: list[Duplicate] = []
     seen: dict[str, bytes] = {}
