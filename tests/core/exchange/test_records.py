@@ -170,3 +170,22 @@ def test_a_column_list_changed_in_the_table_opens_nothing(
         assert caught.value.key == "vault.seal.misplaced"
         with pytest.raises(SealError):
             t.waiting()
+
+
+def test_a_card_again_is_told_from_a_row_written_the_earlier_way(
+    linkage_server: LinkageServer, terminal_dir: Path
+) -> None:
+    # FORMATS.md: the same card_number + card_made_date with the same content is a
+    # copy (kept, reported, not taken again); with other content, a correction
+    old = spr_records(3, start=700)
+    with session(terminal_dir) as t:
+        for rec in old:
+            _old_row(t.vault.store, rec)
+        again = [dict(rec, notice_id=f"NEW{n:010d}") for n, rec in enumerate(old)]
+        again[2]["address"] = "東京都中野区中野4丁目8番"
+        linkage_server.put_notice(NAME, spr_file(again))
+        got = t.fetch()
+        assert (got.duplicates, got.waiting_added, got.errors) == (2, 0, ())
+        found = entry.certificate(t.vault.store, old[2]["card_number"])
+        assert found is not None and found[1] == again[2]  # the correction, in the new form
+        assert entry.certificate(t.vault.store, old[0]["card_number"])[1] == old[0]  # type: ignore[index]
