@@ -6,7 +6,9 @@ one synthetic certificate-notice file of 50,000 records. Measured in one run:
 - baseline: ``httpx`` streams the file and throws it away (TLS, same server);
 - renkei: ``Session.fetch`` (list, download encrypted as it streams, verify
   SHA-256, store atomically, seal every record into the 未入力 table, receipt)
-  followed by ``Session.waiting()`` (decrypt and index the whole list);
+  followed by ``Session.waiting()`` (decrypt and index the whole list), and
+  the bytes the fetch wrote (``/proc/self/io``: the file's encrypted copy, the
+  database's write-ahead log and its checkpoint);
 - entries and their send: ``Session.enter`` one at a time (each its own
   transaction with its audit entry), then ``Session.send`` of all of them;
 - the server's bandwidth throttle: a download through it as a fraction of the
@@ -47,6 +49,15 @@ ENTRIES = 200
 TARGET = 1.0  # issue #19: fetch + store + list of 50,000 records, seconds
 
 
+def written() -> int:
+    """Bytes this process has written so far (Linux ``/proc/self/io`` wchar; -1 elsewhere)."""
+    try:
+        text = Path("/proc/self/io").read_text()
+    except OSError:
+        return -1
+    return next(int(line.split()[1]) for line in text.splitlines() if line.startswith("wchar"))
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -72,9 +83,11 @@ def main() -> None:
 
             data = make_terminal(root / "terminal", server)
             with unlock(data, PASSPHRASE, sleep=Sleeps()) as t:
+                wrote = written()
                 start, cpu = time.perf_counter(), time.process_time()
                 result = t.fetch()
                 fetched = time.perf_counter() - start
+                wrote = written() - wrote
                 waiting = t.waiting()
                 total = time.perf_counter() - start
                 cpu = time.process_time() - cpu  # (with the server thread's share)
@@ -94,6 +107,12 @@ def main() -> None:
                 f"(list alone {total - fetched:.2f} s), {RECORDS / total:,.0f} records/s"
             )
             print(f"ratio (renkei fetch+store+list / bare download time): {total / base:.1f}x")
+            if written() >= 0:
+                print(
+                    f"bytes written by the fetch: {wrote / 1e6:.1f} MB for the"
+                    f" {len(body) / 1e6:.1f} MB file (its encrypted copy, the database's"
+                    " write-ahead log and the checkpoint into it)"
+                )
             print(f"(CPU time of this process meanwhile, server thread included: {cpu:.2f} s)")
             print(
                 f"{'fetch + store + list, ' + f'{RECORDS:,} records':40s} {total:6.2f} s   "

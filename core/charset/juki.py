@@ -28,7 +28,7 @@ import functools
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -71,6 +71,11 @@ class JukiTable:
     from_unicode: dict[str, str] = field(default_factory=dict)  # every accepted spelling
     mj: dict[str, str] = field(default_factory=dict)  # J+ → MJ文字図形名
     suggestions: dict[str, list[str]] = field(default_factory=dict)  # text → J+ (縮退)
+    # where ``suggestions`` comes from when first asked for: reading the 縮退 table
+    # is half the cost of the table, and the data check of a file's names needs none
+    suggestions_from: Callable[[], dict[str, list[str]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -93,6 +98,8 @@ class JukiTable:
     def suggest(self, text: str) -> list[str]:
         """J+ codes to offer for ``text`` that has none: its 縮退 forms from the
         MJ縮退マップ / 別表第四; for base + an unknown selector, the base's code first."""
+        if self.suggestions_from is not None:
+            self.suggestions, self.suggestions_from = self.suggestions_from(), None
         out: list[str] = []
         if len(text) == 2 and _is_selector(text[1]):
             base = text[0]
@@ -114,6 +121,8 @@ def _data_lines(name: str) -> list[list[str]]:
 
 
 def _chars(hex_codes: str) -> str:
+    if " " not in hex_codes:  # one character: most of the 48,000 forms of the table
+        return chr(int(hex_codes, 16))
     return "".join(chr(int(h, 16)) for h in hex_codes.split())
 
 
@@ -155,7 +164,7 @@ def _with_nonkanji(rows: list[tuple[str, str, str]], also: list[tuple[str, str]]
         if f"J+{ord(c):04X}" not in kanji and c not in kanji
     ]
     table = JukiTable.build(extra + rows, also)
-    table.suggestions = _suggestions()
+    table.suggestions_from = _suggestions
     return table
 
 

@@ -9,7 +9,6 @@ it queues a correction. Every entry is audited (by reference, no personal data).
 from __future__ import annotations
 
 import json
-import operator
 import re
 import unicodedata
 import uuid
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from core import formats, waiting
 from core.errors import EXIT_PROBLEMS, RenkeiError
-from core.exchange import intake, ledger, snapshot
+from core.exchange import ledger, records, snapshot
+from core.exchange.bulk import collector_paused
 from core.exchange.ledger import checkpoint
 from core.model import EntryResult, WaitingEntry
 from core.report import Problem
@@ -70,7 +70,7 @@ def certificate(store: Store, card_number: str) -> tuple[str, dict[str, str], st
     )
     if not rows:
         return None
-    record = json.loads(store.unseal_text(rows[0]["record_sealed"], intake.CERT_AAD_RECORD))
+    record = records.open_record(store, rows[0]["record_sealed"])
     return rows[0]["state"], record, rows[0]["received_at"]
 
 
@@ -326,12 +326,13 @@ def waiting_index(store: Store) -> waiting.WaitingList:
         entered = _entered_dates(store)
         index = snapshot.load(store, now, entered)
         if index is None:
-            index = waiting.WaitingList.from_columns(
-                _row_chunks(store),
-                entered,
-                keys="background",  # the list shows at once; a search waits for its keys
-                keys_built=lambda built: snapshot.save_quietly(store, now, built),
-            )
+            with collector_paused():  # a chunk's records and texts: many objects, no cycles
+                index = waiting.WaitingList.from_columns(
+                    _row_chunks(store),
+                    entered,
+                    keys="background",  # the list shows at once; a search waits for its keys
+                    keys_built=lambda built: snapshot.save_quietly(store, now, built),
+                )
     return index
 
 
@@ -346,7 +347,8 @@ def seal_waiting(store: Store) -> bool:
             now = snapshot.token(store)
             if snapshot.sealed_token(store) == now:
                 return False
-            index = waiting.WaitingList.from_columns(_row_chunks(store), keys="now")
+            with collector_paused():
+                index = waiting.WaitingList.from_columns(_row_chunks(store), keys="now")
     except Exception:  # only time is lost: the next unlock reads the rows
         return False
     return snapshot.save(store, now, index)
@@ -356,21 +358,13 @@ def _row_chunks(store: Store) -> Iterator[dict[str, Sequence[Any]]]:
     """The waiting rows as columns, a chunk at a time: each chunk's records are
     unsealed in one call, parsed by one ``json.loads`` and go into the columns
     before the next chunk is read, so no object per certificate outlives its
-    chunk."""
-    pick = operator.itemgetter(*_RECORD_FIELDS)
+    chunk. The cyclic collector is paused meanwhile (``collector_paused``)."""
     stamps: dict[str, datetime] = {}
     for rows in store.scan(
         "SELECT record_sealed, received_at FROM exchange_certificates WHERE state = 'waiting'"
     ):
         blobs, received = zip(*rows, strict=True)
-        plain = store.unseal_many(blobs, intake.CERT_AAD_RECORD)
-        records = json.loads(b"[" + b",".join(plain) + b"]")
-        del plain
-        try:
-            values = list(map(pick, records))
-        except KeyError:  # an older record without some field: empty, as before
-            values = [tuple(r.get(f, "") for f in _RECORD_FIELDS) for r in records]
-        del records
+        values = records.open_values(store, blobs, _RECORD_FIELDS)  # either sealed form
         columns: dict[str, Sequence[Any]] = dict(
             zip(_RECORD_FIELDS, zip(*values, strict=True), strict=True)
         )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from core import formats
 from core.exchange import intake, ledger
 from core.exchange import protocol as p
+from core.exchange.bulk import collector_paused
 from core.exchange.ledger import checkpoint
 from core.exchange.listing import Refused
 from core.model import FetchResult, Progress, ProgressFn
@@ -219,8 +220,17 @@ def _download_and_store(vault: Vault, client: Client, item: p.NoticeFile, tally:
         tally.errors.append(error.message())
         return
     checkpoint("fetch.stored")
+    with collector_paused():  # the file's records: many objects, no cycles
+        _check_and_take_in(vault, item, rel, digest, bytes(plain), tally)
+
+
+def _check_and_take_in(
+    vault: Vault, item: p.NoticeFile, rel: str, digest: str, plain: bytes, tally: _Tally
+) -> None:
+    """The stored file's data check, then its records taken in (one transaction
+    that also marks it stored)."""
     with intake.registered_gaiji(vault):  # a registered 外字 slot may stand in a name
-        parsed = formats.read(item.kind, bytes(plain), lasdec=vault.config.terminal.lasdec or None)
+        parsed = formats.read(item.kind, plain, lasdec=vault.config.terminal.lasdec or None)
     rows = parsed.records
     problems = parsed.report.problems
     errors = parsed.report.errors  # the fatal problem, if any, is among them

@@ -18,15 +18,17 @@ and waits for ``renkei inbox recheck FILE_ID``; its records are not taken in.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import count, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core import formats
 from core.exchange import columns, ledger
+from core.exchange import records as sealed_records
+from core.exchange.records import CERT_AAD_RECORD as CERT_AAD_RECORD
 from core.report import Problem
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     from core.vault.keys import DataKey
 
 CERT_AAD_CARD = "exchange_certificates.card_sealed"
-CERT_AAD_RECORD = "exchange_certificates.record_sealed"
 
 
 def registered_gaiji(vault: Vault) -> AbstractContextManager[None]:
@@ -89,10 +90,13 @@ def content_digest(store: Store, rec: dict[str, str], key: object = None) -> byt
     return store.blind(_SORTED_JSON(body), "notice-content", key=key)  # type: ignore[arg-type]
 
 
-def content_digests(store: Store, rows: list[dict[str, str]], key: DataKey) -> list[bytes]:
+def content_digests(
+    store: Store, rows: list[dict[str, str]], key: DataKey, shape: columns.Plain | None = None
+) -> list[bytes]:
     """``content_digest`` of every record of a file, each computed once (the
-    texts made a column at a time, the blinds in one batch)."""
-    texts = columns.json_texts(rows, _content_column, sort=True)
+    texts made a column at a time, the blinds in one batch); ``shape``:
+    ``columns.plain(rows)`` when the caller has it."""
+    texts = columns.json_texts(rows, _content_column, sort=True, shape=shape)
     return store.blind_many(texts, "notice-content", key)
 
 
@@ -114,13 +118,15 @@ def find_duplicates(
     records_of: Records | None = None,
     digests: list[bytes] | None = None,
     card_blinds: list[bytes] | None = None,
+    cards: dict[bytes, tuple[bytes, str]] | None = None,
 ) -> list[Duplicate]:
     """The records of ``file_id`` that an earlier file (or an earlier record of
     the same file) already brought with the same content. A digest made under
     an earlier blind key (before a ``renkei rekey``) is made again from the
-    earlier file's own record (``records_of``), and kept. ``digests`` and
-    ``card_blinds``: the records' content digests and card blinds under the
-    current blind key, when the caller has them already."""
+    earlier file's own record (``records_of``), and kept. ``digests``,
+    ``card_blinds`` and ``cards`` (``earlier_cards``): the records' content
+    digests and card blinds under the current blind key, and the cards on the
+    list already, when the caller has them."""
     key = store.blind_key()
     if digests is None:
         digests = content_digests(store, rows, key)
@@ -129,17 +135,15 @@ def find_duplicates(
     ids = columns.column(rows, "notice_id")
     known: dict[str, tuple[str, bytes]] = {}
     stale: list[tuple[str, str, int]] = []
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        marks = ", ".join("?" * len(part))
-        for nid, owner, record, digest, key_id in conn.execute(
-            "SELECT notice_id, file_id, record, digest, key_id FROM exchange_notices"
-            f" WHERE notice_id IN ({marks})",
-            part,
-        ):
-            known[nid] = (owner, bytes(digest))
-            if key_id != key.hex_id:
-                stale.append((nid, owner, int(record)))
+    for nid, owner, record, digest, key_id in _where_in(
+        conn,
+        "SELECT notice_id, file_id, record, digest, key_id FROM exchange_notices"
+        " WHERE notice_id IN ({})",
+        ids,
+    ):
+        known[nid] = (owner, bytes(digest))
+        if key_id != key.hex_id:
+            stale.append((nid, owner, int(record)))
     if stale and records_of is not None:
         loaded: dict[str, list[dict[str, str]]] = {}
         for nid, owner, record in stale:
@@ -152,19 +156,16 @@ def find_duplicates(
                     "UPDATE exchange_notices SET digest = ?, key_id = ? WHERE notice_id = ?",
                     (digest, key.hex_id, nid),
                 )
-    cards: dict[bytes, tuple[bytes, str]] = {}
-    if card_blinds is not None:
-        blinds = set(card_blinds)
-        for blind, sealed, owner in conn.execute(
-            "SELECT card_blind, record_sealed, file_id FROM exchange_certificates"
-        ):
-            if bytes(blind) in blinds:
-                rec = json.loads(store.unseal_text(sealed, CERT_AAD_RECORD))
-                cards[bytes(blind)] = (content_digest(store, rec, key), owner)
+    if cards is None:
+        cards = earlier_cards(store, conn, card_blinds, key) if card_blinds is not None else {}
     if not known and not cards and len(set(ids)) == len(ids):
         # nothing earlier, no notice_id twice: a copy could only be a card twice
         # with the same content
-        if card_blinds is None or len(set(zip(card_blinds, digests, strict=True))) == len(ids):
+        if (
+            card_blinds is None
+            or len(set(card_blinds)) == len(ids)  # (no card twice: the usual file)
+            or len(set(zip(card_blinds, digests, strict=True))) == len(ids)
+        ):
             return []
     out: list[Duplicate] = []
     seen: dict[str, bytes] = {}
@@ -193,6 +194,39 @@ def find_duplicates(
     return out
 
 
+def earlier_cards(
+    store: Store, conn: sqlite3.Connection, blinds: list[bytes], key: DataKey
+) -> dict[bytes, tuple[bytes, str]]:
+    """(content digest, file_id) of each of ``blinds`` already on the list: the
+    table's key index probed for them, only those records opened (at once)."""
+    found = list(
+        _where_in(
+            conn,
+            "SELECT card_blind, record_sealed, file_id FROM exchange_certificates"
+            " WHERE card_blind IN ({})",
+            list(set(blinds)),
+        )
+    )
+    if not found:
+        return {}
+    recs = sealed_records.open_records(store, [sealed for _blind, sealed, _owner in found])
+    digests = content_digests(store, recs, key)
+    return {
+        bytes(blind): (digest, owner)
+        for (blind, _sealed, owner), digest in zip(found, digests, strict=True)
+    }
+
+
+def _where_in(
+    conn: sqlite3.Connection, sql: str, values: Sequence[object], size: int = 500
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` (whose ``IN ({})`` is filled with placeholders) for
+    ``values``, ``size`` at a time (SQLite's limit on bound parameters)."""
+    for start in range(0, len(values), size):
+        part = values[start : start + size]
+        yield from conn.execute(sql.format(", ".join("?" * len(part))), part)
+
+
 def take_in(
     store: Store,
     conn: sqlite3.Connection,
@@ -207,9 +241,13 @@ def take_in(
     key = store.blind_key()
     # each record's digest and card blind, computed once for the duplicate
     # search, the notice register and the 未入力 list
-    digests = content_digests(store, rows, key)
+    shape = columns.plain(rows)  # the usual file: its JSON texts by formatting alone
+    digests = content_digests(store, rows, key, shape)
     blinds = _card_blinds(store, rows, key) if kind == "spr" else None
-    dups = find_duplicates(store, conn, file_id, kind, rows, lines, records_of, digests, blinds)
+    cards = earlier_cards(store, conn, blinds, key) if blinds is not None else {}
+    dups = find_duplicates(
+        store, conn, file_id, kind, rows, lines, records_of, digests, blinds, cards
+    )
     skip = {d.record for d in dups}
     ids = columns.column(rows, "notice_id")
     registered = zip(ids, repeat(file_id), count(), digests, repeat(key.hex_id))
@@ -228,11 +266,11 @@ def take_in(
     conn.execute("UPDATE exchange_inbox SET duplicates = ? WHERE file_id = ?", (len(dups), file_id))
     added = 0
     if blinds is not None:
-        fresh = [n for n in range(len(rows)) if n not in skip]
-        if fresh:
-            added = ingest(
-                store, conn, file_id, [rows[n] for n in fresh], [blinds[n] for n in fresh]
-            )
+        if not skip:
+            added = ingest(store, conn, file_id, rows, blinds, shape, set(cards))
+        elif fresh := [n for n in range(len(rows)) if n not in skip]:
+            part = [rows[n] for n in fresh]
+            added = ingest(store, conn, file_id, part, [blinds[n] for n in fresh], None, set(cards))
     return Intake(added, tuple(dups))
 
 
@@ -335,17 +373,25 @@ def ingest(
     file_id: str,
     rows: list[dict[str, str]],
     blinds: list[bytes] | None = None,
+    shape: columns.Plain | None = None,
+    known: set[bytes] | None = None,
 ) -> int:
     """Certificate notices into the 未入力 list: one entry per card number (the
     same card again updates it; a notice carrying the date removes it).
 
     One ``executemany`` in the caller's transaction; the card numbers and the
-    records are sealed in two batches (``Store.seal_many``); ``blinds``: the
-    card blinds (``card``) of ``rows`` when the caller has them already."""
+    records are sealed in two batches (``Store.seal_many``; the records in
+    the form of ``core.exchange.records``); ``blinds``, ``shape`` and
+    ``known``: the card blinds (``card``) of ``rows``, ``columns.plain(rows)``
+    and which of the blinds are on the list already, when the caller has them."""
     at = ledger.stamp()
     if blinds is None:
         blinds = store.blind_many(list(map(itemgetter("card_number"), rows)), "card")
-    known = {bytes(r[0]) for r in conn.execute("SELECT card_blind FROM exchange_certificates")}
+    if known is None:  # the cards on the list already (of these)
+        sql = "SELECT card_blind FROM exchange_certificates WHERE card_blind IN ({})"
+        known = {bytes(r[0]) for r in _where_in(conn, sql, list(set(blinds)))}
+    else:
+        known = set(known)  # (added to below)
     added = 0
     states = []
     delivered = columns.column(rows, "card_delivered_date")
@@ -355,9 +401,8 @@ def ingest(
         if card_blind not in known:
             known.add(card_blind)
             added += state == "waiting"
-    notices = _notice_texts(rows)
     cards = store.seal_many(list(map(itemgetter("card_number"), rows)), CERT_AAD_CARD)
-    records = store.seal_many(notices, CERT_AAD_RECORD)
+    records = sealed_records.seal(store, conn, rows, shape)
     params = [
         (card_blind, card, record, file_id, state, at, at)
         for card_blind, card, record, state in zip(blinds, cards, records, states, strict=True)
@@ -372,13 +417,3 @@ def ingest(
         params,
     )
     return added
-
-
-def _notice_texts(rows: list[dict[str, str]]) -> list[str]:
-    """``json.dumps(record without its "_" columns, ensure_ascii=False)`` of each
-    record: what the 未入力 list seals."""
-    return columns.json_texts(rows, _public_column)
-
-
-def _public_column(name: str) -> bool:
-    return not name.startswith("_")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.paths import DB_NAME
-from core.store.db import Store, discover_migrations
+from core.store.db import Store, discover_migrations, hmac_sha256_many
 from core.vault.errors import SealError
 from core.vault.keys import DataKey, Keyring
 from tests.support.vault import new_vault
@@ -89,6 +89,43 @@ def test_blind_is_stable_per_purpose_and_key(store: Store) -> None:
     assert b"AB12345678CD" not in a
 
 
+# RFC 4231 section 4 (HMAC-SHA-256 test cases 1, 2, 3, 6, 7): key, data, MAC
+RFC4231 = [
+    (b"\x0b" * 20, b"Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+    (
+        b"Jefe",
+        b"what do ya want for nothing?",
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    ),
+    (
+        b"\xaa" * 20,
+        b"\xdd" * 50,
+        "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+    ),
+    (
+        b"\xaa" * 131,
+        b"Test Using Larger Than Block-Size Key - Hash Key First",
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+    ),
+    (
+        b"\xaa" * 131,
+        b"This is a test using a larger than block-size key and a larger than block-size data."
+        b" The key needs to be hashed before being used by the HMAC algorithm.",
+        "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "data", "mac"), RFC4231)
+def test_batch_hmac_meets_rfc4231(key: bytes, data: bytes, mac: str) -> None:
+    assert [m.hex() for m in hmac_sha256_many(key, [data, data])] == [mac, mac]
+
+
+def test_blind_many_is_blind_of_each(store: Store) -> None:
+    values = ["AB12345678CD", "", "山田 花子", "x" * 300]
+    assert store.blind_many(values, "card") == [store.blind(v, "card") for v in values]
+
+
 def test_locked_store_cannot_seal(tmp_path: Path) -> None:
     with Store(tmp_path / DB_NAME) as locked, pytest.raises(Exception) as caught:
         locked.seal("x", "y")
@@ -146,3 +183,17 @@ def test_bulk_reads_unseal_like_one_at_a_time_and_refuse_alike(store: Store) -> 
     with pytest.raises(SealError) as plain:
         store.unseal_many([b"not sealed at all, not at all long enough?"], "t.v")
     assert plain.value.key == "vault.seal.not_sealed"
+
+
+def test_bulk_read_of_values_under_two_keys_and_one_misplaced(tmp_path: Path) -> None:
+    old, new = DataKey.generate(), DataKey.generate()
+    with Store(tmp_path / DB_NAME, Keyring([old], old.key_id)) as s:
+        first = s.seal_many(["a", "b"], "t.v")
+        s.keyring = Keyring([old, new], new.key_id)  # rekey half done: both keys in use
+        second = s.seal_many(["c", "d"], "t.v")
+        mixed = [first[0], second[0], first[1], bytearray(second[1])]
+        assert s.unseal_many(mixed, "t.v") == [b"a", b"c", b"b", b"d"]
+        assert s.unseal_many(iter(second), "t.v") == [b"c", b"d"]
+        with pytest.raises(SealError) as moved:
+            s.unseal_many([*second, s.seal("e", "t.w")], "t.v")
+        assert moved.value.key == "vault.seal.misplaced"
