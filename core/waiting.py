@@ -10,8 +10,9 @@ precomputed, normalised (NFKC + casefold + 縮退 folding: full-width and
 half-width, upper and lower case, 髙 and 高, 𠮷 and 吉 all meet), into one
 joined haystack that ``str.find`` scans whole (the store's loader builds them
 on a thread once the list can be shown; a search waits for them); birth dates
-are found by date for queries in any date form, and a query that extends the
-previous one only scans the previous matches.
+are found by date for queries in any date form. The last few results are
+kept: a query typed again (a backspace) is answered without a scan, and one
+that extends a recent query only tests that query's matches.
 
 Rows changed after the list was built (an entry made, a certificate removed)
 live beside the columns, so an update never rebuilds 100,000 rows.
