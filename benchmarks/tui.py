@@ -12,7 +12,9 @@ parent counts the bytes and the time of what the app writes.
   same ``core.waiting`` index and refills its ``DataTable`` (clear + add_rows);
 - peak RSS of each child with the 100,000 certificates loaded (``wait4``);
 - bytes written per search keystroke, per cursor move (Down) and per idle
-  second.
+  second; and over a walk of 200 Down moves, the mean per move and the worst
+  single move (the moves that turn the page);
+- ``--keys``: each key's latency and bytes, to find the slow ones.
 
 Two renkei children, each next to the same bare app holding the same number
 of entries:
@@ -36,7 +38,7 @@ of entries:
   without the store).
 
 Each row is printed with its target (issue 19) and the baseline from the
-same run. Run: ``python benchmarks/tui.py [count] [--cost low|standard]``.
+same run. Run: ``python benchmarks/tui.py [count] [--cost low|standard] [--keys]``.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 COUNT = 100_000
 QUIET = 0.15
 QUERY = "kim mi"  # then backspaced again: narrowing and widening
+WALK = 200  # Down moves of the walk down the list
 
 
 # -- the children ----------------------------------------------------------------
@@ -350,15 +353,15 @@ def _session(child: Child, ready: float, keystrokes: str) -> dict[str, Any]:
     child.settle(1.0)
     idle_bytes, _ = child.read(3.0)
     latencies, sizes = [], []
-    for ch in keystrokes:
-        latency, size = child.key(ch.encode())
+    typed = [ch.encode() for ch in keystrokes] + [b"\x7f"] * len(keystrokes)  # then widened
+    for key in typed:
+        latency, size = child.key(key)
         latencies.append(latency)
         sizes.append(size)
-    for _ in keystrokes:
-        latency, size = child.key(b"\x7f")  # backspace: the list widens again
-        latencies.append(latency)
-        sizes.append(size)
+        if "--keys" in sys.argv:
+            print(f"    key {key!r:8} {latency * 1000:7.1f} ms {size:6d} B")
     moves = [child.key(b"\x1b[B")[1] for _ in range(10)]
+    walk = moves + [child.key(b"\x1b[B")[1] for _ in range(WALK - len(moves))]
     held = child.peak_kib("VmRSS")
     rss = child.quit()
     latencies.sort()
@@ -369,6 +372,8 @@ def _session(child: Child, ready: float, keystrokes: str) -> dict[str, Any]:
         "max_ms": latencies[-1] * 1000,
         "bytes_key": statistics.mean(sizes),
         "bytes_move": statistics.mean(moves),
+        "bytes_walk": statistics.mean(walk),
+        "bytes_walk_worst": max(walk),
         "bytes_idle": idle_bytes / 3.0,
         "rss_mb": rss / 1024,
         "held_mb": held / 1024,
@@ -506,6 +511,8 @@ def main() -> None:
             ("RSS with the list shown", "held_mb", "MiB", 1, "(after the keys below)"),
             ("bytes per search keystroke", "bytes_key", "B", 0, "<= 2,000"),
             ("bytes per cursor move", "bytes_move", "B", 0, "<= 300"),
+            (f"  walk of {WALK}: mean per move", "bytes_walk", "B", 0, "<= 300"),
+            (f"  walk of {WALK}: worst move", "bytes_walk_worst", "B", 0, "(a page turn)"),
             ("bytes per idle second", "bytes_idle", "B", 0, "0"),
         ],
         r,
@@ -534,6 +541,8 @@ def main() -> None:
             ("peak RSS", "rss_mb", "MiB", 1, ""),
             ("bytes per search keystroke", "bytes_key", "B", 0, "<= 2,000"),
             ("bytes per cursor move", "bytes_move", "B", 0, "<= 300"),
+            (f"  walk of {WALK}: mean per move", "bytes_walk", "B", 0, "<= 300"),
+            (f"  walk of {WALK}: worst move", "bytes_walk_worst", "B", 0, "(a page turn)"),
             ("bytes per idle second", "bytes_idle", "B", 0, "0"),
         ],
         r,

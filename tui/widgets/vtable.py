@@ -87,6 +87,7 @@ class VirtualTable(Widget, can_focus=True):
     }
 
     WHEEL_ROWS = 3  # rows per mouse-wheel step
+    CONTEXT = 1  # rows of the old page still shown when the cursor steps off it
 
     cursor = reactive(0, repaint=False, always_update=True)
 
@@ -178,13 +179,17 @@ class VirtualTable(Widget, can_focus=True):
     def _max_top(self) -> int:
         return max(len(self._source) - self._page_rows(), 0)
 
-    def _move_to(self, index: int) -> None:
+    def _move_to(self, index: int, page: int = 0) -> None:
+        """The cursor to row ``index``; ``page``: the view moves by that many
+        rows with it (PageUp/PageDown), else only as far as the cursor needs."""
         if not self._source:
             return
         index = max(0, min(index, len(self._source) - 1))
         if index == self.cursor:
             return
         self.cursor = index
+        if page:
+            self.top = max(0, min(self.top + page, self._max_top()))
         self._scroll_to_cursor()
         self._sync()
         self._announce()
@@ -193,7 +198,8 @@ class VirtualTable(Widget, can_focus=True):
         self._move_to(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        self._move_to(self.cursor + direction * self._page_rows())
+        rows = direction * self._page_rows()
+        self._move_to(self.cursor + rows, page=rows)
 
     def action_jump(self, where: int) -> None:
         self._move_to(len(self._source) - 1 if where < 0 else 0)
@@ -207,12 +213,22 @@ class VirtualTable(Widget, can_focus=True):
         self.post_message(self.Highlighted(self, self.cursor, self.current))
 
     def _scroll_to_cursor(self) -> None:
-        """Move ``top`` so the cursor row is on screen (nothing drawn yet)."""
+        """Move ``top`` so the cursor row is on screen (nothing drawn yet).
+
+        A cursor one row past an edge turns the page (the row it left stays in
+        view: ``CONTEXT``); one further away is shown mid-page."""
         rows = self._page_rows()
-        if self.cursor < self.top:
-            self.top = self.cursor
-        elif self.cursor >= self.top + rows:
-            self.top = self.cursor - rows + 1
+        cursor, top = self.cursor, self.top
+        if top <= cursor < top + rows:
+            return
+        context = min(self.CONTEXT, max(rows - 1, 0))
+        if cursor == top + rows:  # stepped off the bottom
+            top = cursor - context
+        elif cursor == top - 1:  # stepped off the top
+            top = cursor - rows + 1 + context
+        else:
+            top = cursor - rows // 2
+        self.top = max(0, min(top, self._max_top()))
 
     def scroll_rows(self, delta: int) -> None:
         """Scroll the view by ``delta`` rows; the cursor stays on its row."""

@@ -177,3 +177,76 @@ def test_scrolling_and_the_scroll_bar() -> None:
             assert all(len(list(table.render_line(y))) == 1 for y in range(24))
 
     asyncio.run(go())
+
+
+def _shows(table: VirtualTable, top: int) -> None:
+    """Lines 1… show the rows from ``top`` on, and the cursor's row is among them."""
+    rows = table.size.height - 1
+    expected = [f"SP{i:08d}" for i in range(top, min(top + rows, len(table.source)))]
+    shown = [table.render_line(y).text[:10] for y in range(1, 1 + len(expected))]
+    assert shown == expected
+    assert top <= table.cursor < top + rows
+
+
+def test_the_cursor_turns_the_page_instead_of_scrolling_row_by_row() -> None:
+    """At 80x12 the table shows 11 rows. A cursor stepping past the last row
+    turns the page with the row it left on top; past the first row, with it
+    at the bottom; PageDown/PageUp move view and cursor by 11 together; a row
+    far from the view (End, a search keeping its row) is shown mid-page. Each
+    step inside a page repaints two lines; a walk down all 200 rows repaints
+    the page once every ten steps."""
+    people = many(200)
+    app = DrawnApp(WaitingList(people).search(""))
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 12)) as pilot:
+            table = app.query_one(DrawnTable)
+            table.focus()
+            await pilot.pause()
+
+            async def press(key: str, cursor: int, top: int) -> None:
+                await pilot.press(key)
+                await pilot.pause()
+                assert (table.cursor, table.top) == (cursor, top)
+                _shows(table, top)
+
+            for row in range(1, 11):
+                await press("down", row, 0)
+            await press("down", 11, 10)  # off the bottom: row 10 stays, on top
+            for row in range(12, 21):
+                await press("down", row, 10)
+            await press("down", 21, 20)
+            await press("up", 20, 20)
+            await press("up", 19, 10)  # off the top: row 20 stays, at the bottom
+            await press("pagedown", 30, 21)
+            await press("pageup", 19, 10)
+            await press("end", 199, 189)
+            await press("pageup", 188, 178)
+            await press("pagedown", 199, 189)
+            await press("home", 0, 0)
+            await press("pageup", 0, 0)
+
+            # the whole list walked down: two lines a step, all of them at a turn
+            turns, drawn_per_step = 0, []
+            for row in range(1, 200):
+                table.drawn.clear()
+                await pilot.press("down")
+                await pilot.pause()
+                lines = set(table.drawn)
+                assert table.cursor == row
+                _shows(table, table.top)
+                drawn_per_step.append(len(lines))
+                if len(lines) > 2:
+                    turns += 1
+                    assert set(range(1, 12)) <= lines  # every row line (the header: its bar cell)
+            assert turns == 19  # at rows 11, 21, …, 191
+            assert drawn_per_step.count(2) == 199 - 19
+
+            # a new result keeping a row far from the view: that row mid-page
+            await press("home", 0, 0)
+            table.set_source(WaitingList(people).search(""), keep=people[100].card_number)
+            await pilot.pause()
+            assert (table.cursor, table.top) == (100, 95)
+            _shows(table, 95)
+
+    asyncio.run(go())
