@@ -142,8 +142,8 @@ def test_typing_and_backspacing_match_a_plain_filter() -> None:
 
 def test_the_sorted_store_list_matches_a_plain_filter() -> None:
     """Built as the store builds it: chunks in file order, sorted by number."""
-    entries = people(2000, seed=4)
-    chunks = [_columns(entries[i : i + 700]) for i in range(0, len(entries), 600)]
+    entries = people(1000, seed=4)
+    chunks = [_columns(entries[i : i + 350]) for i in range(0, len(entries), 300)]
     for keys in ("now", "later"):
         waiting = WaitingList.from_columns(iter(chunks), keys=keys)
         _assert_same(waiting, entries, typed_queries(random.Random(6)))
