@@ -304,22 +304,27 @@ def unlock_real(
 ) -> dict[str, Any]:
     """``python -m tui --data DIR``: type the passphrase, Enter, until the list shows."""
     start = ["-c", _KDF_IN_PROCESS] if kdf_in_process else ["-m", "tui"]
+    child, ready = _unlocked(start, data_dir, count)
+    return _session(child, ready, keystrokes)
+
+
+def _unlocked(start: list[str], data_dir: Path, count: int) -> tuple[Child, float]:
+    """The TUI started by ``start``, the passphrase typed: the child and the
+    seconds from Enter to the list's count drawn."""
     child = Child([*start, "--data", str(data_dir)], {"RENKEI_LANG": "ja"})
     child.until("パスフレーズ".encode(), 60)
     child.settle(1.0)
     os.write(child.fd, PASSPHRASE.encode())
     child.settle(1.0)
     child.buffer.clear()
-    start = time.perf_counter()
+    began = time.perf_counter()
     os.write(child.fd, b"\r")
     marker = f"{count} / {count}".encode()
-    deadline = start + 600
     while marker not in child.buffer:
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > began + 600:
             raise RuntimeError(f"list never drawn; last output {bytes(child.buffer[-400:])!r}")
         child.read(0.01)
-    ready = time.perf_counter() - start
-    return _session(child, ready, keystrokes)
+    return child, time.perf_counter() - began
 
 
 def unlock_first(data_dir: Path, count: int) -> float:
@@ -330,16 +335,7 @@ def unlock_first(data_dir: Path, count: int) -> float:
     snap = data_dir / WAITING_SNAPSHOT_NAME
     if snap.exists():
         snap.unlink()
-    child = Child(["-m", "tui", "--data", str(data_dir)], {"RENKEI_LANG": "ja"})
-    child.until("パスフレーズ".encode(), 60)
-    child.settle(1.0)
-    os.write(child.fd, PASSPHRASE.encode())
-    child.settle(1.0)
-    child.buffer.clear()
-    start = time.perf_counter()
-    os.write(child.fd, b"\r")
-    child.until(f"{count} / {count}".encode(), 600)
-    ready = time.perf_counter() - start
+    child, ready = _unlocked(["-m", "tui"], data_dir, count)
     deadline = time.perf_counter() + 120
     while not snap.exists() and time.perf_counter() < deadline:
         child.read(0.1)

@@ -96,48 +96,54 @@ class _Frames:
             raise ValueError("the snapshot goes on after its last frame")
 
 
-def load(store: Store, now: str, entered: dict[str, date]) -> WaitingList | None:
-    """The list from the snapshot if it was made at token ``now``; else None
-    (no file, another state, or a file that does not open whole)."""
+@contextlib.contextmanager
+def _opened(store: Store) -> Iterator[_Frames | None]:
+    """The snapshot's frames after its magic, or None (no key, no file, not
+    ours); the file is closed after the block. Decryption errors are raised
+    from the block's reads (the envelope's RenkeiErrors)."""
     path = path_of(store)
     keys = store.keyring
-    if keys is None or not now or not path.exists():
-        return None
+    if keys is None or not path.exists():
+        yield None
+        return
     chunks = envelope.iter_decrypt(path, keys)
     try:
         frames = _Frames(chunks)
-        if frames.exact(len(MAGIC)) != MAGIC:
-            return None
-        described: dict[str, Any] = json.loads(frames.frame())
-        if described.get("token") != now:
-            return None
-        index = WaitingList.unpack(described["list"], frames.frame, entered)
-        frames.end()
-        return index
-    except (RenkeiError, OSError, ValueError, KeyError, TypeError, IndexError):
-        return None  # the envelope errors are RenkeiErrors; the rest: not our format
+        yield frames if frames.exact(len(MAGIC)) == MAGIC else None
     finally:
         chunks.close()  # type: ignore[attr-defined]  # a generator: closes the file
+
+
+def load(store: Store, now: str, entered: dict[str, date]) -> WaitingList | None:
+    """The list from the snapshot if it was made at token ``now``; else None
+    (no file, another state, or a file that does not open whole)."""
+    if not now:
+        return None
+    try:
+        with _opened(store) as frames:
+            if frames is None:
+                return None
+            described: dict[str, Any] = json.loads(frames.frame())
+            if described.get("token") != now:
+                return None
+            index = WaitingList.unpack(described["list"], frames.frame, entered)
+            frames.end()
+            return index
+    except (RenkeiError, OSError, ValueError, KeyError, TypeError, IndexError):
+        return None  # the envelope errors are RenkeiErrors; the rest: not our format
 
 
 def sealed_token(store: Store) -> str | None:
     """The token the snapshot on disk was made at (its first chunk only), or
     None when there is none that opens."""
-    path = path_of(store)
-    keys = store.keyring
-    if keys is None or not path.exists():
-        return None
-    chunks = envelope.iter_decrypt(path, keys)
     try:
-        frames = _Frames(chunks)
-        if frames.exact(len(MAGIC)) != MAGIC:
-            return None
-        found = json.loads(frames.frame()).get("token")
-        return found if isinstance(found, str) else None
+        with _opened(store) as frames:
+            if frames is None:
+                return None
+            found = json.loads(frames.frame()).get("token")
+            return found if isinstance(found, str) else None
     except (RenkeiError, OSError, ValueError, AttributeError):
         return None
-    finally:
-        chunks.close()  # type: ignore[attr-defined]  # a generator: closes the file
 
 
 def save(store: Store, at: str, index: WaitingList) -> bool:
