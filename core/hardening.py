@@ -18,7 +18,7 @@ PR_SET_DUMPABLE = 4  # <linux/prctl.h>
 PR_GET_DUMPABLE = 3
 
 
-def _libc() -> ctypes.CDLL | None:
+def libc() -> ctypes.CDLL | None:
     """The C library: on Linux the process's own symbols (``dlopen(NULL)``) hold
     it, found without ``find_library`` (which runs ``ldconfig`` at every start)."""
     if sys.platform.startswith("linux"):
@@ -43,8 +43,8 @@ def no_core_dumps() -> bool:
     except (ValueError, OSError):
         ok = False
     if sys.platform.startswith("linux"):
-        libc = _libc()
-        if libc is None or libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        c = libc()
+        if c is None or c.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
             ok = False
     return ok
 
@@ -53,5 +53,5 @@ def dumpable() -> int | None:
     """The dumpable flag of this process (Linux), for status and tests."""
     if not sys.platform.startswith("linux"):
         return None
-    libc = _libc()
-    return None if libc is None else int(libc.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
+    c = libc()
+    return None if c is None else int(c.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))

@@ -27,8 +27,6 @@ Plain core code: the TUI, the PDF and the CLI share it.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
 import functools
 import hashlib
@@ -45,7 +43,7 @@ from importlib import resources
 from itertools import accumulate
 from typing import Any, overload
 
-from core import wareki
+from core import hardening, wareki
 from core.charset.fold import FOLD_DATA, fold
 from core.model import WaitingEntry
 
@@ -131,10 +129,10 @@ def give_back_memory() -> None:
     """Return freed heap to the system after building a large list: glibc keeps
     what the chunks' transient objects used (tens of MB for 100,000 rows) as
     resident memory otherwise. Elsewhere (no glibc) nothing happens."""
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    c = hardening.libc()  # not find_library: it runs ldconfig in a subprocess each time
+    trim = getattr(c, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _haystack(entry: WaitingEntry) -> str:
